@@ -1,0 +1,1 @@
+//! lithify runtime (placeholder).
