@@ -1,0 +1,2 @@
+//! Writes a synthetic migration chain.
+fn main() {}
