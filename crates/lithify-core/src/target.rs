@@ -17,6 +17,8 @@
 
 use thiserror::Error;
 
+use crate::id::RESERVED_IDS;
+use crate::planner::applied_heads;
 use crate::Graph;
 
 /// A parsed (not yet resolved) target expression.
@@ -76,7 +78,7 @@ pub enum TargetError {
         reason: String,
     },
     /// No revision or label matches.
-    #[error("no revision or branch label matches `{input}`")]
+    #[error("no revision or branch label matches `{input}`; expected a full revision id, a unique id prefix of at least 4 characters, a branch label, or `head`, `heads`, `base`, `current`")]
     NotFound {
         /// The expression.
         input: String,
@@ -117,19 +119,497 @@ pub enum TargetError {
     },
 }
 
+/// What a target names, plus the branch a downgrade must stay on.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Resolution {
+    /// The revisions the target names (empty for `base`), topological order.
+    pub revisions: Vec<usize>,
+    /// For the branch forms that move down (`LABEL@base`, `LABEL@-N`): a
+    /// downgrade reverts only applied revisions descending from this one
+    /// (inclusive), so sibling branches of the target are left alone.
+    pub branch_scope: Option<usize>,
+}
+
+impl Resolution {
+    /// A resolution without branch restriction, sorted topologically.
+    fn plain(graph: &Graph, mut revisions: Vec<usize>) -> Resolution {
+        revisions.sort_unstable_by_key(|&ix| graph.topological_position(ix));
+        revisions.dedup();
+        Resolution {
+            revisions,
+            branch_scope: None,
+        }
+    }
+}
+
+/// The forms the grammar accepts, quoted in every syntax error.
+const ACCEPTED: &str = "accepted are a revision id, a unique id prefix of at least 4 characters, \
+a branch label, `head`, `heads`, `base`, `current`, `LABEL@head`, `REV@head`, `LABEL@base`, \
+`+N`, `-N`, `REV+N`, `REV-N`, `head-N`, `LABEL@+N` and `LABEL@-N` (N a positive integer)";
+
+/// Shortest prefix accepted in place of a full id.
+pub const MIN_PREFIX_LEN: usize = 4;
+
 impl Target {
     /// Parse a target expression.
     pub fn parse(input: &str) -> Result<Target, TargetError> {
-        let _ = input;
-        todo!()
+        match input {
+            "" => Err(syntax(input, "the target is empty")),
+            "head" => Ok(Target::Head),
+            "heads" => Ok(Target::Heads),
+            "base" => Ok(Target::Base),
+            "current" => Ok(Target::Current),
+            _ => parse_compound(input),
+        }
     }
 
     /// Resolve to the set of revisions it names (empty for `base`), given the
     /// revisions the database has applied (`applied[ix]`; pass all-false when
     /// no database is involved). The result is sorted in topological order.
-    pub fn resolve(&self, input: &str, graph: &Graph, applied: &[bool]) -> Result<Vec<usize>, TargetError> {
-        let _ = (input, graph, applied);
-        todo!()
+    pub fn resolve(
+        &self,
+        input: &str,
+        graph: &Graph,
+        applied: &[bool],
+    ) -> Result<Vec<usize>, TargetError> {
+        self.resolve_scoped(input, graph, applied)
+            .map(|r| r.revisions)
+    }
+
+    /// Like [`Target::resolve`], also telling the planner which branch a
+    /// downgrade to this target is confined to (see [`Resolution`]).
+    pub fn resolve_scoped(
+        &self,
+        input: &str,
+        graph: &Graph,
+        applied: &[bool],
+    ) -> Result<Resolution, TargetError> {
+        let cx = Cx {
+            input,
+            graph,
+            applied,
+        };
+        match self {
+            Target::Base => Ok(Resolution::default()),
+            Target::Head => Ok(cx.plain(cx.single_head()?.into_iter().collect())),
+            Target::Heads => Ok(cx.plain(graph.heads())),
+            Target::Current => Ok(cx.plain(applied_heads(graph, applied))),
+            Target::Revision {
+                name,
+                qualifier,
+                offset,
+            } => cx.revision(name, *qualifier, *offset),
+            Target::Relative {
+                branch: None,
+                offset,
+            } => cx.relative_to_current(*offset),
+            Target::Relative {
+                branch: Some(label),
+                offset,
+            } => cx.relative_on_branch(label, *offset),
+            Target::HeadRelative { offset } => {
+                let walk = cx.walk(cx.single_head()?, *offset)?;
+                Ok(cx.plain(walk.at.into_iter().collect()))
+            }
+        }
+    }
+}
+
+/// Parse everything but the bare keywords.
+fn parse_compound(input: &str) -> Result<Target, TargetError> {
+    if let Some((name, rest)) = input.split_once('@') {
+        return parse_qualified(input, name, rest);
+    }
+    if input.starts_with(['+', '-']) {
+        let offset = parse_offset(input, input)?;
+        return Ok(Target::Relative {
+            branch: None,
+            offset,
+        });
+    }
+    if let Some(pos) = input.find(['+', '-']) {
+        let (name, step) = input.split_at(pos);
+        return parse_stepped(input, name, parse_offset(input, step)?);
+    }
+    check_name(input, input)?;
+    Ok(Target::Revision {
+        name: input.to_owned(),
+        qualifier: None,
+        offset: 0,
+    })
+}
+
+/// `NAME+N` / `NAME-N`.
+fn parse_stepped(input: &str, name: &str, offset: i64) -> Result<Target, TargetError> {
+    match name {
+        "head" if offset < 0 => Ok(Target::HeadRelative { offset }),
+        "head" => Err(syntax(input, "nothing lies above `head`; use `head-N` to step down from it, or `+N` to step up from the current revision")),
+        "heads" | "base" | "current" => Err(syntax(
+            input,
+            &format!("`{name}` cannot take a step; use `+N` / `-N` to step from the current revision, or `REV+N` / `REV-N` / `head-N`"),
+        )),
+        _ => {
+            check_name(input, name)?;
+            Ok(Target::Revision { name: name.to_owned(), qualifier: None, offset })
+        }
+    }
+}
+
+/// `NAME@head`, `NAME@base`, `LABEL@+N`, `LABEL@-N`.
+fn parse_qualified(input: &str, name: &str, rest: &str) -> Result<Target, TargetError> {
+    check_label_text(input, name)?;
+    match rest {
+        "head" => Ok(Target::Revision { name: name.to_owned(), qualifier: Some(Qualifier::Head), offset: 0 }),
+        "base" => Ok(Target::Revision { name: name.to_owned(), qualifier: Some(Qualifier::Base), offset: 0 }),
+        _ if rest.starts_with(['+', '-']) => Ok(Target::Relative {
+            branch: Some(name.to_owned()),
+            offset: parse_offset(input, rest)?,
+        }),
+        _ => Err(syntax(
+            input,
+            &format!("after `@` only `head`, `base`, `+N` or `-N` may follow (`{name}@head`, `{name}@base`, `{name}@+1`, `{name}@-1`), not `{rest}`"),
+        )),
+    }
+}
+
+/// The text before `@`: a branch label or a revision. Labels are free text
+/// (Alembic allows `-` in them), so only what would make the expression
+/// unreadable is refused here.
+fn check_label_text(input: &str, name: &str) -> Result<(), TargetError> {
+    if name.is_empty() {
+        return Err(syntax(
+            input,
+            "a branch label or revision must come before `@`",
+        ));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| c.is_whitespace() || *c == ':' || *c == '@')
+    {
+        return Err(syntax(
+            input,
+            &format!("{c:?} cannot appear in a branch label or revision before `@`"),
+        ));
+    }
+    if RESERVED_IDS.contains(&name) {
+        return Err(syntax(
+            input,
+            &format!("`{name}` is a keyword, not a branch label or revision; {ACCEPTED}"),
+        ));
+    }
+    Ok(())
+}
+
+/// An id, prefix or label without qualifier: the id alphabet only.
+fn check_name(input: &str, name: &str) -> Result<(), TargetError> {
+    if name.is_empty() {
+        return Err(syntax(
+            input,
+            &format!("a revision, prefix or label is missing; {ACCEPTED}"),
+        ));
+    }
+    match name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '_')) {
+        Some(c) => Err(syntax(
+            input,
+            &format!("{c:?} cannot appear in a revision id or prefix (ids use ASCII letters, digits and `_`); {ACCEPTED}"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// `+N` / `-N` with N a positive decimal integer.
+fn parse_offset(input: &str, text: &str) -> Result<i64, TargetError> {
+    let (sign, digits) = match text.split_at_checked(1) {
+        Some(("+", d)) => (1, d),
+        Some(("-", d)) => (-1, d),
+        _ => return Err(syntax(input, "expected `+N` or `-N`")),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(syntax(
+            input,
+            &format!(
+                "the step after `{}` must be a positive whole number, e.g. `+1` or `-2`",
+                &text[..1]
+            ),
+        ));
+    }
+    match digits.parse::<i64>() {
+        Ok(0) => Err(syntax(
+            input,
+            "a step of 0 moves nowhere; N must be at least 1",
+        )),
+        Ok(n) => Ok(sign * n),
+        Err(_) => Err(syntax(input, &format!("the step `{digits}` is too large"))),
+    }
+}
+
+/// Build a [`TargetError::Syntax`].
+fn syntax(input: &str, reason: &str) -> TargetError {
+    let reason = if reason.contains("accepted are") {
+        reason.to_owned()
+    } else {
+        format!("{reason}; {ACCEPTED}")
+    };
+    TargetError::Syntax {
+        input: input.to_owned(),
+        reason,
+    }
+}
+
+/// Where a walk ended.
+struct WalkEnd {
+    /// The revision reached; `None` is base (nothing applied).
+    at: Option<usize>,
+    /// The last revision stepped down from: reverting it and what needs it
+    /// is exactly what the walk undoes.
+    left: Option<usize>,
+}
+
+/// Resolution context: the expression, the graph and the applied set.
+struct Cx<'a> {
+    input: &'a str,
+    graph: &'a Graph,
+    applied: &'a [bool],
+}
+
+impl Cx<'_> {
+    /// Sorted, unscoped resolution.
+    fn plain(&self, revisions: Vec<usize>) -> Resolution {
+        Resolution::plain(self.graph, revisions)
+    }
+
+    /// Ids of `ixs`, for messages.
+    fn ids(&self, ixs: &[usize]) -> Vec<String> {
+        ixs.iter().map(|&ix| self.graph.id(ix).to_owned()).collect()
+    }
+
+    /// Ids of `ixs` joined with commas, for messages.
+    fn list(&self, ixs: &[usize]) -> String {
+        self.ids(ixs).join(", ")
+    }
+
+    /// The only head (`None` for an empty graph).
+    fn single_head(&self) -> Result<Option<usize>, TargetError> {
+        match self.graph.heads()[..] {
+            [] => Ok(None),
+            [h] => Ok(Some(h)),
+            ref heads => Err(TargetError::MultipleHeads {
+                input: self.input.to_owned(),
+                heads: self.ids(heads),
+            }),
+        }
+    }
+
+    /// `NAME`, `NAME+N`, `NAME-N`, `NAME@head`, `LABEL@base`.
+    fn revision(
+        &self,
+        name: &str,
+        qualifier: Option<Qualifier>,
+        offset: i64,
+    ) -> Result<Resolution, TargetError> {
+        match qualifier {
+            None => {
+                let walk = self.walk(Some(lookup(self.graph, name)?), offset)?;
+                Ok(self.plain(walk.at.into_iter().collect()))
+            }
+            Some(Qualifier::Head) => {
+                let head = self.head_above(lookup(self.graph, name)?)?;
+                let walk = self.walk(Some(head), offset)?;
+                Ok(self.plain(walk.at.into_iter().collect()))
+            }
+            Some(Qualifier::Base) if offset != 0 => {
+                Err(syntax(self.input, "`LABEL@base` takes no step"))
+            }
+            Some(Qualifier::Base) => self.branch_base(name),
+        }
+    }
+
+    /// The one head that descends (through parent edges) from `ix`.
+    fn head_above(&self, ix: usize) -> Result<usize, TargetError> {
+        let above = self.graph.branch_descendants_of(&[ix]);
+        match self.graph.in_topological_order(|h| above[h] && self.graph.children(h).is_empty())[..] {
+            [h] => Ok(h),
+            ref heads => Err(TargetError::AmbiguousStep {
+                input: self.input.to_owned(),
+                reason: format!(
+                    "several heads descend from `{}`: {}; name one of them, or merge them with `lithify merge`",
+                    self.graph.id(ix),
+                    self.list(heads)
+                ),
+            }),
+        }
+    }
+
+    /// `LABEL@base`: the parents of the labelled branch's first revision.
+    fn branch_base(&self, label: &str) -> Result<Resolution, TargetError> {
+        let root = self.graph.segment_root(self.label(label)?);
+        let mut res = self.plain(self.graph.parents(root).to_vec());
+        res.branch_scope = Some(root);
+        Ok(res)
+    }
+
+    /// The revision carrying `label`; a revision name there gets a hint.
+    fn label(&self, label: &str) -> Result<usize, TargetError> {
+        if let Some(ix) = self.graph.label(label) {
+            return Ok(ix);
+        }
+        let ix = lookup(self.graph, label)?;
+        Err(syntax(
+            self.input,
+            &format!(
+                "`{label}` names revision `{}`, not a branch label; `@base`, `@+N` and `@-N` need a label (known labels: {}); for a revision use `REV+N` or `REV-N`",
+                self.graph.id(ix),
+                self.known_labels()
+            ),
+        ))
+    }
+
+    /// Every label, for hints.
+    fn known_labels(&self) -> String {
+        let labels: Vec<&str> = self.graph.labels().into_iter().map(|(l, _)| l).collect();
+        if labels.is_empty() {
+            "none".to_owned()
+        } else {
+            labels.join(", ")
+        }
+    }
+
+    /// `+N` / `-N` from the database's single current head.
+    fn relative_to_current(&self, offset: i64) -> Result<Resolution, TargetError> {
+        let heads = applied_heads(self.graph, self.applied);
+        if heads.len() > 1 {
+            return Err(self.ambiguous(format!(
+                "the database has several current heads ({}), so there is no single revision to step from; use `LABEL@{offset:+}` or `REV{offset:+}`",
+                self.list(&heads)
+            )));
+        }
+        let walk = self.walk(heads.first().copied(), offset)?;
+        Ok(self.plain(walk.at.into_iter().collect()))
+    }
+
+    /// `LABEL@+N` / `LABEL@-N`: from the applied head on that branch, or, for
+    /// `+N` with nothing of the branch applied, from just below its root.
+    fn relative_on_branch(&self, label: &str, offset: i64) -> Result<Resolution, TargetError> {
+        let root = self.graph.segment_root(self.label(label)?);
+        let branch = self.graph.branch_descendants_of(&[root]);
+        let heads: Vec<usize> = applied_heads(self.graph, self.applied)
+            .into_iter()
+            .filter(|&h| branch[h])
+            .collect();
+        let walk = match heads[..] {
+            [] if offset > 0 => self.walk(Some(root), offset - 1)?,
+            [] => return Err(TargetError::OutOfRange { input: self.input.to_owned(), steps: -offset, end: "base" }),
+            [h] => self.walk(Some(h), offset)?,
+            _ => {
+                return Err(self.ambiguous(format!(
+                    "branch `{label}` has several applied heads ({}); step from one of them with `REV{offset:+}`",
+                    self.list(&heads)
+                )))
+            }
+        };
+        let mut res = self.plain(walk.at.into_iter().collect());
+        res.branch_scope = walk.left;
+        Ok(res)
+    }
+
+    /// Build a [`TargetError::AmbiguousStep`].
+    fn ambiguous(&self, reason: String) -> TargetError {
+        TargetError::AmbiguousStep {
+            input: self.input.to_owned(),
+            reason,
+        }
+    }
+
+    /// Walk `offset` steps from `start` (`None`: below every base) along
+    /// parent edges, refusing to choose at a fork or a merge.
+    fn walk(&self, start: Option<usize>, offset: i64) -> Result<WalkEnd, TargetError> {
+        let mut end = WalkEnd {
+            at: start,
+            left: None,
+        };
+        let steps = offset.unsigned_abs();
+        for done in 0..steps {
+            // Steps still to take after this one, for out-of-range messages.
+            let remaining = i64::try_from(steps - done).unwrap_or(i64::MAX);
+            if offset > 0 {
+                end.at = Some(self.step_up(end.at, remaining)?);
+            } else {
+                end.left = end.at;
+                end.at = self.step_down(end.at, remaining)?;
+            }
+        }
+        Ok(end)
+    }
+
+    /// One step towards the heads.
+    fn step_up(&self, from: Option<usize>, remaining: i64) -> Result<usize, TargetError> {
+        let (next, place) = match from {
+            None => (self.graph.bases(), "base".to_owned()),
+            Some(ix) => (
+                self.graph.children(ix).to_vec(),
+                format!("`{}`", self.graph.id(ix)),
+            ),
+        };
+        match next[..] {
+            [] => Err(TargetError::OutOfRange { input: self.input.to_owned(), steps: remaining, end: "head" }),
+            [n] => Ok(n),
+            _ if from.is_none() => Err(self.ambiguous(format!(
+                "there are several bases ({}), so stepping up from base could mean any of them; use `REV+N` from one of them",
+                self.list(&next)
+            ))),
+            _ => Err(self.ambiguous(format!(
+                "{place} is a branchpoint with children {}, so the step up from it could go either way; use `LABEL@+N` or `REV+N` from one of them",
+                self.list(&next)
+            ))),
+        }
+    }
+
+    /// One step towards the bases; `Ok(None)` is base itself.
+    fn step_down(&self, from: Option<usize>, remaining: i64) -> Result<Option<usize>, TargetError> {
+        let Some(ix) = from else {
+            return Err(TargetError::OutOfRange {
+                input: self.input.to_owned(),
+                steps: remaining,
+                end: "base",
+            });
+        };
+        match self.graph.parents(ix)[..] {
+            [] if remaining == 1 => Ok(None),
+            [] => Err(TargetError::OutOfRange { input: self.input.to_owned(), steps: remaining - 1, end: "base" }),
+            [p] => Ok(Some(p)),
+            ref parents => Err(self.ambiguous(format!(
+                "`{}` is a mergepoint with parents {}, so the step down from it could go either way; use `REV-N` from one of them",
+                self.graph.id(ix),
+                self.list(parents)
+            ))),
+        }
+    }
+}
+
+/// Find a revision by full id, branch label or unique prefix (in that order;
+/// labels never equal ids, so the first two cannot clash). Errors name `name`.
+pub fn lookup(graph: &Graph, name: &str) -> Result<usize, TargetError> {
+    if let Some(ix) = graph.index_of(name).or_else(|| graph.label(name)) {
+        return Ok(ix);
+    }
+    let matches = graph.ids_with_prefix(name);
+    let ids = || {
+        matches
+            .iter()
+            .map(|&ix| graph.id(ix).to_owned())
+            .collect::<Vec<_>>()
+    };
+    match matches[..] {
+        [] => Err(TargetError::NotFound { input: name.to_owned() }),
+        _ if name.chars().count() < MIN_PREFIX_LEN => Err(TargetError::Syntax {
+            input: name.to_owned(),
+            reason: format!(
+                "it is not a full revision id or branch label, and a prefix must be at least {MIN_PREFIX_LEN} characters long to be used (it would match {})",
+                ids().join(", ")
+            ),
+        }),
+        [ix] => Ok(ix),
+        _ => Err(TargetError::Ambiguous { input: name.to_owned(), candidates: ids() }),
     }
 }
 
@@ -141,4 +621,351 @@ pub fn resolve(input: &str, graph: &Graph, applied: &[bool]) -> Result<Vec<usize
 /// Split a range `START:END` (either side may be empty: `:head`, `base:`).
 pub fn split_range(input: &str) -> Option<(&str, &str)> {
     input.split_once(':')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::fixtures::{applied, forked, ids, merged};
+
+    fn rev(name: &str, qualifier: Option<Qualifier>, offset: i64) -> Target {
+        Target::Revision {
+            name: name.into(),
+            qualifier,
+            offset,
+        }
+    }
+
+    #[test]
+    fn parses_every_form() {
+        let cases = [
+            ("head", Target::Head),
+            ("heads", Target::Heads),
+            ("base", Target::Base),
+            ("current", Target::Current),
+            ("ae10", rev("ae10", None, 0)),
+            ("ae10+2", rev("ae10", None, 2)),
+            ("ae10-1", rev("ae10", None, -1)),
+            ("ae10@head", rev("ae10", Some(Qualifier::Head), 0)),
+            ("alpha@head", rev("alpha", Some(Qualifier::Head), 0)),
+            (
+                "my-feature@base",
+                rev("my-feature", Some(Qualifier::Base), 0),
+            ),
+            (
+                "+3",
+                Target::Relative {
+                    branch: None,
+                    offset: 3,
+                },
+            ),
+            (
+                "-1",
+                Target::Relative {
+                    branch: None,
+                    offset: -1,
+                },
+            ),
+            (
+                "alpha@+1",
+                Target::Relative {
+                    branch: Some("alpha".into()),
+                    offset: 1,
+                },
+            ),
+            (
+                "alpha@-2",
+                Target::Relative {
+                    branch: Some("alpha".into()),
+                    offset: -2,
+                },
+            ),
+            ("head-2", Target::HeadRelative { offset: -2 }),
+        ];
+        for (input, want) in cases {
+            assert_eq!(Target::parse(input), Ok(want), "{input}");
+        }
+    }
+
+    #[test]
+    fn syntax_errors_name_the_input_and_the_accepted_forms() {
+        for input in [
+            "",
+            "head+1",
+            "base+1",
+            "heads-1",
+            "current+1",
+            "+0",
+            "+x",
+            "-",
+            "+",
+            "a0001+1+1",
+            "@head",
+            "alpha@tail",
+            "a@b@c",
+            "a b",
+            "x:y",
+            "head@head",
+            "ab cd@head",
+            "a0001+99999999999999999999",
+            "é123",
+        ] {
+            match Target::parse(input) {
+                Err(TargetError::Syntax { input: got, reason }) => {
+                    assert_eq!(got, input);
+                    assert!(reason.contains("accepted are"), "{input}: {reason}");
+                }
+                other => panic!("{input}: {other:?}"),
+            }
+        }
+        let err = Target::parse("head+1").unwrap_err().to_string();
+        assert!(
+            err.starts_with(
+                "`head+1` is not a valid target: nothing lies above `head`; use `head-N`"
+            ),
+            "{err}"
+        );
+    }
+
+    fn ok(graph: &Graph, input: &str, on: &[&str]) -> Vec<String> {
+        let applied = applied(graph, on);
+        match resolve(input, graph, &applied) {
+            Ok(ixs) => ids(graph, &ixs),
+            Err(e) => panic!("{input}: {e}"),
+        }
+    }
+
+    fn err(graph: &Graph, input: &str, on: &[&str]) -> TargetError {
+        let applied = applied(graph, on);
+        resolve(input, graph, &applied).expect_err(input)
+    }
+
+    #[test]
+    fn ids_prefixes_and_labels() {
+        let g = forked();
+        assert_eq!(ok(&g, "b0001", &[]), ["b0001"]);
+        assert_eq!(ok(&g, "b000", &[]), ["b0001"]);
+        assert_eq!(ok(&g, "alpha", &[]), ["a0001"]);
+        assert_eq!(
+            err(&g, "a000", &[]),
+            TargetError::Ambiguous {
+                input: "a000".into(),
+                candidates: vec!["a0001".into(), "a0002".into()]
+            }
+        );
+        assert_eq!(
+            err(&g, "zzzz", &[]),
+            TargetError::NotFound {
+                input: "zzzz".into()
+            }
+        );
+        assert_eq!(
+            err(&g, "zz", &[]),
+            TargetError::NotFound { input: "zz".into() }
+        );
+        assert_eq!(
+            err(&g, "nope@head", &[]),
+            TargetError::NotFound {
+                input: "nope".into()
+            }
+        );
+        let short = err(&g, "b00", &[]).to_string();
+        assert!(
+            short.contains("at least 4 characters") && short.contains("b0001"),
+            "{short}"
+        );
+        let missing = err(&g, "zzzz", &[]).to_string();
+        assert!(
+            missing.contains("unique id prefix of at least 4 characters"),
+            "{missing}"
+        );
+    }
+
+    #[test]
+    fn head_heads_base_current() {
+        let g = forked();
+        assert_eq!(ok(&g, "heads", &[]), ["a0002", "x0002"]);
+        assert!(ok(&g, "base", &["b0001"]).is_empty());
+        assert_eq!(
+            ok(&g, "current", &["b0001", "a0001", "x0001"]),
+            ["a0001", "x0001"]
+        );
+        assert!(ok(&g, "current", &[]).is_empty());
+        let e = err(&g, "head", &[]);
+        assert_eq!(
+            e,
+            TargetError::MultipleHeads {
+                input: "head".into(),
+                heads: vec!["a0002".into(), "x0002".into()]
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            "`head` is ambiguous: there are multiple heads (a0002, x0002); use `LABEL@head` or `heads`"
+        );
+        assert_eq!(ok(&merged(), "head", &[]), ["c0001"]);
+        assert!(ok(&Graph::new(Vec::new()).unwrap(), "head", &[]).is_empty());
+    }
+
+    #[test]
+    fn branch_heads_and_bases() {
+        let g = forked();
+        assert_eq!(ok(&g, "alpha@head", &[]), ["a0002"]);
+        assert_eq!(ok(&g, "beta@head", &[]), ["x0002"]);
+        assert_eq!(ok(&g, "x0001@head", &[]), ["x0002"]);
+        assert!(matches!(
+            err(&g, "b0001@head", &[]),
+            TargetError::AmbiguousStep { .. }
+        ));
+        assert_eq!(ok(&merged(), "b0001@head", &[]), ["c0001"]);
+        assert_eq!(ok(&g, "alpha@base", &[]), ["b0001"]);
+        let scoped = Target::parse("alpha@base")
+            .unwrap()
+            .resolve_scoped("alpha@base", &g, &[])
+            .unwrap();
+        assert_eq!(scoped.branch_scope, g.index_of("a0001"));
+        let e = err(&g, "a0001@base", &[]).to_string();
+        assert!(
+            e.contains("not a branch label") && e.contains("known labels: alpha, beta"),
+            "{e}"
+        );
+        assert!(matches!(
+            err(&g, "a0002@+1", &[]),
+            TargetError::Syntax { .. }
+        ));
+    }
+
+    #[test]
+    fn relative_steps_from_current() {
+        let g = forked();
+        assert_eq!(ok(&g, "+1", &[]), ["b0001"]);
+        assert_eq!(ok(&g, "+1", &["b0001", "a0001"]), ["a0002"]);
+        assert_eq!(ok(&g, "-1", &["b0001", "a0001"]), ["b0001"]);
+        assert!(ok(&g, "-2", &["b0001", "a0001"]).is_empty());
+        assert_eq!(
+            err(&g, "-3", &["b0001", "a0001"]),
+            TargetError::OutOfRange {
+                input: "-3".into(),
+                steps: 1,
+                end: "base"
+            }
+        );
+        assert_eq!(
+            err(&g, "-1", &[]),
+            TargetError::OutOfRange {
+                input: "-1".into(),
+                steps: 1,
+                end: "base"
+            }
+        );
+        let e = err(&g, "+3", &["b0001", "a0001"]);
+        assert_eq!(
+            e,
+            TargetError::OutOfRange {
+                input: "+3".into(),
+                steps: 2,
+                end: "head"
+            }
+        );
+        assert_eq!(e.to_string(), "`+3` goes 2 step(s) beyond the head");
+        let fork = err(&g, "+2", &[]).to_string();
+        assert!(
+            fork.contains("`b0001` is a branchpoint with children a0001, x0001"),
+            "{fork}"
+        );
+        let several = err(&g, "+1", &["b0001", "a0001", "x0001"]).to_string();
+        assert!(
+            several.contains("several current heads (a0001, x0001)"),
+            "{several}"
+        );
+    }
+
+    #[test]
+    fn relative_steps_from_a_revision_or_head() {
+        let g = merged();
+        assert_eq!(ok(&g, "a0002-1", &[]), ["a0001"]);
+        assert!(ok(&g, "a0002-3", &[]).is_empty());
+        assert_eq!(ok(&g, "a0001+2", &[]), ["m0001"]);
+        assert_eq!(ok(&g, "alpha+1", &[]), ["a0002"]);
+        assert_eq!(ok(&g, "head-1", &[]), ["m0001"]);
+        assert!(matches!(
+            err(&forked(), "head-1", &[]),
+            TargetError::MultipleHeads { .. }
+        ));
+        let merge = err(&g, "head-2", &[]).to_string();
+        assert!(
+            merge.contains("`m0001` is a mergepoint with parents a0002, x0002"),
+            "{merge}"
+        );
+        let two_bases = Graph::new(vec![
+            crate::graph::fixtures::node("p0001", &[], &[], &[]),
+            crate::graph::fixtures::node("q0001", &[], &[], &[]),
+        ])
+        .unwrap();
+        assert!(err(&two_bases, "+1", &[])
+            .to_string()
+            .contains("several bases (p0001, q0001)"));
+    }
+
+    #[test]
+    fn relative_steps_on_a_branch() {
+        let g = forked();
+        assert_eq!(ok(&g, "alpha@+1", &[]), ["a0001"]);
+        assert_eq!(ok(&g, "alpha@+2", &["b0001"]), ["a0002"]);
+        assert_eq!(
+            err(&g, "alpha@+3", &[]),
+            TargetError::OutOfRange {
+                input: "alpha@+3".into(),
+                steps: 1,
+                end: "head"
+            }
+        );
+        assert_eq!(
+            err(&g, "alpha@-1", &[]),
+            TargetError::OutOfRange {
+                input: "alpha@-1".into(),
+                steps: 1,
+                end: "base"
+            }
+        );
+        let on = applied(&g, &["b0001", "a0001", "a0002", "x0001"]);
+        assert_eq!(
+            ok(&g, "beta@+1", &["b0001", "a0001", "a0002", "x0001"]),
+            ["x0002"]
+        );
+        let scoped = |input: &str| {
+            Target::parse(input)
+                .unwrap()
+                .resolve_scoped(input, &g, &on)
+                .unwrap()
+        };
+        let alpha = scoped("alpha@-1");
+        assert_eq!(ids(&g, &alpha.revisions), ["a0001"]);
+        assert_eq!(alpha.branch_scope, g.index_of("a0002"));
+        let beta = scoped("beta@-1");
+        assert_eq!(ids(&g, &beta.revisions), ["b0001"]);
+        assert_eq!(beta.branch_scope, g.index_of("x0001"));
+    }
+
+    #[test]
+    fn branch_with_several_applied_heads_is_ambiguous() {
+        let g = Graph::new(vec![
+            crate::graph::fixtures::node("r0001", &[], &[], &["core"]),
+            crate::graph::fixtures::node("s0001", &["r0001"], &[], &[]),
+            crate::graph::fixtures::node("t0001", &["r0001"], &[], &[]),
+        ])
+        .unwrap();
+        let e = err(&g, "core@-1", &["r0001", "s0001", "t0001"]).to_string();
+        assert!(
+            e.contains("branch `core` has several applied heads (s0001, t0001)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn split_range_keeps_empty_sides() {
+        assert_eq!(split_range("base:head"), Some(("base", "head")));
+        assert_eq!(split_range(":head"), Some(("", "head")));
+        assert_eq!(split_range("head"), None);
+    }
 }
