@@ -1,9 +1,17 @@
 //! The compiler's entry point: [`Builder`], and the compiled chain it produces.
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
 
-use lithify_core::{Checksum, Dialect};
+use lithify_core::{ChainHash, Checksum, Dialect, Graph, GraphError, RevisionNode};
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
+use crate::seal::{read_lock, verify, Lock, VerifyOptions};
+use crate::sources::{read_dir, SourceDir, SourceRevision};
+
+/// Environment variable that makes every build require seals (`1` or `true`).
+pub const REQUIRE_SEALS_ENV: &str = "LITHIFY_REQUIRE_SEALS";
 
 /// SQL of one direction (up or down) of a revision: a shared file and/or
 /// per-dialect overrides (`up.sql`, `up.postgres.sql`).
@@ -65,6 +73,8 @@ pub struct CompiledChain {
     pub revisions: Vec<CompiledRevision>,
     /// Hash over (id, checksum) of every revision in that order.
     pub chain_hash: Checksum,
+    /// Head ids, in topological order (one, unless branches are labelled).
+    pub heads: Vec<String>,
     /// Warnings and notes (never errors) found while compiling.
     pub diagnostics: crate::Diagnostics,
 }
@@ -73,11 +83,439 @@ pub struct CompiledChain {
 #[derive(Debug, Clone)]
 pub struct Builder {
     dir: PathBuf,
+    require_seals: bool,
+    dialects: BTreeSet<Dialect>,
+    module_file: String,
 }
 
 impl Builder {
     /// Compile the migrations in `dir` (relative to the crate root in a build script).
     pub fn new(dir: impl Into<PathBuf>) -> Builder {
-        Builder { dir: dir.into() }
+        Builder {
+            dir: dir.into(),
+            require_seals: false,
+            dialects: Dialect::ALL.into_iter().collect(),
+            module_file: "lithify_migrations.rs".to_owned(),
+        }
     }
+
+    /// Make unsealed (draft) revisions an error instead of a warning, e.g. for
+    /// release builds. Setting `LITHIFY_REQUIRE_SEALS=1` (or `true`) does the same.
+    pub fn require_seals(mut self, required: bool) -> Builder {
+        self.require_seals = required;
+        self
+    }
+
+    /// The dialects whose SQL is embedded (default: all three).
+    pub fn dialects(mut self, dialects: impl IntoIterator<Item = Dialect>) -> Builder {
+        self.dialects = dialects.into_iter().collect();
+        self
+    }
+
+    /// File name of the generated module in `OUT_DIR` (default `lithify_migrations.rs`).
+    pub fn module_file(mut self, name: impl Into<String>) -> Builder {
+        self.module_file = name.into();
+        self
+    }
+
+    /// The directory being compiled.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// True when unsealed revisions fail the build (option or environment).
+    pub fn seals_required(&self) -> bool {
+        self.require_seals || env_requires_seals()
+    }
+
+    /// Read and validate the directory: sources, graph (including heads) and
+    /// seals. Pure apart from reading files; the `lithify` CLI uses it too.
+    pub fn compile(&self) -> Result<CompiledChain, Diagnostics> {
+        let analysis = analyse(&self.dir)?;
+        let mut diags = analysis.sources.diagnostics.clone();
+        let ordered = analysis.ordered();
+        let opts = VerifyOptions {
+            require_seals: self.seals_required(),
+            ignore_unsealed: false,
+            amending: None,
+        };
+        diags
+            .0
+            .extend(verify(&self.dir, analysis.lock.as_ref(), &ordered, opts).0);
+        for rev in &ordered {
+            self.check_dialects(rev, &mut diags);
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(analysis.into_chain(diags))
+    }
+
+    fn check_dialects(&self, rev: &SourceRevision, diags: &mut Diagnostics) {
+        if self
+            .dialects
+            .iter()
+            .any(|d| rev.up.for_dialect(*d).is_some())
+        {
+            return;
+        }
+        let wanted: Vec<&str> = self.dialects.iter().map(|d| d.name()).collect();
+        diags.push(
+            Diagnostic::error(format!(
+                "revision `{}` has no upgrade SQL for any dialect this build embeds",
+                rev.id
+            ))
+            .at(&rev.dir)
+            .with_note(format!("this build embeds: {}", wanted.join(", ")))
+            .with_help("add up.sql (shared by every dialect) or up.<dialect>.sql for one of them"),
+        );
+    }
+
+    /// The Rust module embedding `chain`, with the SQL of this builder's dialects.
+    pub fn generate(&self, chain: &CompiledChain) -> String {
+        crate::codegen::generate(chain, &self.dialects)
+    }
+
+    /// For build scripts: compile, print cargo instructions, write
+    /// `OUT_DIR/<module_file>`, and return the chain. On errors, print them and
+    /// exit with status 1 (no panic backtrace to wade through).
+    pub fn compile_or_exit(&self) -> CompiledChain {
+        // A directory makes cargo rescan it recursively, so added files count too.
+        println!("cargo:rerun-if-changed={}", self.dir.display());
+        println!("cargo:rerun-if-env-changed={REQUIRE_SEALS_ENV}");
+        let chain = match self.compile() {
+            Ok(chain) => chain,
+            Err(diags) => exit_with(&diags),
+        };
+        emit_cargo_warnings(&chain.diagnostics);
+        if let Err(d) = self.write_module(&chain) {
+            exit_with(&Diagnostics(vec![d]));
+        }
+        chain
+    }
+
+    fn write_module(&self, chain: &CompiledChain) -> Result<(), Diagnostic> {
+        let out_dir = std::env::var_os("OUT_DIR")
+            .ok_or_else(|| Diagnostic::error("OUT_DIR is not set: compile_or_exit is meant for build scripts; use compile() and generate() elsewhere"))?;
+        let path = Path::new(&out_dir).join(&self.module_file);
+        let code = self.generate(chain);
+        // Leave an unchanged file alone so its mtime does not trigger rebuilds.
+        if std::fs::read_to_string(&path).ok().as_deref() == Some(code.as_str()) {
+            return Ok(());
+        }
+        std::fs::write(&path, code).map_err(|e| {
+            Diagnostic::error(format!("cannot write the generated module: {e}")).at(path)
+        })
+    }
+}
+
+fn env_requires_seals() -> bool {
+    std::env::var(REQUIRE_SEALS_ENV)
+        .map(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
+        .unwrap_or(false)
+}
+
+/// Every line of every warning and note as a `cargo:warning=` instruction.
+fn emit_cargo_warnings(diags: &Diagnostics) {
+    let shown = Diagnostics(
+        diags
+            .0
+            .iter()
+            .filter(|d| d.severity < Severity::Error)
+            .cloned()
+            .collect(),
+    );
+    for line in shown.to_string().lines() {
+        println!("cargo:warning={line}");
+    }
+}
+
+/// Print the full diagnostics to stderr (cargo shows it on failure), one
+/// summary warning, and exit 1.
+fn exit_with(diags: &Diagnostics) -> ! {
+    let _ = writeln!(std::io::stderr(), "{diags}");
+    let errors = diags.errors().count();
+    let first = diags
+        .errors()
+        .next()
+        .map(|d| d.message.as_str())
+        .unwrap_or("unknown error");
+    println!("cargo:warning=lithify: {errors} error(s) in the migrations directory; first: {first} (full report below)");
+    std::process::exit(1)
+}
+
+/// A directory read and its graph validated; shared by compiling and sealing.
+pub(crate) struct Analysis {
+    pub sources: SourceDir,
+    pub graph: Graph,
+    pub lock: Option<Lock>,
+}
+
+/// Read `dir`, validate the graph (heads included) and parse the lock.
+pub(crate) fn analyse(dir: &Path) -> Result<Analysis, Diagnostics> {
+    let sources = read_dir(dir);
+    if sources.diagnostics.has_errors() {
+        return Err(sources.diagnostics);
+    }
+    let nodes = sources
+        .revisions
+        .iter()
+        .map(|r| RevisionNode {
+            id: r.id.clone(),
+            parents: r.parents.clone(),
+            depends_on: r.depends_on.clone(),
+            branch_labels: r.branch_labels.clone(),
+        })
+        .collect();
+    let graph_result =
+        Graph::new(nodes).and_then(|g| g.check_heads().map(|()| g).map_err(|e| vec![e]));
+    let graph = match graph_result {
+        Ok(graph) => graph,
+        Err(errors) => {
+            let mut diags = sources.diagnostics.clone();
+            for e in &errors {
+                diags.push(graph_diagnostic(&sources, e));
+            }
+            return Err(diags);
+        }
+    };
+    let lock = match &sources.lock {
+        Some(path) => Some(read_lock(path)?),
+        None => None,
+    };
+    Ok(Analysis {
+        sources,
+        graph,
+        lock,
+    })
+}
+
+impl Analysis {
+    /// Revisions in the graph's topological order.
+    pub fn ordered(&self) -> Vec<&SourceRevision> {
+        self.graph
+            .topological_order()
+            .iter()
+            .map(|&ix| &self.sources.revisions[ix])
+            .collect()
+    }
+
+    /// The revision `target` names: an exact id, else the target grammar
+    /// (unique prefix, `head`, ...).
+    pub fn find(&self, target: &str) -> Result<&SourceRevision, Diagnostics> {
+        if let Some(ix) = self.graph.index_of(target) {
+            return Ok(&self.sources.revisions[ix]);
+        }
+        let err = |msg: String| Diagnostics(vec![Diagnostic::error(msg).at(&self.sources.dir)]);
+        let none = vec![false; self.graph.len()];
+        match lithify_core::target::resolve(target, &self.graph, &none) {
+            Ok(ixs) if ixs.len() == 1 => Ok(&self.sources.revisions[ixs[0]]),
+            Ok(ixs) => Err(err(format!(
+                "`{target}` names {} revisions; name exactly one",
+                ixs.len()
+            ))),
+            Err(e) => Err(err(e.to_string())),
+        }
+    }
+
+    /// Head ids in topological order.
+    pub fn head_ids(&self) -> Vec<String> {
+        self.graph
+            .heads()
+            .into_iter()
+            .map(|ix| self.graph.id(ix).to_owned())
+            .collect()
+    }
+
+    fn into_chain(self, diagnostics: Diagnostics) -> CompiledChain {
+        let heads = self.head_ids();
+        let order: Vec<usize> = self.graph.topological_order().to_vec();
+        let lock = self.lock;
+        let mut slots: Vec<Option<SourceRevision>> =
+            self.sources.revisions.into_iter().map(Some).collect();
+        let mut hash = ChainHash::new();
+        let mut revisions = Vec::with_capacity(order.len());
+        for ix in order {
+            let Some(rev) = slots.get_mut(ix).and_then(Option::take) else {
+                continue;
+            };
+            hash.push(&rev.id, &rev.checksum);
+            revisions.push(compiled(rev, lock.as_ref()));
+        }
+        CompiledChain {
+            dir: self.sources.dir,
+            revisions,
+            chain_hash: hash.finish(),
+            heads,
+            diagnostics,
+        }
+    }
+}
+
+fn compiled(rev: SourceRevision, lock: Option<&Lock>) -> CompiledRevision {
+    let entry = lock.and_then(|l| l.entry(&rev.id));
+    let mut accepted: Vec<Checksum> = Vec::new();
+    for a in entry.map(|e| e.amendments.as_slice()).unwrap_or_default() {
+        if a.from != rev.checksum && !accepted.contains(&a.from) {
+            accepted.push(a.from);
+        }
+    }
+    CompiledRevision {
+        id: rev.id,
+        dir_name: rev.dir_name,
+        dir: rev.dir,
+        message: rev.message,
+        parents: rev.parents,
+        depends_on: rev.depends_on,
+        branch_labels: rev.branch_labels,
+        transactional: rev.transactional,
+        checksum: rev.checksum,
+        accepted_checksums: accepted,
+        sealed: entry.is_some(),
+        up: rev.up,
+        down: rev.down,
+    }
+}
+
+/// Turn a graph error into a diagnostic that points at the file to fix.
+fn graph_diagnostic(sources: &SourceDir, err: &GraphError) -> Diagnostic {
+    let by_id: HashMap<&str, &SourceRevision> = sources
+        .revisions
+        .iter()
+        .map(|r| (r.id.as_str(), r))
+        .collect();
+    let dir_of = |id: &str| {
+        by_id
+            .get(id)
+            .map(|r| shown(&r.dir))
+            .unwrap_or_else(|| id.to_owned())
+    };
+    let base = Diagnostic::error(err.to_string());
+    match err {
+        GraphError::DuplicateId { id } => {
+            let dirs: Vec<&SourceRevision> =
+                sources.revisions.iter().filter(|r| &r.id == id).collect();
+            let mut d = base.at(dirs
+                .first()
+                .map(|r| r.dir.clone())
+                .unwrap_or_else(|| sources.dir.clone()));
+            for r in &dirs {
+                d = d.with_note(format!("`{}` has id `{id}`", shown(&r.dir)));
+            }
+            d.with_help("ids must be unique: give one of the directories a different version (`lithify new` picks a fresh one)")
+        }
+        GraphError::DanglingParent { id, parent } => edge_missing(
+            sources,
+            by_id.get(id.as_str()).copied(),
+            base,
+            parent,
+            "parents",
+        ),
+        GraphError::DanglingDependency { id, dependency } => edge_missing(
+            sources,
+            by_id.get(id.as_str()).copied(),
+            base,
+            dependency,
+            "depends_on",
+        ),
+        GraphError::SelfParent { id } => {
+            at_metadata(base, by_id.get(id.as_str()).copied(), |l| l.parents)
+                .with_help("remove the revision's own id from `parents` / `depends_on`")
+        }
+        GraphError::Cycle { ids } => {
+            let mut d = at_metadata(
+                base,
+                ids.first().and_then(|id| by_id.get(id.as_str()).copied()),
+                |l| l.parents,
+            );
+            for id in ids.iter().take(ids.len().saturating_sub(1)) {
+                d = d.with_note(format!("on the cycle: `{id}` ({})", dir_of(id)));
+            }
+            d.with_help("break the cycle: a revision's `parents` must name only older revisions")
+        }
+        GraphError::DuplicateBranchLabel { label, ids } => {
+            let mut d = at_metadata(
+                base,
+                ids.first().and_then(|id| by_id.get(id.as_str()).copied()),
+                |l| l.branch_labels,
+            );
+            for id in ids {
+                d = d.with_note(format!("`{label}` is on `{id}` ({})", dir_of(id)));
+            }
+            d.with_help(
+                "a branch label names one branch: keep it on the branch's first revision only",
+            )
+        }
+        GraphError::LabelIsRevisionId { id, .. } => {
+            at_metadata(base, by_id.get(id.as_str()).copied(), |l| l.branch_labels)
+                .with_help("rename the branch label")
+        }
+        GraphError::MultipleHeads { heads } => multiple_heads(sources, base, heads, &dir_of),
+    }
+}
+
+fn multiple_heads(
+    sources: &SourceDir,
+    base: Diagnostic,
+    heads: &[String],
+    dir_of: &dyn Fn(&str) -> String,
+) -> Diagnostic {
+    let mut d = base.at(&sources.dir);
+    for h in heads {
+        d = d.with_note(format!("head `{h}`: {}", dir_of(h)));
+    }
+    d.with_note("two revisions were added on the same parent (typically on two branches that were then merged)")
+        .with_help(format!("merge them: `lithify merge {} -m \"merge heads\"`", heads.join(" ")))
+        .with_help("or, to keep separate branches on purpose, give each one a `branch_labels` entry in its metadata.toml")
+}
+
+fn at_metadata(
+    base: Diagnostic,
+    rev: Option<&SourceRevision>,
+    line: impl Fn(&crate::sources::MetadataLines) -> Option<u32>,
+) -> Diagnostic {
+    let Some(rev) = rev else { return base };
+    let d = base.at(rev.metadata_path());
+    match line(&rev.metadata_lines) {
+        Some(l) if rev.metadata_lines.present => d.line(l),
+        _ => d,
+    }
+}
+
+/// A parent or dependency that names no revision: point at the key, and list
+/// the ids nearest to the missing one (a typo is the usual cause).
+fn edge_missing(
+    sources: &SourceDir,
+    rev: Option<&SourceRevision>,
+    base: Diagnostic,
+    missing: &str,
+    key: &str,
+) -> Diagnostic {
+    let line = |l: &crate::sources::MetadataLines| {
+        if key == "parents" {
+            l.parents
+        } else {
+            l.depends_on
+        }
+    };
+    let mut d = at_metadata(base, rev, line);
+    let nearby = nearest_ids(sources, missing, 5);
+    if !nearby.is_empty() {
+        d = d.with_note(format!("existing revisions near it: {}", nearby.join(", ")));
+    }
+    d.with_help(format!(
+        "fix the id in `{key}`, or restore the missing revision's directory"
+    ))
+}
+
+fn nearest_ids<'a>(sources: &'a SourceDir, missing: &str, n: usize) -> Vec<&'a str> {
+    // `revisions` is sorted by id, so the neighbours in sort order are the closest.
+    let ids: Vec<&str> = sources.revisions.iter().map(|r| r.id.as_str()).collect();
+    let at = ids.partition_point(|id| *id < missing);
+    let start = at.saturating_sub(n / 2 + 1);
+    ids.iter().skip(start).take(n).copied().collect()
+}
+
+fn shown(path: &Path) -> String {
+    path.display().to_string().replace('\\', "/")
 }

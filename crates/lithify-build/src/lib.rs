@@ -4,19 +4,22 @@
 //! `lithify.lock`, and generates the Rust module that embeds every revision.
 //!
 //! ```no_run
-//! // build.rs
-//! fn main() {
-//!     lithify_build::Builder::new("migrations").compile_or_exit();
-//! }
+//! // build.rs: `fn main() { ... }` runs this
+//! lithify_build::Builder::new("migrations").compile_or_exit();
 //! ```
 //!
 //! Data flows one way: [`sources`] -> graph (lithify-core) -> [`seal`] -> [`compile`] -> [`codegen`].
+//! [`authoring`] holds the file-writing operations of the `lithify` CLI (`new`, `merge`);
+//! sealing (`seal_new`, `amend`) lives in [`seal`].
 
+pub mod authoring;
 pub mod codegen;
 pub mod compile;
 pub mod diagnostic;
 pub mod seal;
 pub mod sources;
 
-pub use compile::{Builder, CompiledChain, CompiledRevision, DialectSql};
+pub use authoring::{merge, new_revision, NewOptions};
+pub use compile::{Builder, CompiledChain, CompiledRevision, DialectSql, REQUIRE_SEALS_ENV};
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+pub use seal::{amend, seal_new};

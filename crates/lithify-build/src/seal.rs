@@ -1,1 +1,546 @@
-//! TODO
+//! Seals: `migrations/lithify.lock`, the checksums of released revisions.
+//!
+//! ```toml
+//! # header comment
+//! version = 1
+//! total = "sha256:…"   # ChainHash over (id, checksum) of the entries, in lock order
+//!
+//! [[revision]]
+//! id = "20240101000000"
+//! name = "2024-01-01-000000_create_companies"
+//! checksum = "sha256:…"
+//!
+//! [[revision.amendment]]   # optional, one per deliberate change
+//! from = "sha256:…"
+//! to = "sha256:…"
+//! reason = "fix a typo in a comment"
+//! ```
+//!
+//! Entries are appended in topological order, so the lock order is a
+//! topological order. The file is edited with `toml_edit` so that comments and
+//! layout written by people survive `lithify seal`.
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use lithify_core::{ChainHash, Checksum};
+use toml_edit::{ArrayOfTables, DocumentMut, ImDocument, Item, Table};
+
+use crate::compile::{analyse, Analysis};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::sources::{line_of, SourceRevision, LOCK_FILE};
+
+/// The only lock format version this crate reads and writes.
+pub const LOCK_VERSION: i64 = 1;
+
+const HEADER: &str = "\
+# lithify.lock: checksums of the sealed (released) revisions in this directory.
+# Written by `lithify seal` and checked by every build, so a sealed revision
+# cannot change silently. Commit it. To change a sealed revision on purpose, run
+# `lithify seal --amend <ID> --reason \"...\"`; never edit this file by hand.
+";
+
+/// A parsed `lithify.lock`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lock {
+    /// Path of the file.
+    pub path: PathBuf,
+    /// Recorded total over the entries.
+    pub total: Checksum,
+    /// Sealed revisions, in lock (topological) order.
+    pub entries: Vec<LockEntry>,
+}
+
+/// One sealed revision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockEntry {
+    /// Revision id.
+    pub id: String,
+    /// Directory name when sealed.
+    pub name: String,
+    /// Sealed checksum (after the last amendment).
+    pub checksum: Checksum,
+    /// Deliberate changes, oldest first.
+    pub amendments: Vec<Amendment>,
+    /// 1-based line of the entry in the lock, for diagnostics.
+    pub line: u32,
+}
+
+/// A deliberate change to a sealed revision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Amendment {
+    /// Checksum before the change (still accepted from databases that applied it).
+    pub from: Checksum,
+    /// Checksum after the change.
+    pub to: Checksum,
+    /// Why the change was made.
+    pub reason: String,
+}
+
+impl Lock {
+    /// The total the entries should have: [`ChainHash`] over them in lock order.
+    pub fn computed_total(&self) -> Checksum {
+        let mut hash = ChainHash::new();
+        for e in &self.entries {
+            hash.push(&e.id, &e.checksum);
+        }
+        hash.finish()
+    }
+
+    /// The entry for `id`.
+    pub fn entry(&self, id: &str) -> Option<&LockEntry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+}
+
+/// Read and parse a lock file.
+pub fn read_lock(path: &Path) -> Result<Lock, Diagnostics> {
+    let bytes = fs::read(path)
+        .map_err(|e| one(Diagnostic::error(format!("cannot read the lock file: {e}")).at(path)))?;
+    let text = crate::sources::decode(&bytes)
+        .map_err(|line| one(malformed(path, line, "the lock file is not valid UTF-8")))?;
+    parse_lock(path, &text)
+}
+
+fn one(d: Diagnostic) -> Diagnostics {
+    Diagnostics(vec![d])
+}
+
+fn malformed(path: &Path, line: u32, what: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(format!("malformed lithify.lock: {}", what.into()))
+        .at(path)
+        .line(line)
+        .with_help(format!(
+            "restore it with `git checkout -- {}`, or delete it and run `lithify seal` to seal every revision again",
+            path.display().to_string().replace('\\', "/")
+        ))
+}
+
+/// Parse the text of a lock file.
+pub fn parse_lock(path: &Path, text: &str) -> Result<Lock, Diagnostics> {
+    let doc = ImDocument::parse(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| line_of(text.as_bytes(), s.start))
+            .unwrap_or(1);
+        one(malformed(path, line, e.message().trim().to_owned()))
+    })?;
+    let line_of_item = |item: Option<&Item>| {
+        item.and_then(Item::span)
+            .map(|s| line_of(text.as_bytes(), s.start))
+            .unwrap_or(1)
+    };
+    let version = doc.get("version").and_then(Item::as_integer);
+    if version != Some(LOCK_VERSION) {
+        let what = format!("expected `version = {LOCK_VERSION}`");
+        return Err(one(malformed(path, line_of_item(doc.get("version")), what)));
+    }
+    let total = doc
+        .get("total")
+        .and_then(Item::as_str)
+        .and_then(|s| s.parse::<Checksum>().ok())
+        .ok_or_else(|| {
+            one(malformed(
+                path,
+                line_of_item(doc.get("total")),
+                "expected `total = \"sha256:…\"`",
+            ))
+        })?;
+    let mut entries = Vec::new();
+    let mut errors = Diagnostics::default();
+    if let Some(item) = doc.get("revision") {
+        let Some(tables) = item.as_array_of_tables() else {
+            return Err(one(malformed(
+                path,
+                line_of_item(Some(item)),
+                "`revision` must be a list of `[[revision]]` tables",
+            )));
+        };
+        for table in tables.iter() {
+            match parse_entry(path, text, table) {
+                Ok(e) => entries.push(e),
+                Err(d) => errors.push(d),
+            }
+        }
+    }
+    check_unique(path, &entries, &mut errors);
+    if errors.has_errors() {
+        return Err(errors);
+    }
+    Ok(Lock {
+        path: path.to_path_buf(),
+        total,
+        entries,
+    })
+}
+
+fn check_unique(path: &Path, entries: &[LockEntry], errors: &mut Diagnostics) {
+    let mut seen = HashSet::new();
+    for e in entries {
+        if !seen.insert(e.id.as_str()) {
+            errors.push(malformed(
+                path,
+                e.line,
+                format!("revision `{}` is listed twice", e.id),
+            ));
+        }
+    }
+}
+
+fn parse_entry(path: &Path, text: &str, table: &Table) -> Result<LockEntry, Diagnostic> {
+    let line = table
+        .get("id")
+        .and_then(Item::span)
+        .or_else(|| table.span())
+        .map(|s| line_of(text.as_bytes(), s.start))
+        .unwrap_or(1);
+    let string = |key: &str| table.get(key).and_then(Item::as_str).map(str::to_owned);
+    let checksum = |t: &Table, key: &str| {
+        t.get(key)
+            .and_then(Item::as_str)
+            .and_then(|s| s.parse::<Checksum>().ok())
+    };
+    let (Some(id), Some(name), Some(sum)) =
+        (string("id"), string("name"), checksum(table, "checksum"))
+    else {
+        return Err(malformed(
+            path,
+            line,
+            "each [[revision]] needs `id`, `name` and `checksum = \"sha256:…\"`",
+        ));
+    };
+    let mut amendments = Vec::new();
+    if let Some(item) = table.get("amendment") {
+        let tables = item
+            .as_array_of_tables()
+            .map(|a| a.iter().collect::<Vec<_>>())
+            .unwrap_or_default();
+        if tables.is_empty() {
+            return Err(malformed(
+                path,
+                line,
+                "`amendment` must be a list of `[[revision.amendment]]` tables",
+            ));
+        }
+        for t in tables {
+            let reason = t.get("reason").and_then(Item::as_str).map(str::to_owned);
+            let (Some(from), Some(to), Some(reason)) =
+                (checksum(t, "from"), checksum(t, "to"), reason)
+            else {
+                return Err(malformed(
+                    path,
+                    line,
+                    format!("an amendment of `{id}` needs `from`, `to` (checksums) and `reason`"),
+                ));
+            };
+            amendments.push(Amendment { from, to, reason });
+        }
+    }
+    Ok(LockEntry {
+        id,
+        name,
+        checksum: sum,
+        amendments,
+        line,
+    })
+}
+
+/// How strictly [`verify`] treats the revisions it looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct VerifyOptions<'a> {
+    /// Unsealed revisions are errors rather than warnings.
+    pub require_seals: bool,
+    /// Do not report unsealed revisions at all (`lithify seal` is about to seal them).
+    pub ignore_unsealed: bool,
+    /// Skip the checksum comparison of this revision (it is being amended).
+    pub amending: Option<&'a str>,
+}
+
+/// Compare the revisions (in topological order) with the lock. Returns the
+/// findings; errors mean the build must fail.
+pub(crate) fn verify(
+    dir: &Path,
+    lock: Option<&Lock>,
+    revisions: &[&SourceRevision],
+    opts: VerifyOptions<'_>,
+) -> Diagnostics {
+    let mut out = Diagnostics::default();
+    let lock_path = dir.join(LOCK_FILE);
+    let by_id: HashMap<&str, &SourceRevision> =
+        revisions.iter().map(|r| (r.id.as_str(), *r)).collect();
+    if let Some(lock) = lock {
+        verify_total(lock, &mut out);
+        for entry in &lock.entries {
+            match by_id.get(entry.id.as_str()) {
+                None => out.push(deleted(dir, &lock_path, entry)),
+                Some(rev)
+                    if Some(rev.id.as_str()) != opts.amending && rev.checksum != entry.checksum =>
+                {
+                    out.push(edited(rev, entry))
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    let sealed: HashSet<&str> = lock
+        .map(|l| l.entries.iter().map(|e| e.id.as_str()).collect())
+        .unwrap_or_default();
+    for rev in revisions {
+        if sealed.contains(rev.id.as_str()) {
+            check_parents_sealed(rev, &sealed, &mut out);
+        } else if !opts.ignore_unsealed {
+            out.push(unsealed(rev, opts.require_seals));
+        }
+    }
+    out
+}
+
+fn verify_total(lock: &Lock, out: &mut Diagnostics) {
+    let computed = lock.computed_total();
+    if computed != lock.total {
+        out.push(
+            Diagnostic::error("lithify.lock was edited by hand: its `total` does not match its revisions")
+                .at(&lock.path)
+                .with_note(format!("recorded total: {}", lock.total))
+                .with_note(format!("computed total: {computed}"))
+                .with_help(format!(
+                    "restore it with `git checkout -- {}`; change seals only with `lithify seal` or `lithify seal --amend <ID> --reason \"...\"`",
+                    lock.path.display().to_string().replace('\\', "/")
+                )),
+        );
+    }
+}
+
+fn deleted(dir: &Path, lock_path: &Path, entry: &LockEntry) -> Diagnostic {
+    let rev_dir = dir
+        .join(&entry.name)
+        .display()
+        .to_string()
+        .replace('\\', "/");
+    Diagnostic::error(format!("sealed revision `{}` was deleted", entry.id))
+        .at(lock_path)
+        .line(entry.line)
+        .with_note(format!(
+            "`{rev_dir}` is sealed in lithify.lock but no longer exists"
+        ))
+        .with_note("databases may already have applied it; a released revision cannot be removed")
+        .with_help(format!("restore it with `git checkout -- {rev_dir}`"))
+}
+
+fn edited(rev: &SourceRevision, entry: &LockEntry) -> Diagnostic {
+    let dir = rev.dir.display().to_string().replace('\\', "/");
+    Diagnostic::error(format!("sealed revision `{}` was edited", rev.id))
+        .at(&rev.dir)
+        .with_note(format!("sealed checksum:  {}", entry.checksum))
+        .with_note(format!("current checksum: {}", rev.checksum))
+        .with_note("databases that applied the sealed version would no longer match this binary")
+        .with_help(format!("undo the edit: `git checkout -- {dir}`"))
+        .with_help(format!(
+            "or, if the change is deliberate, amend the seal: `lithify seal --amend {} --reason \"...\"`",
+            rev.id
+        ))
+}
+
+/// A new revision that sorts before a sealed one becomes its parent under
+/// diesel's implicit ordering: that rewrites released history, so refuse it.
+fn check_parents_sealed(rev: &SourceRevision, sealed: &HashSet<&str>, out: &mut Diagnostics) {
+    for parent in rev.parents.iter().filter(|p| !sealed.contains(p.as_str())) {
+        out.push(
+            Diagnostic::error(format!("sealed revision `{}` has unsealed parent `{parent}`", rev.id))
+                .at(rev.metadata_path())
+                .with_note(if rev.explicit_parents {
+                    "a sealed revision's history cannot change"
+                } else {
+                    "without `parents` in metadata.toml the parent is the previous directory in diesel order, so a new revision whose version sorts before a sealed one changed released history"
+                })
+                .with_help(format!(
+                    "give the new revision a later version (rename `{parent}`'s directory) or explicit `parents` in its metadata.toml"
+                )),
+        );
+    }
+}
+
+fn unsealed(rev: &SourceRevision, required: bool) -> Diagnostic {
+    let dir = rev.dir.display().to_string().replace('\\', "/");
+    let d = if required {
+        Diagnostic::error(format!(
+            "revision `{}` is not sealed, and this build requires seals",
+            rev.id
+        ))
+        .with_note(
+            "seals are required by `Builder::require_seals(true)` or LITHIFY_REQUIRE_SEALS=1",
+        )
+    } else {
+        Diagnostic::warning(format!("revision `{}` is not sealed (draft)", rev.id))
+    };
+    d.at(dir)
+        .with_help("run `lithify seal` and commit lithify.lock before merging or releasing")
+}
+
+/// Seal every unsealed revision of `dir`: append them to `lithify.lock` (created
+/// if missing) in topological order and rewrite the total. Returns the ids sealed.
+/// Refuses (with the build's diagnostics) when the directory does not compile.
+pub fn seal_new(dir: impl AsRef<Path>) -> Result<Vec<String>, Diagnostics> {
+    let dir = dir.as_ref();
+    let analysis = analyse(dir)?;
+    let opts = VerifyOptions {
+        require_seals: false,
+        ignore_unsealed: true,
+        amending: None,
+    };
+    let found = verify(dir, analysis.lock.as_ref(), &analysis.ordered(), opts);
+    if found.has_errors() {
+        return Err(found);
+    }
+    let sealed: HashSet<&str> = analysis
+        .lock
+        .iter()
+        .flat_map(|l| l.entries.iter().map(|e| e.id.as_str()))
+        .collect();
+    let new: Vec<&SourceRevision> = analysis
+        .ordered()
+        .into_iter()
+        .filter(|r| !sealed.contains(r.id.as_str()))
+        .collect();
+    let mut doc = load_for_edit(dir, &analysis)?;
+    let revisions = revision_tables(&mut doc, dir)?;
+    for rev in &new {
+        revisions.push(entry_table(rev));
+    }
+    write_lock(dir, doc)?;
+    Ok(new.iter().map(|r| r.id.clone()).collect())
+}
+
+/// Record a deliberate change to sealed revision `id` (exact id or unique
+/// prefix): appends `{from, to, reason}` to its entry and updates its checksum.
+/// Databases that applied the old version keep being accepted through the
+/// amendment's `from` checksum.
+pub fn amend(dir: impl AsRef<Path>, id: &str, reason: &str) -> Result<Amendment, Diagnostics> {
+    let dir = dir.as_ref();
+    let lock_path = dir.join(LOCK_FILE);
+    if reason.trim().is_empty() {
+        return Err(one(Diagnostic::error("an amendment needs a reason")
+            .with_help(format!(
+                "lithify seal --amend {id} --reason \"why the sealed revision had to change\""
+            ))));
+    }
+    let analysis = analyse(dir)?;
+    let rev = analysis.find(id)?;
+    let Some(entry) = analysis.lock.as_ref().and_then(|l| l.entry(&rev.id)) else {
+        return Err(one(Diagnostic::error(format!(
+            "revision `{}` is not sealed: there is nothing to amend",
+            rev.id
+        ))
+        .at(&lock_path)
+        .with_help("run `lithify seal` to seal it")));
+    };
+    if entry.checksum == rev.checksum {
+        return Err(one(Diagnostic::error(format!(
+            "revision `{}` matches its seal: there is nothing to amend",
+            rev.id
+        ))
+        .at(&rev.dir)));
+    }
+    let opts = VerifyOptions {
+        require_seals: false,
+        ignore_unsealed: true,
+        amending: Some(&rev.id),
+    };
+    let found = verify(dir, analysis.lock.as_ref(), &analysis.ordered(), opts);
+    if found.has_errors() {
+        return Err(found);
+    }
+    let amendment = Amendment {
+        from: entry.checksum,
+        to: rev.checksum,
+        reason: reason.trim().to_owned(),
+    };
+    let mut doc = load_for_edit(dir, &analysis)?;
+    let table = revision_tables(&mut doc, dir)?
+        .iter_mut()
+        .find(|t| t.get("id").and_then(Item::as_str) == Some(rev.id.as_str()))
+        .ok_or_else(|| {
+            one(malformed(
+                &lock_path,
+                1,
+                format!("no entry for `{}`", rev.id),
+            ))
+        })?;
+    table["checksum"] = toml_edit::value(rev.checksum.to_string());
+    let list = table
+        .entry("amendment")
+        .or_insert(Item::ArrayOfTables(ArrayOfTables::new()));
+    if let Some(list) = list.as_array_of_tables_mut() {
+        let mut t = Table::new();
+        t["from"] = toml_edit::value(amendment.from.to_string());
+        t["to"] = toml_edit::value(amendment.to.to_string());
+        t["reason"] = toml_edit::value(amendment.reason.clone());
+        list.push(t);
+    }
+    write_lock(dir, doc)?;
+    Ok(amendment)
+}
+
+/// The lock as an editable document (comments kept), or a fresh one.
+fn load_for_edit(dir: &Path, analysis: &Analysis) -> Result<DocumentMut, Diagnostics> {
+    let path = dir.join(LOCK_FILE);
+    let text = match &analysis.lock {
+        Some(_) => fs::read_to_string(&path).map_err(|e| {
+            one(Diagnostic::error(format!("cannot read the lock file: {e}")).at(&path))
+        })?,
+        None => format!("{HEADER}version = {LOCK_VERSION}\ntotal = \"\"\n"),
+    };
+    text.parse::<DocumentMut>()
+        .map_err(|e| one(malformed(&path, 1, e.message().trim().to_owned())))
+}
+
+fn revision_tables<'d>(
+    doc: &'d mut DocumentMut,
+    dir: &Path,
+) -> Result<&'d mut ArrayOfTables, Diagnostics> {
+    doc.entry("revision")
+        .or_insert(Item::ArrayOfTables(ArrayOfTables::new()))
+        .as_array_of_tables_mut()
+        .ok_or_else(|| {
+            one(malformed(
+                &dir.join(LOCK_FILE),
+                1,
+                "`revision` must be a list of `[[revision]]` tables",
+            ))
+        })
+}
+
+fn entry_table(rev: &SourceRevision) -> Table {
+    let mut t = Table::new();
+    t["id"] = toml_edit::value(rev.id.clone());
+    t["name"] = toml_edit::value(rev.dir_name.clone());
+    t["checksum"] = toml_edit::value(rev.checksum.to_string());
+    t
+}
+
+/// Recompute `total` from the entries as they now stand, and write the file.
+fn write_lock(dir: &Path, mut doc: DocumentMut) -> Result<(), Diagnostics> {
+    let path = dir.join(LOCK_FILE);
+    let mut hash = ChainHash::new();
+    if let Some(list) = doc.get("revision").and_then(Item::as_array_of_tables) {
+        for t in list.iter() {
+            let id = t.get("id").and_then(Item::as_str).unwrap_or_default();
+            let sum = t
+                .get("checksum")
+                .and_then(Item::as_str)
+                .and_then(|s| s.parse::<Checksum>().ok());
+            let Some(sum) = sum else {
+                return Err(one(malformed(
+                    &path,
+                    1,
+                    format!("entry `{id}` has no valid checksum"),
+                )));
+            };
+            hash.push(id, &sum);
+        }
+    }
+    doc["total"] = toml_edit::value(hash.finish().to_string());
+    fs::write(&path, doc.to_string())
+        .map_err(|e| one(Diagnostic::error(format!("cannot write the lock file: {e}")).at(&path)))
+}

@@ -1,0 +1,1 @@
+ALTER TABLE jobs MODIFY salary_currency VARCHAR(3) NULL;

@@ -1,0 +1,2 @@
+ALTER TABLE jobs ALTER COLUMN salary_currency DROP NOT NULL;
+ALTER TABLE jobs ALTER COLUMN salary_currency DROP DEFAULT;
