@@ -14,6 +14,29 @@
 //! | `REV+N`, `REV-N`, `head-N` | N steps up / down from REV or head |
 //! | `LABEL@+N`, `LABEL@-N` | N steps from the current revision of that branch |
 //! | `current` | what the database has applied (commands that read it) |
+//!
+//! Ids are `[A-Za-z0-9_]+` (see [`crate::id`]), so `@`, `+`, `-` and `:` are
+//! always separators. Resolution rules, each chosen so that nothing is guessed:
+//!
+//! - A name is looked up as a full id, then as a branch label (a bare label
+//!   names the revision carrying it, as in Alembic), then as an id prefix.
+//!   Labels may never equal ids, so only a label that is also an id prefix
+//!   wins over the prefix. A prefix needs [`MIN_PREFIX_LEN`] characters:
+//!   shorter ones would silently change meaning as revisions are added.
+//! - `+N` / `-N` walk parent edges from the database's single applied head
+//!   (with nothing applied, `+1` is the single base). Several applied heads,
+//!   a branchpoint on the way up or a mergepoint on the way down is an
+//!   [`TargetError::AmbiguousStep`]; walking past a head, or more than one
+//!   step below a base, is [`TargetError::OutOfRange`] (exactly one step
+//!   below a base is `base`).
+//! - `LABEL@head` / `REV@head` is the one head reachable through child
+//!   edges; several is an error naming them.
+//! - A label's branch is the segment that starts at the labelled revision's
+//!   line (see [`Graph::segment_root`]). `LABEL@base` is the parents of that
+//!   segment's first revision, and a downgrade there removes the segment
+//!   (and what depends on it) but not sibling branches. `LABEL@+N` / `LABEL@-N`
+//!   step from the branch's single applied head; `LABEL@+N` with nothing of
+//!   the branch applied counts its first revision as `+1`.
 
 use thiserror::Error;
 
@@ -108,7 +131,9 @@ pub enum TargetError {
         reason: String,
     },
     /// A relative step goes past a base or a head.
-    #[error("`{input}` goes {steps} step(s) beyond the {end}")]
+    #[error(
+        "`{input}` goes {steps} step(s) beyond the {end}; a step {steps} smaller stays in range"
+    )]
     OutOfRange {
         /// The expression.
         input: String,
@@ -154,7 +179,7 @@ impl Target {
     /// Parse a target expression.
     pub fn parse(input: &str) -> Result<Target, TargetError> {
         match input {
-            "" => Err(syntax(input, "the target is empty")),
+            "" => Err(syntax(input, &format!("the target is empty; {ACCEPTED}"))),
             "head" => Ok(Target::Head),
             "heads" => Ok(Target::Heads),
             "base" => Ok(Target::Base),
@@ -279,7 +304,7 @@ fn check_label_text(input: &str, name: &str) -> Result<(), TargetError> {
     if name.is_empty() {
         return Err(syntax(
             input,
-            "a branch label or revision must come before `@`",
+            "a branch label or revision must come before `@`, as in `LABEL@head`",
         ));
     }
     if let Some(c) = name
@@ -288,7 +313,7 @@ fn check_label_text(input: &str, name: &str) -> Result<(), TargetError> {
     {
         return Err(syntax(
             input,
-            &format!("{c:?} cannot appear in a branch label or revision before `@`"),
+            &format!("{c:?} cannot appear in a branch label or revision before `@` (as in `LABEL@head`, `LABEL@base`, `LABEL@+N`, `LABEL@-N`)"),
         ));
     }
     if RESERVED_IDS.contains(&name) {
@@ -328,7 +353,7 @@ fn parse_offset(input: &str, text: &str) -> Result<i64, TargetError> {
         return Err(syntax(
             input,
             &format!(
-                "the step after `{}` must be a positive whole number, e.g. `+1` or `-2`",
+                "the step after `{}` must be a positive whole number, e.g. `+1` or `-2` (a branch label containing `-` or `+` is only accepted before `@`, as in `LABEL@head`)",
                 &text[..1]
             ),
         ));
@@ -336,23 +361,22 @@ fn parse_offset(input: &str, text: &str) -> Result<i64, TargetError> {
     match digits.parse::<i64>() {
         Ok(0) => Err(syntax(
             input,
-            "a step of 0 moves nowhere; N must be at least 1",
+            "a step of 0 moves nowhere; `N` must be at least 1, as in `+1` or `-1`",
         )),
         Ok(n) => Ok(sign * n),
-        Err(_) => Err(syntax(input, &format!("the step `{digits}` is too large"))),
+        Err(_) => Err(syntax(
+            input,
+            &format!("the step `{digits}` is too large; use a smaller `N`"),
+        )),
     }
 }
 
-/// Build a [`TargetError::Syntax`].
+/// Build a [`TargetError::Syntax`]. The reason says what to write instead;
+/// generic failures quote the whole grammar ([`ACCEPTED`]).
 fn syntax(input: &str, reason: &str) -> TargetError {
-    let reason = if reason.contains("accepted are") {
-        reason.to_owned()
-    } else {
-        format!("{reason}; {ACCEPTED}")
-    };
     TargetError::Syntax {
         input: input.to_owned(),
-        reason,
+        reason: reason.to_owned(),
     }
 }
 
@@ -454,11 +478,15 @@ impl Cx<'_> {
             return Ok(ix);
         }
         let ix = lookup(self.graph, label)?;
+        let what = if self.graph.id(ix) == label {
+            format!("`{label}` is a revision")
+        } else {
+            format!("`{label}` names revision `{}`", self.graph.id(ix))
+        };
         Err(syntax(
             self.input,
             &format!(
-                "`{label}` names revision `{}`, not a branch label; `@base`, `@+N` and `@-N` need a label (known labels: {}); for a revision use `REV+N` or `REV-N`",
-                self.graph.id(ix),
+                "{what}, not a branch label; `@base`, `@+N` and `@-N` need a label (known labels: {}); from a revision step with `REV+N` or `REV-N`",
                 self.known_labels()
             ),
         ))
@@ -713,7 +741,8 @@ mod tests {
             match Target::parse(input) {
                 Err(TargetError::Syntax { input: got, reason }) => {
                     assert_eq!(got, input);
-                    assert!(reason.contains("accepted are"), "{input}: {reason}");
+                    // Every reason quotes at least one form that would work.
+                    assert!(reason.contains('`'), "{input}: {reason}");
                 }
                 other => panic!("{input}: {other:?}"),
             }
@@ -867,7 +896,10 @@ mod tests {
                 end: "head"
             }
         );
-        assert_eq!(e.to_string(), "`+3` goes 2 step(s) beyond the head");
+        assert_eq!(
+            e.to_string(),
+            "`+3` goes 2 step(s) beyond the head; a step 2 smaller stays in range"
+        );
         let fork = err(&g, "+2", &[]).to_string();
         assert!(
             fork.contains("`b0001` is a branchpoint with children a0001, x0001"),
