@@ -499,7 +499,12 @@ fn edge_missing(
         }
     };
     let mut d = at_metadata(base, rev, line);
-    let nearby = nearest_ids(sources, missing, 5);
+    let own = rev.map(|r| r.id.as_str());
+    let nearby: Vec<&str> = nearest_ids(sources, missing, 6)
+        .into_iter()
+        .filter(|id| Some(*id) != own)
+        .take(5)
+        .collect();
     if !nearby.is_empty() {
         d = d.with_note(format!("existing revisions near it: {}", nearby.join(", ")));
     }

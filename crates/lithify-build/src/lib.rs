@@ -22,4 +22,5 @@ pub mod sources;
 pub use authoring::{merge, new_revision, NewOptions};
 pub use compile::{Builder, CompiledChain, CompiledRevision, DialectSql, REQUIRE_SEALS_ENV};
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+pub use lithify_core::Dialect;
 pub use seal::{amend, seal_new};

@@ -124,7 +124,7 @@ pub fn parse_lock(path: &Path, text: &str) -> Result<Lock, Diagnostics> {
             .span()
             .map(|s| line_of(text.as_bytes(), s.start))
             .unwrap_or(1);
-        one(malformed(path, line, e.message().trim().to_owned()))
+        one(malformed(path, line, crate::sources::one_line(e.message())))
     })?;
     let line_of_item = |item: Option<&Item>| {
         item.and_then(Item::span)
@@ -288,7 +288,7 @@ pub(crate) fn verify(
         .unwrap_or_default();
     for rev in revisions {
         if sealed.contains(rev.id.as_str()) {
-            check_parents_sealed(rev, &sealed, &mut out);
+            check_parents_sealed(rev, &sealed, &by_id, &mut out);
         } else if !opts.ignore_unsealed {
             out.push(unsealed(rev, opts.require_seals));
         }
@@ -344,8 +344,17 @@ fn edited(rev: &SourceRevision, entry: &LockEntry) -> Diagnostic {
 
 /// A new revision that sorts before a sealed one becomes its parent under
 /// diesel's implicit ordering: that rewrites released history, so refuse it.
-fn check_parents_sealed(rev: &SourceRevision, sealed: &HashSet<&str>, out: &mut Diagnostics) {
+fn check_parents_sealed(
+    rev: &SourceRevision,
+    sealed: &HashSet<&str>,
+    by_id: &HashMap<&str, &SourceRevision>,
+    out: &mut Diagnostics,
+) {
     for parent in rev.parents.iter().filter(|p| !sealed.contains(p.as_str())) {
+        let parent_dir = by_id.get(parent.as_str()).map_or_else(
+            || parent.clone(),
+            |p| p.dir.display().to_string().replace('\\', "/"),
+        );
         out.push(
             Diagnostic::error(format!("sealed revision `{}` has unsealed parent `{parent}`", rev.id))
                 .at(rev.metadata_path())
@@ -355,7 +364,7 @@ fn check_parents_sealed(rev: &SourceRevision, sealed: &HashSet<&str>, out: &mut 
                     "without `parents` in metadata.toml the parent is the previous directory in diesel order, so a new revision whose version sorts before a sealed one changed released history"
                 })
                 .with_help(format!(
-                    "give the new revision a later version (rename `{parent}`'s directory) or explicit `parents` in its metadata.toml"
+                    "give `{parent_dir}` a version after the sealed revisions (rename the directory), or explicit `parents` in its metadata.toml"
                 )),
         );
     }
@@ -492,7 +501,7 @@ fn load_for_edit(dir: &Path, analysis: &Analysis) -> Result<DocumentMut, Diagnos
         None => format!("{HEADER}version = {LOCK_VERSION}\ntotal = \"\"\n"),
     };
     text.parse::<DocumentMut>()
-        .map_err(|e| one(malformed(&path, 1, e.message().trim().to_owned())))
+        .map_err(|e| one(malformed(&path, 1, crate::sources::one_line(e.message()))))
 }
 
 fn revision_tables<'d>(

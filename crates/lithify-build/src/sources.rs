@@ -135,12 +135,20 @@ pub fn read_dir(dir: &Path) -> SourceDir {
     // ties so duplicate ids still come out in a stable order.
     pending.sort_by(|a: &Pending, b: &Pending| (&a.id, &a.dir_name).cmp(&(&b.id, &b.dir_name)));
     let mut previous: Option<String> = None;
+    let mut before_previous: Option<String> = None;
     for p in pending {
+        // A duplicate id must not become its own implicit parent: the graph
+        // reports the duplicate, and that is the whole story.
+        if previous.as_deref() == Some(p.id.as_str()) {
+            std::mem::swap(&mut previous, &mut before_previous);
+        }
         let id = p.id.clone();
         if let Some(rev) = read_revision(p, previous.as_deref(), &mut out.diagnostics) {
             out.revisions.push(rev);
         }
-        previous = Some(id);
+        if previous.as_deref() != Some(id.as_str()) {
+            before_previous = previous.replace(id);
+        }
     }
     out
 }
@@ -446,7 +454,7 @@ fn parse_metadata(path: &Path, text: &str, diags: &mut Diagnostics) -> Option<Me
                 Diagnostic::error("metadata.toml is not valid TOML")
                     .at(path)
                     .line(line)
-                    .with_note(err.message().trim().to_owned())
+                    .with_note(one_line(err.message()))
                     .with_help(accepted_keys_help()),
             );
             return None;
@@ -519,6 +527,17 @@ fn merge_transactional(
             true
         }
     }
+}
+
+/// A multi-line parser message as one line, so it fits a `= note:`.
+pub(crate) fn one_line(message: &str) -> String {
+    message
+        .trim()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn line_at(text: &str, span: Option<Range<usize>>) -> u32 {

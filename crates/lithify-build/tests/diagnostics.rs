@@ -1,0 +1,255 @@
+//! Every build error, rendered as `cargo build` shows it, locked by a snapshot.
+
+mod common;
+
+use common::{two_revisions, Fixture};
+use lithify_build::{seal_new, Severity};
+
+#[test]
+fn dangling_parent() {
+    let f = Fixture::new();
+    two_revisions(&f);
+    f.rev_meta(
+        "2024-01-03-000000_add_salary",
+        "ALTER TABLE jobs ADD COLUMN salary INTEGER;\n",
+        "message = \"add salary\"\nparents = [\"20240102000001\"]\n",
+    );
+    snap!("dangling_parent", f.errors(f.builder()));
+}
+
+#[test]
+fn two_unmerged_heads() {
+    let f = Fixture::new();
+    two_revisions(&f);
+    f.rev_meta(
+        "2024-01-03-000000_add_salary",
+        "SELECT 1;\n",
+        "parents = [\"20240102000000\"]\n",
+    );
+    f.rev_meta(
+        "2024-01-03-093000_add_location",
+        "SELECT 2;\n",
+        "parents = [\"20240102000000\"]\n",
+    );
+    let out = f.errors(f.builder());
+    assert!(
+        out.contains("lithify merge 20240103000000 20240103093000 -m \"merge heads\""),
+        "{out}"
+    );
+    snap!("two_unmerged_heads", out);
+}
+
+#[test]
+fn merged_heads_compile() {
+    let f = Fixture::new();
+    two_revisions(&f);
+    f.rev_meta(
+        "2024-01-03-000000_a",
+        "SELECT 1;\n",
+        "parents = [\"20240102000000\"]\n",
+    );
+    f.rev_meta(
+        "2024-01-03-093000_b",
+        "SELECT 2;\n",
+        "parents = [\"20240102000000\"]\n",
+    );
+    let merge = lithify_build::merge(
+        &f.dir,
+        &["20240103000000".into(), "2024010309".into()],
+        "merge heads",
+        None,
+    )
+    .expect("merge");
+    let chain = f.builder().compile().expect("merged chain compiles");
+    let last = chain.revisions.last().expect("revisions");
+    assert_eq!(last.dir, merge);
+    assert_eq!(last.parents, ["20240103000000", "20240103093000"]);
+    assert_eq!(chain.heads, std::slice::from_ref(&last.id));
+}
+
+#[test]
+fn edited_sealed_revision() {
+    let f = Fixture::new();
+    two_revisions(&f);
+    seal_new(&f.dir).expect("seal");
+    f.file(
+        "2024-01-01-000000_create_companies/up.sql",
+        "CREATE TABLE companies (id INTEGER PRIMARY KEY, name TEXT);\n",
+    );
+    snap!("edited_sealed_revision", f.errors(f.builder()));
+}
+
+#[test]
+fn deleted_sealed_revision() {
+    let f = Fixture::new();
+    two_revisions(&f);
+    seal_new(&f.dir).expect("seal");
+    f.remove("2024-01-02-000000_create_jobs");
+    snap!("deleted_sealed_revision", f.errors(f.builder()));
+}
+
+#[test]
+fn hand_edited_lock_total() {
+    let f = Fixture::new();
+    two_revisions(&f);
+    seal_new(&f.dir).expect("seal");
+    // Dropping an entry by hand keeps every remaining checksum valid; only the
+    // total notices.
+    let lock = f.read("lithify.lock");
+    let cut = lock
+        .find("[[revision]]\nid = \"20240102000000\"")
+        .expect("entry");
+    f.file("lithify.lock", &lock[..cut]);
+    snap!("hand_edited_lock_total", f.errors(f.builder()));
+}
+
+#[test]
+fn malformed_lock() {
+    let f = Fixture::new();
+    two_revisions(&f);
+    f.file(
+        "lithify.lock",
+        "version = 1\ntotal = \"sha256:00\"\n[[revision]\nid = 1\n",
+    );
+    snap!("malformed_lock", f.errors(f.builder()));
+}
+
+#[test]
+fn malformed_metadata() {
+    let f = Fixture::new();
+    two_revisions(&f);
+    f.file(
+        "2024-01-02-000000_create_jobs/metadata.toml",
+        "message = \"create jobs\"\nparents = [\"20240101000000\"\n",
+    );
+    snap!("malformed_metadata", f.errors(f.builder()));
+}
+
+#[test]
+fn unknown_metadata_key() {
+    let f = Fixture::new();
+    two_revisions(&f);
+    f.file(
+        "2024-01-02-000000_create_jobs/metadata.toml",
+        "# diesel would silently run this in a transaction\nrun_in_transation = false\n",
+    );
+    snap!("unknown_metadata_key", f.errors(f.builder()));
+}
+
+#[test]
+fn wrong_metadata_type_and_conflicting_transaction_flags() {
+    let f = Fixture::new();
+    two_revisions(&f);
+    f.file(
+        "2024-01-02-000000_create_jobs/metadata.toml",
+        "parents = \"20240101000000\"\nrun_in_transaction = false\ntransactional = true\n",
+    );
+    snap!("metadata_type_and_conflict", f.errors(f.builder()));
+}
+
+#[test]
+fn non_utf8_sql() {
+    let f = Fixture::new();
+    two_revisions(&f);
+    f.file(
+        "2024-01-02-000000_create_jobs/up.sql",
+        b"CREATE TABLE jobs (id INTEGER PRIMARY KEY);\r\nINSERT INTO jobs VALUES (1);\r\n-- caf\xe9\r\n",
+    );
+    let out = f.errors(f.builder());
+    assert!(out.contains("up.sql:3"), "{out}");
+    snap!("non_utf8_sql", out);
+}
+
+#[test]
+fn missing_up_sql() {
+    let f = Fixture::new();
+    two_revisions(&f);
+    f.file("2024-01-03-000000_add_salary/down.sql", "SELECT 1;\n");
+    snap!("missing_up_sql", f.errors(f.builder()));
+}
+
+#[test]
+fn bad_revision_id() {
+    let f = Fixture::new();
+    two_revisions(&f);
+    f.rev("v1.2_add_salary", "SELECT 1;\n", "SELECT 1;\n");
+    f.rev("head_add_location", "SELECT 1;\n", "SELECT 1;\n");
+    snap!("bad_revision_id", f.errors(f.builder()));
+}
+
+#[test]
+fn cycle() {
+    let f = Fixture::new();
+    f.rev_meta(
+        "2024-01-01-000000_a",
+        "SELECT 1;\n",
+        "parents = [\"20240102000000\"]\n",
+    );
+    f.rev_meta(
+        "2024-01-02-000000_b",
+        "SELECT 1;\n",
+        "parents = [\"20240101000000\"]\n",
+    );
+    snap!("cycle", f.errors(f.builder()));
+}
+
+#[test]
+fn duplicate_id() {
+    let f = Fixture::new();
+    two_revisions(&f);
+    f.rev(
+        "20240102000000_create_jobs_again",
+        "SELECT 1;\n",
+        "SELECT 1;\n",
+    );
+    snap!("duplicate_id", f.errors(f.builder()));
+}
+
+#[test]
+fn unsealed_revisions_warn_or_fail() {
+    let f = Fixture::new();
+    two_revisions(&f);
+    seal_new(&f.dir).expect("seal");
+    f.rev("2024-01-03-000000_add_salary", "SELECT 1;\n", "SELECT 1;\n");
+    let chain = f.builder().compile().expect("drafts are allowed");
+    let warnings: Vec<_> = chain
+        .diagnostics
+        .0
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .collect();
+    assert_eq!(warnings.len(), 1, "{:?}", chain.diagnostics);
+    assert!(!chain.revisions[2].sealed && chain.revisions[1].sealed);
+    snap!(
+        "unsealed_required",
+        f.errors(f.builder().require_seals(true))
+    );
+}
+
+#[test]
+fn new_revision_sorting_before_a_sealed_one() {
+    let f = Fixture::new();
+    two_revisions(&f);
+    seal_new(&f.dir).expect("seal");
+    // Implicit diesel order makes this the parent of the sealed create_jobs.
+    f.rev(
+        "2024-01-01-120000_late_branch",
+        "SELECT 1;\n",
+        "SELECT 1;\n",
+    );
+    snap!("unsealed_parent_of_sealed", f.errors(f.builder()));
+}
+
+#[test]
+fn no_sql_for_the_embedded_dialects() {
+    let f = Fixture::new();
+    f.file(
+        "2024-01-01-000000_pg_only/up.postgres.sql",
+        "CREATE EXTENSION citext;\n",
+    );
+    let builder = f.builder().dialects([lithify_build::Dialect::Sqlite]);
+    snap!("no_sql_for_dialects", f.errors(builder));
+    f.builder()
+        .compile()
+        .expect("fine when postgres is embedded");
+}

@@ -1,0 +1,101 @@
+//! Sealing and amending through lithify.lock.
+
+mod common;
+
+use common::{two_revisions, Fixture};
+use lithify_build::{amend, seal_new};
+
+#[test]
+fn seal_new_seals_each_revision_once_and_keeps_comments() {
+    let f = Fixture::new();
+    two_revisions(&f);
+    assert_eq!(
+        seal_new(&f.dir).expect("seal"),
+        ["20240101000000", "20240102000000"]
+    );
+    assert!(seal_new(&f.dir).expect("seal again").is_empty());
+    let lock = f.read("lithify.lock").replace(
+        "[[revision]]\nid = \"20240102000000\"",
+        "# jobs shipped in 1.0\n[[revision]]\nid = \"20240102000000\"",
+    );
+    f.file("lithify.lock", &lock);
+    f.rev(
+        "2024-01-03-000000_add_salary",
+        "ALTER TABLE jobs ADD salary INT;\n",
+        "SELECT 1;\n",
+    );
+    assert_eq!(seal_new(&f.dir).expect("seal"), ["20240103000000"]);
+    let lock = f.read("lithify.lock");
+    assert!(
+        lock.contains("# jobs shipped in 1.0\n[[revision]]"),
+        "{lock}"
+    );
+    let chain = f
+        .builder()
+        .require_seals(true)
+        .compile()
+        .expect("all sealed");
+    assert!(chain.revisions.iter().all(|r| r.sealed));
+    snap!("lock_after_two_seals", lock);
+}
+
+#[test]
+fn seal_refuses_a_directory_that_does_not_build() {
+    let f = Fixture::new();
+    two_revisions(&f);
+    f.rev_meta(
+        "2024-01-03-000000_bad",
+        "SELECT 1;\n",
+        "parents = [\"nope\"]\n",
+    );
+    let err = seal_new(&f.dir).expect_err("dangling parent");
+    assert!(err.has_errors());
+    assert!(!f.dir.join("lithify.lock").exists());
+}
+
+#[test]
+fn amendment_flow() {
+    let f = Fixture::new();
+    two_revisions(&f);
+    seal_new(&f.dir).expect("seal");
+    let sealed = f.builder().compile().expect("sealed").revisions[0].checksum;
+
+    f.file(
+        "2024-01-01-000000_create_companies/up.sql",
+        "-- companies that post jobs\nCREATE TABLE companies (id INTEGER PRIMARY KEY);\n",
+    );
+    f.builder()
+        .compile()
+        .expect_err("an edited sealed revision fails the build");
+    let err = amend(&f.dir, "20240101000000", "  ").expect_err("a reason is required");
+    assert!(err.has_errors());
+
+    // A unique prefix is enough.
+    let amendment = amend(&f.dir, "2024010100", "document the table").expect("amend");
+    assert_eq!(amendment.from, sealed);
+    let chain = f
+        .builder()
+        .require_seals(true)
+        .compile()
+        .expect("amended chain builds");
+    let rev = &chain.revisions[0];
+    assert_eq!(amendment.to, rev.checksum);
+    assert_eq!(rev.accepted_checksums, [sealed]);
+    assert!(
+        amend(&f.dir, "20240101000000", "again").is_err(),
+        "nothing left to amend"
+    );
+    snap!("lock_after_amendment", f.read("lithify.lock"));
+}
+
+#[test]
+fn amending_an_unsealed_revision_is_refused() {
+    let f = Fixture::new();
+    two_revisions(&f);
+    let err = amend(&f.dir, "20240101000000", "why").expect_err("not sealed");
+    assert!(
+        f.render(&err).contains("is not sealed"),
+        "{}",
+        f.render(&err)
+    );
+}
