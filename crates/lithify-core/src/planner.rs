@@ -344,3 +344,77 @@ mod tests {
         assert!(applied_heads(&g, &[]).is_empty());
     }
 }
+
+#[cfg(test)]
+mod scale_tests {
+    use super::*;
+    use crate::RevisionNode;
+    use std::time::{Duration, Instant};
+
+    fn rev(id: String, parents: Vec<String>, labels: Vec<String>) -> RevisionNode {
+        RevisionNode {
+            id,
+            parents,
+            depends_on: Vec::new(),
+            branch_labels: labels,
+        }
+    }
+
+    #[test]
+    fn long_chain_plans_in_linear_time() {
+        let n = 10_000;
+        let nodes = (0..n)
+            .map(|i| {
+                rev(
+                    format!("r{i:05}"),
+                    if i == 0 {
+                        vec![]
+                    } else {
+                        vec![format!("r{:05}", i - 1)]
+                    },
+                    vec![],
+                )
+            })
+            .collect();
+        let started = Instant::now();
+        let g = Graph::new(nodes).unwrap();
+        let none = vec![false; n];
+        assert_eq!(plan_upgrade(&g, &none, "head").unwrap().steps.len(), n);
+        let all = vec![true; n];
+        assert_eq!(plan_downgrade(&g, &all, "base").unwrap().steps.len(), n);
+        assert_eq!(plan_downgrade(&g, &all, "-3").unwrap().steps.len(), 3);
+        assert_eq!(plan_upgrade(&g, &none, "r00999").unwrap().steps.len(), 1_000);
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[test]
+    fn thousands_of_labelled_heads_check_in_linear_time() {
+        let n = 5_000;
+        let mut nodes = vec![rev("base0".into(), vec![], vec![])];
+        nodes.extend((0..n).map(|i| {
+            rev(
+                format!("h{i:05}"),
+                vec!["base0".into()],
+                vec![format!("b{i}")],
+            )
+        }));
+        let started = Instant::now();
+        let g = Graph::new(nodes).unwrap();
+        assert_eq!(g.heads().len(), n);
+        assert_eq!(g.check_heads(), Ok(()));
+        let none = vec![false; g.len()];
+        assert_eq!(
+            plan_upgrade(&g, &none, "b4999@head").unwrap().steps.len(),
+            2
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+}

@@ -296,3 +296,50 @@ proptest! {
         }
     }
 }
+
+/// A case whose graph carries branch label `lbl` on one revision.
+fn labelled_case() -> impl Strategy<Value = (Case, usize)> {
+    (case(), any::<prop::sample::Index>()).prop_map(|(mut c, pick)| {
+        let at = pick.index(c.nodes.len());
+        c.nodes[at].branch_labels.push("lbl".to_owned());
+        (c, at)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn branch_base_downgrade_removes_exactly_the_branch((c, at) in labelled_case()) {
+        let graph = Graph::new(c.nodes.clone()).unwrap();
+        let model = Model::new(&c.nodes);
+        let root = graph.segment_root(at);
+        prop_assert!(model.ancestors(&[at])[root], "the branch root lies below the label");
+        let plan = plan_downgrade(&graph, &c.applied, "lbl@base").unwrap();
+        let after = run(&model, &c.applied, &plan)?;
+        let branch = model.descendants(root);
+        let expected: Vec<bool> = (0..after.len()).map(|i| c.applied[i] && !branch[i]).collect();
+        prop_assert_eq!(after, expected);
+    }
+
+    #[test]
+    fn branch_upgrades_are_valid_or_refused((c, _at) in labelled_case()) {
+        let graph = Graph::new(c.nodes.clone()).unwrap();
+        let model = Model::new(&c.nodes);
+        for target in ["lbl@head", "lbl@+1", "lbl@+2"] {
+            match plan_upgrade(&graph, &c.applied, target) {
+                Ok(plan) => {
+                    run(&model, &c.applied, &plan)?;
+                }
+                Err(PlanError::Target(e)) => {
+                    let refused = matches!(
+                        e,
+                        lithify_core::TargetError::AmbiguousStep { .. } | lithify_core::TargetError::OutOfRange { .. }
+                    );
+                    prop_assert!(refused, "{}: {}", target, e);
+                }
+                Err(e) => prop_assert!(false, "{}: {}", target, e),
+            }
+        }
+    }
+}
