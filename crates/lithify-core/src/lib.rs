@@ -16,4 +16,4 @@ pub use dialect::Dialect;
 pub use graph::{Graph, GraphError, RevisionNode};
 pub use id::{validate_revision_id, IdError};
 pub use planner::{Plan, PlanError, PlanStep, StepDirection};
-pub use target::{Target, TargetError};
+pub use target::{Resolution, Target, TargetError};

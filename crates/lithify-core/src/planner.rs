@@ -383,7 +383,10 @@ mod scale_tests {
         let all = vec![true; n];
         assert_eq!(plan_downgrade(&g, &all, "base").unwrap().steps.len(), n);
         assert_eq!(plan_downgrade(&g, &all, "-3").unwrap().steps.len(), 3);
-        assert_eq!(plan_upgrade(&g, &none, "r00999").unwrap().steps.len(), 1_000);
+        assert_eq!(
+            plan_upgrade(&g, &none, "r00999").unwrap().steps.len(),
+            1_000
+        );
         assert!(
             started.elapsed() < Duration::from_secs(5),
             "{:?}",

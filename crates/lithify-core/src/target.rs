@@ -167,7 +167,8 @@ impl Resolution {
     }
 }
 
-/// The forms the grammar accepts, quoted in every syntax error.
+/// The forms the grammar accepts, quoted by syntax errors that have no more
+/// specific fix to offer.
 const ACCEPTED: &str = "accepted are a revision id, a unique id prefix of at least 4 characters, \
 a branch label, `head`, `heads`, `base`, `current`, `LABEL@head`, `REV@head`, `LABEL@base`, \
 `+N`, `-N`, `REV+N`, `REV-N`, `head-N`, `LABEL@+N` and `LABEL@-N` (N a positive integer)";
