@@ -148,8 +148,12 @@ mod tests {
     #[test]
     fn crlf_and_bom_do_not_change_the_checksum() {
         let lf = Checksum::of_files([("up.sql", &b"CREATE TABLE a (id INT);\nSELECT 1;\n"[..])]);
-        let crlf = Checksum::of_files([("up.sql", &b"CREATE TABLE a (id INT);\r\nSELECT 1;\r\n"[..])]);
-        let bom = Checksum::of_files([("up.sql", &b"\xEF\xBB\xBFCREATE TABLE a (id INT);\r\nSELECT 1;\n"[..])]);
+        let crlf =
+            Checksum::of_files([("up.sql", &b"CREATE TABLE a (id INT);\r\nSELECT 1;\r\n"[..])]);
+        let bom = Checksum::of_files([(
+            "up.sql",
+            &b"\xEF\xBB\xBFCREATE TABLE a (id INT);\r\nSELECT 1;\n"[..],
+        )]);
         assert_eq!(lf, crlf);
         assert_eq!(lf, bom);
     }

@@ -76,21 +76,42 @@ mod tests {
 
     #[test]
     fn accepts_diesel_versions_and_alembic_hashes() {
-        for id in ["20240101000000", "00000000000000", "ae1027a6acf", "v1_initial"] {
+        for id in [
+            "20240101000000",
+            "00000000000000",
+            "ae1027a6acf",
+            "v1_initial",
+        ] {
             assert_eq!(validate_revision_id(id), Ok(()), "{id}");
         }
     }
 
     #[test]
     fn rejects_target_syntax_whitespace_and_reserved_words() {
-        for (id, bad) in [("a@b", '@'), ("a+1", '+'), ("a-1", '-'), ("a:b", ':'), ("a b", ' '), ("é1", 'é')] {
+        for (id, bad) in [
+            ("a@b", '@'),
+            ("a+1", '+'),
+            ("a-1", '-'),
+            ("a:b", ':'),
+            ("a b", ' '),
+            ("é1", 'é'),
+        ] {
             assert_eq!(
                 validate_revision_id(id),
-                Err(IdError::BadCharacter { id: id.into(), found: bad })
+                Err(IdError::BadCharacter {
+                    id: id.into(),
+                    found: bad
+                })
             );
         }
         assert_eq!(validate_revision_id(""), Err(IdError::Empty));
-        assert!(matches!(validate_revision_id("head"), Err(IdError::Reserved { .. })));
-        assert!(matches!(validate_revision_id(&"a".repeat(65)), Err(IdError::TooLong { len: 65, .. })));
+        assert!(matches!(
+            validate_revision_id("head"),
+            Err(IdError::Reserved { .. })
+        ));
+        assert!(matches!(
+            validate_revision_id(&"a".repeat(65)),
+            Err(IdError::TooLong { len: 65, .. })
+        ));
     }
 }
