@@ -1,0 +1,205 @@
+//! `lithify`: the authoring binary. Writes revisions (`new`, `merge`), seals
+//! them (`seal`), validates the directory like the build does (`check`), and
+//! runs the same run-time commands as an application's `--migrate` flag, but
+//! straight from a migrations directory.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use lithify::cli::{self, Command};
+use lithify::error::exit;
+use lithify::Migrator;
+use lithify_build::{Builder, CompiledChain, Diagnostics, NewOptions, Severity};
+
+/// The Alembic workflow for diesel applications, checked at build time.
+#[derive(Debug, Parser)]
+#[command(name = "lithify", version)]
+struct Args {
+    /// The migrations directory.
+    #[arg(long, global = true, default_value = "migrations")]
+    dir: PathBuf,
+    /// Database: a file path or sqlite://path. Default: $DATABASE_URL, then DATABASE_URL in ./.env.
+    #[arg(long, global = true, value_name = "URL")]
+    database_url: Option<String>,
+    /// The command.
+    #[command(subcommand)]
+    command: Authoring,
+}
+
+#[derive(Debug, Subcommand)]
+enum Authoring {
+    /// Write a new revision whose parent is the current head.
+    New {
+        /// What the revision does.
+        #[arg(short, long)]
+        message: String,
+        /// Parent revision instead of the head (`base` starts a new base).
+        #[arg(long)]
+        head: Option<String>,
+        /// Branch label of the new revision.
+        #[arg(long)]
+        branch_label: Option<String>,
+        /// A revision the new one depends on (repeatable).
+        #[arg(long)]
+        depends_on: Vec<String>,
+        /// Allow --head to name a revision that already has children (new branch).
+        #[arg(long)]
+        splice: bool,
+    },
+    /// Write a merge revision joining two or more heads.
+    Merge {
+        /// The revisions to merge (ids or unique prefixes).
+        #[arg(num_args = 2.., required = true)]
+        revisions: Vec<String>,
+        /// What the merge is for.
+        #[arg(short, long)]
+        message: String,
+        /// Branch label of the merge revision.
+        #[arg(long)]
+        branch_label: Option<String>,
+    },
+    /// Record the checksums of unsealed revisions in lithify.lock.
+    Seal {
+        /// Record a deliberate change to this sealed revision instead.
+        #[arg(long, value_name = "REV", requires = "reason")]
+        amend: Option<String>,
+        /// Why the sealed revision changed (with --amend).
+        #[arg(long, requires = "amend")]
+        reason: Option<String>,
+    },
+    /// A run-time command, applied from the directory.
+    #[command(flatten)]
+    Run(Command),
+}
+
+fn main() -> ExitCode {
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(e) => return cli::clap_exit(&e),
+    };
+    match &args.command {
+        Authoring::New {
+            message,
+            head,
+            branch_label,
+            depends_on,
+            splice,
+        } => {
+            let opts = NewOptions {
+                head: head.clone(),
+                branch_label: branch_label.clone(),
+                depends_on: depends_on.clone(),
+                splice: *splice,
+            };
+            wrote(lithify_build::new_revision(&args.dir, message, opts))
+        }
+        Authoring::Merge {
+            revisions,
+            message,
+            branch_label,
+        } => wrote(lithify_build::merge(
+            &args.dir,
+            revisions,
+            message,
+            branch_label.as_deref(),
+        )),
+        Authoring::Seal {
+            amend: Some(id),
+            reason,
+        } => amend(&args.dir, id, reason.as_deref().unwrap_or("")),
+        Authoring::Seal { amend: None, .. } => seal(&args.dir),
+        Authoring::Run(Command::Check) => check(&args),
+        Authoring::Run(command) => run(&args, command),
+    }
+}
+
+fn wrote(result: Result<PathBuf, Diagnostics>) -> ExitCode {
+    match result {
+        Ok(path) => {
+            println!("created {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(diags) => failed(&diags, exit::FAILURE),
+    }
+}
+
+fn seal(dir: &Path) -> ExitCode {
+    match lithify_build::seal_new(dir) {
+        Ok(ids) if ids.is_empty() => {
+            println!("nothing to do: every revision is already sealed");
+            ExitCode::SUCCESS
+        }
+        Ok(ids) => {
+            for id in &ids {
+                println!("sealed {id}");
+            }
+            println!(
+                "sealed {} revision(s) in {}; commit it",
+                ids.len(),
+                dir.join("lithify.lock").display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(diags) => failed(&diags, exit::FAILURE),
+    }
+}
+
+fn amend(dir: &Path, id: &str, reason: &str) -> ExitCode {
+    match lithify_build::amend(dir, id, reason) {
+        Ok(a) => {
+            println!("amended {id}: {} -> {} ({})", a.from, a.to, a.reason);
+            ExitCode::SUCCESS
+        }
+        Err(diags) => failed(&diags, exit::FAILURE),
+    }
+}
+
+/// Validate the directory exactly as the build does; with an explicit
+/// `--database-url`, also check that database. Without the flag no database is
+/// touched, even if DATABASE_URL is set: validating a directory must not
+/// depend on the environment.
+fn check(args: &Args) -> ExitCode {
+    let chain = match Builder::new(&args.dir).compile() {
+        Ok(chain) => chain,
+        Err(diags) => return failed(&diags, exit::CHECK_FAILED),
+    };
+    if !chain.diagnostics.0.is_empty() {
+        eprintln!("{}", chain.diagnostics);
+    }
+    println!(
+        "ok: {} is valid ({} revisions)",
+        args.dir.display(),
+        chain.revisions.len()
+    );
+    match &args.database_url {
+        Some(url) => cli::run(&migrator(&chain), &Command::Check, Some(url.clone())),
+        None => ExitCode::SUCCESS,
+    }
+}
+
+fn run(args: &Args, command: &Command) -> ExitCode {
+    match Builder::new(&args.dir).compile() {
+        Ok(chain) => cli::run(&migrator(&chain), command, args.database_url.clone()),
+        Err(diags) => failed(&diags, exit::FAILURE),
+    }
+}
+
+/// One directory per process, so leaking the chain to `'static` is its true lifetime.
+fn migrator(chain: &CompiledChain) -> Migrator {
+    Migrator::new(lithify::leak::leak_chain(chain))
+}
+
+/// Print the errors (and the warnings around them) and return `code`.
+fn failed(diags: &Diagnostics, code: u8) -> ExitCode {
+    let shown = Diagnostics(
+        diags
+            .0
+            .iter()
+            .filter(|d| d.severity >= Severity::Warning)
+            .cloned()
+            .collect(),
+    );
+    eprintln!("{shown}");
+    ExitCode::from(code)
+}

@@ -1,0 +1,158 @@
+//! The bookkeeping table: one row per applied (or started) revision.
+//!
+//! Columns: `id` (primary key), `checksum`, `message`, `state` (`applied` or
+//! `started`), `applied_at`, `duration_ms`. Every change to it is rendered as
+//! SQL text by [`render`], which both the online executor and the offline `sql`
+//! command call, so the offline script shows exactly the statements that run
+//! (only `duration_ms` differs: offline it is `NULL`, as nothing was timed).
+
+use std::fmt;
+
+use diesel::sql_types::{BigInt, Nullable, Text};
+use diesel::QueryableByName;
+
+use crate::dialects::SqlDialect;
+use crate::embedded::Revision;
+
+/// The default bookkeeping table name.
+pub const DEFAULT_TABLE: &str = "lithify_revisions";
+
+/// State of a bookkeeping row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowState {
+    /// The revision's upgrade completed (or it was stamped).
+    Applied,
+    /// A non-transactional run began and has not finished: the database may
+    /// hold part of the revision.
+    Started,
+}
+
+impl RowState {
+    /// The text stored in the `state` column.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RowState::Applied => "applied",
+            RowState::Started => "started",
+        }
+    }
+
+    /// Parse the `state` column; `None` for text lithify never writes.
+    pub fn parse(text: &str) -> Option<RowState> {
+        match text {
+            "applied" => Some(RowState::Applied),
+            "started" => Some(RowState::Started),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for RowState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One row of the bookkeeping table as read from the database.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct BookkeepingRow {
+    /// Revision id.
+    #[diesel(sql_type = Text)]
+    pub id: String,
+    /// Checksum of the revision when it was applied.
+    #[diesel(sql_type = Text)]
+    pub checksum: String,
+    /// The revision's message when it was applied.
+    #[diesel(sql_type = Text)]
+    pub message: String,
+    /// `applied` or `started` (see [`RowState`]).
+    #[diesel(sql_type = Text)]
+    pub state: String,
+    /// When it was applied, as the engine renders its timestamp.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub applied_at: Option<String>,
+    /// How long the revision's SQL took, when it was timed.
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub duration_ms: Option<i64>,
+}
+
+/// One change to the bookkeeping table.
+#[derive(Debug, Clone, Copy)]
+pub enum Record<'a> {
+    /// Insert `revision` in state `applied` (transactional upgrade, stamp).
+    Applied {
+        /// The revision.
+        revision: &'a Revision,
+        /// Time its SQL took; `None` for stamps and offline scripts.
+        duration_ms: Option<u64>,
+    },
+    /// Insert `revision` in state `started` (before a non-transactional upgrade).
+    Started {
+        /// The revision.
+        revision: &'a Revision,
+    },
+    /// Mark a started revision applied (after a non-transactional upgrade).
+    Finished {
+        /// Revision id.
+        id: &'a str,
+        /// Time its SQL took; `None` offline.
+        duration_ms: Option<u64>,
+    },
+    /// Mark an applied revision started again (before a non-transactional downgrade).
+    Reverting {
+        /// Revision id.
+        id: &'a str,
+    },
+    /// Delete the revision's row (downgrade finished, or stamp below it).
+    Removed {
+        /// Revision id.
+        id: &'a str,
+    },
+    /// Delete every row (`stamp --purge`).
+    Purge,
+}
+
+/// Render `record` as one SQL statement (without the trailing `;`) for the
+/// bookkeeping table `table` in `dialect`. The only place bookkeeping SQL is made.
+pub fn render(record: &Record<'_>, table: &str, dialect: &dyn SqlDialect) -> String {
+    let t = dialect.quote_identifier(table);
+    let lit = |s: &str| dialect.quote_literal(s);
+    let ms = |d: Option<u64>| d.map_or_else(|| "NULL".to_owned(), |d| d.to_string());
+    match *record {
+        Record::Applied {
+            revision,
+            duration_ms,
+        } => insert(dialect, &t, revision, RowState::Applied, &ms(duration_ms)),
+        Record::Started { revision } => insert(dialect, &t, revision, RowState::Started, "NULL"),
+        Record::Finished { id, duration_ms } => format!(
+            "UPDATE {t} SET state = {}, applied_at = {}, duration_ms = {} WHERE id = {}",
+            lit(RowState::Applied.as_str()),
+            dialect.now(),
+            ms(duration_ms),
+            lit(id)
+        ),
+        Record::Reverting { id } => format!(
+            "UPDATE {t} SET state = {} WHERE id = {}",
+            lit(RowState::Started.as_str()),
+            lit(id)
+        ),
+        Record::Removed { id } => format!("DELETE FROM {t} WHERE id = {}", lit(id)),
+        Record::Purge => format!("DELETE FROM {t}"),
+    }
+}
+
+fn insert(
+    dialect: &dyn SqlDialect,
+    table: &str,
+    revision: &Revision,
+    state: RowState,
+    duration: &str,
+) -> String {
+    format!(
+        "INSERT INTO {table} (id, checksum, message, state, applied_at, duration_ms) VALUES ({}, {}, {}, {}, {}, {duration})",
+        dialect.quote_literal(revision.id),
+        dialect.quote_literal(revision.checksum),
+        dialect.quote_literal(revision.message),
+        dialect.quote_literal(state.as_str()),
+        dialect.now(),
+    )
+}

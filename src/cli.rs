@@ -1,0 +1,379 @@
+//! The command set shared by both front ends: the application's
+//! `--migrate <command>` flag and the authoring binary `lithify`.
+//!
+//! Parsing is clap (derive); [`run`] executes a parsed [`Command`] with a
+//! [`Migrator`] and turns the outcome into lines and an exit code.
+
+use std::ffi::OsString;
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use lithify_core::{target, Dialect};
+
+use crate::chain::ChainView;
+use crate::connect::{with_connection, WithConnection};
+use crate::dialects::MigrationConnection;
+use crate::error::{exit, Error};
+use crate::migrator::Migrator;
+use crate::report::CheckOutcome;
+use crate::url::{self, DatabaseUrl};
+
+/// The run-time commands.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum Command {
+    /// Upgrade the database to TARGET (default: head).
+    Upgrade {
+        /// Target: head, an id or unique prefix (>= 4 chars), +N, REV+N.
+        #[arg(default_value = "head", allow_hyphen_values = true)]
+        target: String,
+    },
+    /// Downgrade the database to TARGET.
+    Downgrade {
+        /// Target: base, an id or prefix, -N, head-N.
+        #[arg(allow_hyphen_values = true)]
+        target: String,
+    },
+    /// Show the revision(s) the database is at.
+    Current {
+        /// Show every bookkeeping row (checksum, applied at, duration).
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// List revisions, newest first.
+    History {
+        /// Only revisions in START:END (either side may be empty).
+        #[arg(
+            short = 'r',
+            long = "rev-range",
+            value_name = "START:END",
+            allow_hyphen_values = true
+        )]
+        range: Option<String>,
+        /// Show ids, parents, directory and checksum of each revision.
+        #[arg(short, long)]
+        verbose: bool,
+        /// Mark the revision(s) the database is at with (current); needs a database.
+        #[arg(short, long)]
+        indicate_current: bool,
+    },
+    /// List the head revisions of the chain.
+    Heads {
+        /// Show each head's message and directory.
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Record the database as being at TARGET without running SQL.
+    Stamp {
+        /// Target revision (or base).
+        #[arg(allow_hyphen_values = true)]
+        target: String,
+        /// Empty the bookkeeping table first (drops revisions this binary does not know).
+        #[arg(long)]
+        purge: bool,
+    },
+    /// Print the SQL for RANGE without a database (default base:head).
+    Sql {
+        /// START:END, or END alone (from base, or from head with --downgrade).
+        #[arg(allow_hyphen_values = true)]
+        range: Option<String>,
+        /// Dialect to render (sqlite, postgres, mysql).
+        #[arg(long, default_value = "sqlite")]
+        dialect: Dialect,
+        /// Render the downgrade direction (default range head:base).
+        #[arg(long)]
+        downgrade: bool,
+    },
+    /// Exit 0 when the database is at head and consistent, 1 otherwise.
+    Check,
+}
+
+/// `<app> --migrate [--database-url URL] <command>`.
+#[derive(Debug, Clone, Parser)]
+#[command(about = "Run the database migrations embedded in this binary")]
+pub struct MigrateArgs {
+    /// Database: a file path or sqlite://path. Default: $DATABASE_URL, then DATABASE_URL in ./.env.
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Implementation of [`Migrator::handle_cli_flag`].
+pub(crate) fn handle_flag(migrator: &Migrator, args: Vec<OsString>) -> Option<ExitCode> {
+    let pos = args.iter().position(|a| a == "--migrate")?;
+    let program = args
+        .first()
+        .map_or_else(|| "app".to_owned(), program_name);
+    let before_url = database_url_before(&args[1.min(args.len())..pos]);
+    let rest = args[pos + 1..].iter().cloned();
+    let parsed = MigrateArgs::try_parse_from(
+        std::iter::once(OsString::from(format!("{program} --migrate"))).chain(rest),
+    );
+    Some(match parsed {
+        Ok(parsed) => run(
+            migrator,
+            &parsed.command,
+            parsed.database_url.or(before_url),
+        ),
+        Err(e) => clap_exit(&e),
+    })
+}
+
+/// Print a clap error (or help) and return its exit code (2 for usage).
+pub fn clap_exit(e: &clap::Error) -> ExitCode {
+    let _ = e.print();
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(exit::USAGE))
+}
+
+fn program_name(arg0: &OsString) -> String {
+    Path::new(arg0)
+        .file_name()
+        .map_or_else(|| "app".to_owned(), |n| n.to_string_lossy().into_owned())
+}
+
+/// `--database-url URL` or `--database-url=URL` among the application's own
+/// arguments before `--migrate` (they are otherwise left to the application).
+fn database_url_before(args: &[OsString]) -> Option<String> {
+    let mut iter = args.iter().map(|a| a.to_string_lossy());
+    while let Some(arg) = iter.next() {
+        if arg == "--database-url" {
+            return iter.next().map(|v| v.into_owned());
+        }
+        if let Some(v) = arg.strip_prefix("--database-url=") {
+            return Some(v.to_owned());
+        }
+    }
+    None
+}
+
+/// Run `command` with `migrator`; `database_url` is the `--database-url` flag
+/// if given (falling back to `DATABASE_URL` and `.env`). Prints results on
+/// stdout and errors on stderr; returns the exit code.
+pub fn run(migrator: &Migrator, command: &Command, database_url: Option<String>) -> ExitCode {
+    match try_run(migrator, command, database_url) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e}");
+            // Any failure to establish consistency is a failed check.
+            if matches!(command, Command::Check) && matches!(e, Error::Inconsistent(_)) {
+                return ExitCode::from(exit::CHECK_FAILED);
+            }
+            e.exit()
+        }
+    }
+}
+
+fn try_run(
+    migrator: &Migrator,
+    command: &Command,
+    database_url: Option<String>,
+) -> Result<u8, Error> {
+    match command {
+        Command::Sql {
+            range,
+            dialect,
+            downgrade,
+        } => {
+            print!("{}", migrator.sql(*dialect, range.as_deref(), *downgrade)?);
+            Ok(exit::OK)
+        }
+        Command::Heads { verbose } => {
+            print_heads(migrator, *verbose)?;
+            Ok(exit::OK)
+        }
+        Command::History {
+            range,
+            verbose,
+            indicate_current,
+        } if !*indicate_current && !mentions_current(range) => {
+            let view = migrator.view()?;
+            print_history(&view, range.as_deref(), *verbose, None)?;
+            Ok(exit::OK)
+        }
+        _ => {
+            let url =
+                url::resolve(database_url, Path::new(".")).ok_or(Error::MissingDatabaseUrl)?;
+            let url = DatabaseUrl::parse(&url)?;
+            with_connection(&url, DbCommand { migrator, command })?
+        }
+    }
+}
+
+fn mentions_current(range: &Option<String>) -> bool {
+    range
+        .as_deref()
+        .is_some_and(|r| r.contains("current") || r.starts_with(['+', '-']))
+}
+
+/// A command that needs a connection.
+struct DbCommand<'a> {
+    migrator: &'a Migrator,
+    command: &'a Command,
+}
+
+impl WithConnection for DbCommand<'_> {
+    type Output = Result<u8, Error>;
+
+    fn run<C: MigrationConnection>(self, conn: &mut C) -> Result<u8, Error> {
+        let m = self.migrator;
+        match self.command {
+            Command::Upgrade { target } => m.upgrade(conn, target).map(|_| exit::OK),
+            Command::Downgrade { target } => m.downgrade(conn, target).map(|_| exit::OK),
+            Command::Stamp { target, purge } => m.stamp(conn, target, *purge).map(|_| exit::OK),
+            Command::Current { verbose } => print_current(m, conn, *verbose),
+            Command::Check => print_check(m, conn),
+            Command::History { range, verbose, .. } => {
+                let view = m.view()?;
+                let applied = m.applied(conn)?;
+                print_history(&view, range.as_deref(), *verbose, Some(&applied))?;
+                Ok(exit::OK)
+            }
+            Command::Sql { .. } | Command::Heads { .. } => Ok(exit::OK),
+        }
+    }
+}
+
+fn print_current<C: MigrationConnection>(
+    m: &Migrator,
+    conn: &mut C,
+    verbose: bool,
+) -> Result<u8, Error> {
+    let state = m.current(conn)?;
+    println!("{}", state.at);
+    if verbose {
+        for row in &state.rows {
+            let ms = row
+                .duration_ms
+                .map_or_else(|| "-".to_owned(), |d| format!("{d} ms"));
+            let at = row.applied_at.as_deref().unwrap_or("-");
+            println!(
+                "  {}  {}  {at}  {ms}  {}  {}",
+                row.id, row.state, row.checksum, row.message
+            );
+        }
+    }
+    match state.problem {
+        Some(problem) => {
+            eprintln!("warning: {problem}");
+            Ok(exit::REFUSED)
+        }
+        None => Ok(exit::OK),
+    }
+}
+
+fn print_check<C: MigrationConnection>(m: &Migrator, conn: &mut C) -> Result<u8, Error> {
+    match m.check(conn)? {
+        CheckOutcome::AtHead { at } => {
+            println!("ok: database is at head ({at})");
+            Ok(exit::OK)
+        }
+        CheckOutcome::Behind { at, pending } => {
+            eprintln!(
+                "check failed: database is at {at}, {} revision(s) pending ({}); run `upgrade head`",
+                pending.len(),
+                pending.join(", ")
+            );
+            Ok(exit::CHECK_FAILED)
+        }
+    }
+}
+
+fn print_heads(m: &Migrator, verbose: bool) -> Result<(), Error> {
+    for head in m.heads()? {
+        if verbose {
+            println!("{} (head), {} [{}]", head.id, head.message, head.name);
+        } else {
+            println!("{} (head)", head.id);
+        }
+    }
+    Ok(())
+}
+
+fn print_history(
+    view: &ChainView,
+    range: Option<&str>,
+    verbose: bool,
+    applied: Option<&[bool]>,
+) -> Result<(), Error> {
+    let none = view.none_applied();
+    let in_range = history_range(view, range, applied.unwrap_or(&none))?;
+    let current = applied.map(|a| lithify_core::planner::applied_heads(&view.graph, a));
+    let heads = view.graph.heads();
+    for &ix in view.graph.topological_order().iter().rev() {
+        if !in_range[ix] {
+            continue;
+        }
+        let revision = view.revision(ix);
+        let mut markers = String::new();
+        if heads.contains(&ix) {
+            markers.push_str(" (head)");
+        }
+        if view.graph.children(ix).len() > 1 {
+            markers.push_str(" (branchpoint)");
+        }
+        if revision.parents.len() > 1 {
+            markers.push_str(" (mergepoint)");
+        }
+        if current.as_ref().is_some_and(|c| c.contains(&ix)) {
+            markers.push_str(" (current)");
+        }
+        let parents = view.parents_text(ix);
+        if verbose {
+            println!(
+                "Rev: {}{markers}\nParent: {parents}\nPath: {}\nChecksum: {}\n\n    {}\n",
+                revision.id, revision.name, revision.checksum, revision.message
+            );
+        } else {
+            println!(
+                "{parents} -> {}{markers}, {}",
+                revision.id, revision.message
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Revisions in `START:END`: descendants of START (inclusive) that are
+/// ancestors of END (inclusive). Open ends mean base and every head.
+fn history_range(
+    view: &ChainView,
+    range: Option<&str>,
+    applied: &[bool],
+) -> Result<Vec<bool>, Error> {
+    let (start, end) = match range {
+        None => ("", ""),
+        Some(r) => target::split_range(r).unwrap_or(("", r)),
+    };
+    let resolve =
+        |t: &str| target::resolve(t, &view.graph, applied).map_err(lithify_core::PlanError::from);
+    let mut keep = vec![true; view.len()];
+    if !end.is_empty() {
+        let mut below = vec![false; view.len()];
+        for ix in resolve(end)? {
+            merge(&mut below, &view.graph.ancestors_inclusive(ix));
+        }
+        and(&mut keep, &below);
+    }
+    if !start.is_empty() && start != "base" {
+        let mut above = vec![false; view.len()];
+        for ix in resolve(start)? {
+            merge(&mut above, &view.graph.descendants_inclusive(ix));
+        }
+        and(&mut keep, &above);
+    }
+    Ok(keep)
+}
+
+fn merge(into: &mut [bool], other: &[bool]) {
+    for (a, b) in into.iter_mut().zip(other) {
+        *a |= *b;
+    }
+}
+
+fn and(into: &mut [bool], other: &[bool]) {
+    for (a, b) in into.iter_mut().zip(other) {
+        *a &= *b;
+    }
+}

@@ -1,0 +1,173 @@
+//! Everything that differs between database engines, behind two traits.
+//!
+//! - [`SqlDialect`] is text only: bookkeeping DDL, quoting, transaction
+//!   statements and whether DDL is transactional. The offline `sql` command
+//!   renders scripts with it, without any connection, so an offline script is
+//!   the same text the online executor sends.
+//! - [`MigrationConnection`] is what the executor needs from a live connection:
+//!   run SQL, read the bookkeeping rows, take and release the migration lock.
+//!
+//! The executor is generic over [`MigrationConnection`] and asks these traits
+//! every engine question (it never matches on the engine), so PostgreSQL and
+//! MySQL arrive as one new file each (`dialects/postgres.rs`, `dialects/mysql.rs`)
+//! plus one arm in [`crate::connect`].
+
+use std::time::Duration;
+
+use lithify_core::Dialect;
+use thiserror::Error;
+
+use crate::bookkeeping::BookkeepingRow;
+
+#[cfg(feature = "sqlite")]
+pub mod sqlite;
+
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteDialect;
+
+/// A failure reported by the engine while lithify talks to it.
+#[derive(Debug, Error)]
+pub enum BackendError {
+    /// A statement failed.
+    #[error(transparent)]
+    Query(#[from] diesel::result::Error),
+    /// The migration lock could not be taken in time.
+    #[error("could not take the migration lock within {waited:?}: {holder}; another migrator is running, wait for it or raise the lock timeout")]
+    LockTimeout {
+        /// How long lithify waited.
+        waited: Duration,
+        /// Who holds the lock, as far as the engine can tell.
+        holder: String,
+    },
+}
+
+/// How a dialect's SQL looks: pure text, no connection needed.
+pub trait SqlDialect: Sync + Send + 'static {
+    /// Which dialect this is (picks the per-dialect SQL of a revision).
+    fn dialect(&self) -> Dialect;
+
+    /// `ident` quoted as an identifier (table and column names).
+    fn quote_identifier(&self, ident: &str) -> String;
+
+    /// `value` as a string literal, every special character escaped.
+    fn quote_literal(&self, value: &str) -> String;
+
+    /// `CREATE TABLE IF NOT EXISTS` for the bookkeeping table named `table`.
+    fn create_bookkeeping_table(&self, table: &str) -> String;
+
+    /// `SELECT` of every bookkeeping row, columns named like
+    /// [`BookkeepingRow`]'s fields and `applied_at` cast to text so one row
+    /// type reads every engine.
+    fn select_bookkeeping_rows(&self, table: &str) -> String;
+
+    /// Statement opening the transaction a revision runs in. SQLite uses
+    /// `BEGIN IMMEDIATE` so that concurrent migrators queue for the write lock
+    /// before they read the bookkeeping, instead of deadlocking on upgrade.
+    fn begin_transaction(&self) -> &'static str;
+
+    /// Statement committing that transaction.
+    fn commit_transaction(&self) -> &'static str {
+        "COMMIT"
+    }
+
+    /// Statement rolling it back.
+    fn rollback_transaction(&self) -> &'static str {
+        "ROLLBACK"
+    }
+
+    /// True when DDL can be rolled back (SQLite, PostgreSQL). Where it cannot
+    /// (MySQL commits implicitly), every revision is run the non-transactional
+    /// way: marked started before, applied after, so a crash stays visible.
+    fn transactional_ddl(&self) -> bool;
+
+    /// SQL expression for "now", used for `applied_at`.
+    fn now(&self) -> &'static str {
+        "CURRENT_TIMESTAMP"
+    }
+}
+
+/// A live connection the executor can migrate. Implemented for diesel's
+/// connection types, one file per engine.
+pub trait MigrationConnection {
+    /// The text-level dialect of this connection.
+    fn sql_dialect(&self) -> &'static dyn SqlDialect;
+
+    /// Session set-up before anything else runs (SQLite: `busy_timeout`, so a
+    /// migrator waiting for another one's write lock waits instead of failing).
+    fn prepare_session(&mut self, lock_timeout: Duration) -> Result<(), BackendError>;
+
+    /// Take the lock that keeps other migrators out for the whole run
+    /// (PostgreSQL advisory lock, MySQL `GET_LOCK`). Engines that serialise
+    /// per revision transaction instead (SQLite's `BEGIN IMMEDIATE`) do nothing.
+    fn acquire_migration_lock(
+        &mut self,
+        table: &str,
+        timeout: Duration,
+    ) -> Result<(), BackendError>;
+
+    /// Release what [`MigrationConnection::acquire_migration_lock`] took.
+    /// Called on every path, errors included.
+    fn release_migration_lock(&mut self, table: &str) -> Result<(), BackendError>;
+
+    /// Run one or more statements that return no rows.
+    fn execute_sql(&mut self, sql: &str) -> Result<(), BackendError>;
+
+    /// Run a revision's SQL. `in_transaction` says whether it runs inside the
+    /// revision transaction; engines that must split statements outside one
+    /// (PostgreSQL's `CREATE INDEX CONCURRENTLY`) override this.
+    fn run_revision_sql(&mut self, sql: &str, in_transaction: bool) -> Result<(), BackendError> {
+        let _ = in_transaction;
+        self.execute_sql(sql)
+    }
+
+    /// True when the bookkeeping table exists (read-only commands must not
+    /// create it).
+    fn bookkeeping_table_exists(&mut self, table: &str) -> Result<bool, BackendError>;
+
+    /// Every bookkeeping row, in no particular order.
+    fn load_bookkeeping(&mut self, table: &str) -> Result<Vec<BookkeepingRow>, BackendError>;
+}
+
+/// The text-level dialect for `dialect`, when it is compiled in.
+pub fn sql_dialect_for(dialect: Dialect) -> Option<&'static dyn SqlDialect> {
+    match dialect {
+        #[cfg(feature = "sqlite")]
+        Dialect::Sqlite => Some(&SqliteDialect),
+        _ => None,
+    }
+}
+
+/// Standard SQL string literal: single quotes doubled. Shared by dialects whose
+/// literals follow the standard (SQLite; PostgreSQL with
+/// `standard_conforming_strings`). NUL cannot appear in these literals, so it
+/// is dropped rather than allowed to end the string early.
+pub fn standard_literal(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('\'');
+    for c in value.chars() {
+        match c {
+            '\'' => out.push_str("''"),
+            '\0' => {}
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// Standard SQL identifier: double quotes, inner quotes doubled.
+pub fn standard_identifier(ident: &str) -> String {
+    format!("\"{}\"", ident.replace('"', "\"\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_and_identifiers_escape_their_quotes() {
+        assert_eq!(standard_literal("it's"), "'it''s'");
+        assert_eq!(standard_literal("a\0b"), "'ab'");
+        assert_eq!(standard_identifier("we\"ird"), "\"we\"\"ird\"");
+    }
+}

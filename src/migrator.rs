@@ -1,0 +1,214 @@
+//! [`Migrator`]: the embedded chain plus run-time options, and every command
+//! as a method. The generated module holds one as `MIGRATOR`.
+
+use std::borrow::Cow;
+use std::ffi::OsString;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use lithify_core::Dialect;
+
+use crate::bookkeeping::DEFAULT_TABLE;
+use crate::chain::ChainView;
+use crate::dialects::{sql_dialect_for, MigrationConnection};
+use crate::embedded::{EmbeddedChain, Revision};
+use crate::error::Error;
+use crate::executor::{Executor, RunOptions};
+use crate::report::{CheckOutcome, CurrentState, Output, RunReport, StampReport};
+
+/// Runs the embedded chain against databases.
+///
+/// Built at compile time by the generated module
+/// (`pub static MIGRATOR: lithify::Migrator = lithify::Migrator::new(&CHAIN);`);
+/// options are set on a clone:
+///
+/// ```ignore
+/// let migrator = migrations::MIGRATOR.clone().bookkeeping_table("schema_revisions");
+/// migrator.upgrade_to_head(&mut conn)?;
+/// ```
+#[derive(Debug, Clone)]
+pub struct Migrator {
+    chain: &'static EmbeddedChain,
+    table: Cow<'static, str>,
+    lock_timeout: Duration,
+    quiet: bool,
+}
+
+impl Migrator {
+    /// A migrator for `chain` with default options: bookkeeping table
+    /// `lithify_revisions`, 60 s lock timeout, progress printed on stdout.
+    pub const fn new(chain: &'static EmbeddedChain) -> Migrator {
+        Migrator {
+            chain,
+            table: Cow::Borrowed(DEFAULT_TABLE),
+            lock_timeout: Duration::from_secs(60),
+            quiet: false,
+        }
+    }
+
+    /// Use `name` as the bookkeeping table (ASCII letters, digits, `_`).
+    pub fn bookkeeping_table(mut self, name: impl Into<Cow<'static, str>>) -> Migrator {
+        self.table = name.into();
+        self
+    }
+
+    /// How long to wait for another migrator before giving up.
+    pub fn lock_timeout(mut self, timeout: Duration) -> Migrator {
+        self.lock_timeout = timeout;
+        self
+    }
+
+    /// When true, print nothing while migrating (the returned reports say
+    /// what happened). Useful for migrate-on-startup in a service with its own logging.
+    pub fn quiet(mut self, quiet: bool) -> Migrator {
+        self.quiet = quiet;
+        self
+    }
+
+    /// The embedded chain.
+    pub const fn chain(&self) -> &'static EmbeddedChain {
+        self.chain
+    }
+
+    /// The bookkeeping table name.
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    /// Upgrade to `target` (`head`, an id, a prefix, `+N`, ...).
+    pub fn upgrade<C: MigrationConnection>(
+        &self,
+        conn: &mut C,
+        target: &str,
+    ) -> Result<RunReport, Error> {
+        self.with_executor(conn, |ex| ex.upgrade(target))
+    }
+
+    /// Upgrade to head: for migrate-on-startup. Safe with many replicas
+    /// starting at once (see the executor's locking).
+    pub fn upgrade_to_head<C: MigrationConnection>(
+        &self,
+        conn: &mut C,
+    ) -> Result<RunReport, Error> {
+        self.upgrade(conn, "head")
+    }
+
+    /// Downgrade to `target` (`base`, an id, `-N`, ...).
+    pub fn downgrade<C: MigrationConnection>(
+        &self,
+        conn: &mut C,
+        target: &str,
+    ) -> Result<RunReport, Error> {
+        self.with_executor(conn, |ex| ex.downgrade(target))
+    }
+
+    /// Record the database as being at `target` without running any SQL.
+    /// With `purge`, the bookkeeping table is emptied first (the fix for a
+    /// database that records revisions this binary does not know).
+    pub fn stamp<C: MigrationConnection>(
+        &self,
+        conn: &mut C,
+        target: &str,
+        purge: bool,
+    ) -> Result<StampReport, Error> {
+        self.with_executor(conn, |ex| ex.stamp(target, purge))
+    }
+
+    /// What the database records; never creates the bookkeeping table.
+    pub fn current<C: MigrationConnection>(&self, conn: &mut C) -> Result<CurrentState, Error> {
+        self.with_executor(conn, |ex| ex.current())
+    }
+
+    /// Whether the database is at head. An inconsistent database is an
+    /// [`Error::Inconsistent`].
+    pub fn check<C: MigrationConnection>(&self, conn: &mut C) -> Result<CheckOutcome, Error> {
+        self.with_executor(conn, |ex| ex.check())
+    }
+
+    /// The verified applied set, indexed like [`EmbeddedChain::revisions`].
+    pub fn applied<C: MigrationConnection>(&self, conn: &mut C) -> Result<Vec<bool>, Error> {
+        self.with_executor(conn, |ex| ex.applied_set())
+    }
+
+    /// Every revision, newest first (the order `history` prints).
+    pub fn history(&self) -> Result<Vec<&'static Revision>, Error> {
+        let view = self.view()?;
+        Ok(view
+            .graph
+            .topological_order()
+            .iter()
+            .rev()
+            .map(|&ix| view.revision(ix))
+            .collect())
+    }
+
+    /// The head revisions.
+    pub fn heads(&self) -> Result<Vec<&'static Revision>, Error> {
+        let view = self.view()?;
+        Ok(view
+            .graph
+            .heads()
+            .into_iter()
+            .map(|ix| view.revision(ix))
+            .collect())
+    }
+
+    /// The offline SQL script for `range` in `dialect` (see the `sql` command).
+    pub fn sql(
+        &self,
+        dialect: Dialect,
+        range: Option<&str>,
+        downgrade: bool,
+    ) -> Result<String, Error> {
+        self.check_table()?;
+        let sql_dialect = sql_dialect_for(dialect).ok_or(Error::DialectUnavailable(dialect))?;
+        crate::offline::render_script(&self.view()?, sql_dialect, &self.table, range, downgrade)
+    }
+
+    /// Handle `--migrate <command> [args]` in the application's arguments.
+    ///
+    /// Returns `None` when `--migrate` is absent (the application carries on
+    /// with its arguments untouched); otherwise runs the command, printing
+    /// progress on stdout and errors on stderr, and returns the exit code
+    /// (0 ok, 1 check failed, 2 usage, 3 failure, 4 refused). The database URL
+    /// comes from `--database-url` (before or after `--migrate`), then
+    /// `DATABASE_URL`, then `.env` in the working directory.
+    pub fn handle_cli_flag(&self, args: impl IntoIterator<Item = OsString>) -> Option<ExitCode> {
+        crate::cli::handle_flag(self, args.into_iter().collect())
+    }
+
+    pub(crate) fn view(&self) -> Result<ChainView, Error> {
+        ChainView::new(self.chain)
+    }
+
+    fn check_table(&self) -> Result<(), Error> {
+        let valid = self
+            .table
+            .starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && self
+                .table
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if valid {
+            Ok(())
+        } else {
+            Err(Error::InvalidTableName(self.table.to_string()))
+        }
+    }
+
+    fn with_executor<C: MigrationConnection, T>(
+        &self,
+        conn: &mut C,
+        f: impl FnOnce(&mut Executor<'_, C>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        self.check_table()?;
+        let view = self.view()?;
+        let options = RunOptions {
+            table: &self.table,
+            lock_timeout: self.lock_timeout,
+            output: Output { quiet: self.quiet },
+        };
+        let mut executor = Executor::new(conn, &view, options)?;
+        f(&mut executor)
+    }
+}

@@ -1,0 +1,172 @@
+//! Offline SQL: the script for a range of revisions, for a DBA to review or
+//! run by hand. Bookkeeping statements come from [`bookkeeping::render`], the
+//! same function the online executor uses, and the transaction framing follows
+//! the same rule (one transaction per transactional revision), so the script is
+//! what the migrator would send.
+
+use lithify_core::planner::{self, StepDirection};
+use lithify_core::target::{self, split_range};
+
+use crate::bookkeeping::{self, Record};
+use crate::chain::ChainView;
+use crate::dialects::SqlDialect;
+use crate::embedded::Revision;
+use crate::error::{Direction, Error};
+
+/// Render the script for `range` (`START:END`; without `:`, `base:END` for an
+/// upgrade and `head:END` for a downgrade).
+pub(crate) fn render_script(
+    view: &ChainView,
+    dialect: &dyn SqlDialect,
+    table: &str,
+    range: Option<&str>,
+    downgrade: bool,
+) -> Result<String, Error> {
+    let (start, end) = split(range, downgrade);
+    let applied = applied_at(view, start)?;
+    let plan = if downgrade {
+        planner::plan_downgrade(&view.graph, &applied, end)?
+    } else {
+        planner::plan_upgrade(&view.graph, &applied, end)?
+    };
+    let mut out = String::new();
+    let verb = if downgrade { "downgrade" } else { "upgrade" };
+    out.push_str(&format!(
+        "-- lithify offline script: {verb} {start}:{end} ({})\n",
+        dialect.dialect()
+    ));
+    out.push_str(&format!("-- chain hash: {}\n\n", view.chain.chain_hash));
+    out.push_str(&format!("{};\n", dialect.create_bookkeeping_table(table)));
+    if plan.steps.is_empty() {
+        out.push_str("\n-- nothing to do: the range contains no revisions\n");
+    }
+    for step in &plan.steps {
+        let revision = view.revision(step.revision);
+        let direction = match step.direction {
+            StepDirection::Up => Direction::Up,
+            StepDirection::Down => Direction::Down,
+        };
+        out.push('\n');
+        out.push_str(&render_step(
+            view,
+            dialect,
+            table,
+            step.revision,
+            revision,
+            direction,
+        )?);
+    }
+    Ok(out)
+}
+
+fn split(range: Option<&str>, downgrade: bool) -> (&str, &str) {
+    let default_start = if downgrade { "head" } else { "base" };
+    let default_end = if downgrade { "base" } else { "head" };
+    match range {
+        None => (default_start, default_end),
+        Some(r) => match split_range(r) {
+            Some((s, e)) => (non_empty(s, default_start), non_empty(e, default_end)),
+            None => (default_start, r),
+        },
+    }
+}
+
+fn non_empty<'a>(s: &'a str, default: &'a str) -> &'a str {
+    if s.is_empty() {
+        default
+    } else {
+        s
+    }
+}
+
+/// The applied set a database at `start` would have: `start` and its ancestors.
+fn applied_at(view: &ChainView, start: &str) -> Result<Vec<bool>, Error> {
+    let none = view.none_applied();
+    let named =
+        target::resolve(start, &view.graph, &none).map_err(lithify_core::PlanError::from)?;
+    let mut applied = none;
+    for ix in named {
+        for (i, is_ancestor) in view.graph.ancestors_inclusive(ix).into_iter().enumerate() {
+            applied[i] |= is_ancestor;
+        }
+    }
+    Ok(applied)
+}
+
+fn render_step(
+    view: &ChainView,
+    dialect: &dyn SqlDialect,
+    table: &str,
+    ix: usize,
+    revision: &'static Revision,
+    direction: Direction,
+) -> Result<String, Error> {
+    let sql = match direction {
+        Direction::Up => revision.up.for_dialect(dialect.dialect()),
+        Direction::Down => revision.down.and_then(|d| d.for_dialect(dialect.dialect())),
+    }
+    .ok_or_else(|| Error::MissingSql {
+        id: revision.id.to_owned(),
+        id_dir: revision.name.to_owned(),
+        direction,
+        dialect: dialect.dialect(),
+    })?;
+    let parents = view.parents_text(ix);
+    let (from, to) = match direction {
+        Direction::Up => (parents.as_str(), revision.id),
+        Direction::Down => (revision.id, parents.as_str()),
+    };
+    let mut out = format!(
+        "-- {} {from} -> {to}: {}\n",
+        direction.verb(),
+        revision.message
+    );
+    let stmt = |r: Record<'_>| format!("{};\n", bookkeeping::render(&r, table, dialect));
+    let sql = terminated(sql);
+    if revision.transactional && dialect.transactional_ddl() {
+        let record = match direction {
+            Direction::Up => Record::Applied {
+                revision,
+                duration_ms: None,
+            },
+            Direction::Down => Record::Removed { id: revision.id },
+        };
+        out.push_str(&format!(
+            "{};\n{sql}\n{}{};\n",
+            dialect.begin_transaction(),
+            stmt(record),
+            dialect.commit_transaction()
+        ));
+    } else {
+        let (before, after) = match direction {
+            Direction::Up => (
+                Record::Started { revision },
+                Record::Finished {
+                    id: revision.id,
+                    duration_ms: None,
+                },
+            ),
+            Direction::Down => (
+                Record::Reverting { id: revision.id },
+                Record::Removed { id: revision.id },
+            ),
+        };
+        out.push_str("-- non-transactional: marked started before and finished after\n");
+        out.push_str(&format!("{}{sql}\n{}", stmt(before), stmt(after)));
+    }
+    Ok(out)
+}
+
+/// `sql` ending in `;`, so the statement after it in the script stays separate
+/// (online, revision SQL and bookkeeping are sent separately and need no such care).
+fn terminated(sql: &str) -> String {
+    let sql = sql.trim_end();
+    let last_line = sql.lines().last().unwrap_or("");
+    if sql.is_empty() || sql.ends_with(';') {
+        sql.to_owned()
+    } else if last_line.trim_start().starts_with("--") {
+        format!("{sql}\n;")
+    } else {
+        format!("{sql};")
+    }
+}

@@ -1,0 +1,226 @@
+//! Database URLs: parsing, where they come from, and how they are shown.
+//!
+//! Accepted today: a file path or `sqlite://path` / `sqlite:path` (SQLite).
+//! `postgres://`, `postgresql://` and `mysql://` are recognised so that a build
+//! without their engine says so instead of treating the URL as a file name;
+//! their variants arrive with their dialects.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+/// A parsed database URL.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// A SQLite database file (created when missing).
+    Sqlite {
+        /// The file path, as given.
+        path: PathBuf,
+    },
+}
+
+/// A database URL lithify cannot use.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum UrlError {
+    /// A known engine whose support is not in this build.
+    #[error("`{url}` is a {engine} URL, but this build of lithify has no {engine} support (enable the `{feature}` feature)")]
+    EngineUnavailable {
+        /// The URL, password hidden.
+        url: String,
+        /// Engine name.
+        engine: &'static str,
+        /// The cargo feature that adds it.
+        feature: &'static str,
+    },
+    /// A scheme lithify does not know.
+    #[error("`{url}` has scheme `{scheme}`, which lithify does not know (use a file path or sqlite://path)")]
+    UnknownScheme {
+        /// The URL, password hidden.
+        url: String,
+        /// The scheme.
+        scheme: String,
+    },
+    /// `sqlite://` with nothing after it.
+    #[error("`{0}` names no database file")]
+    Empty(String),
+}
+
+impl DatabaseUrl {
+    /// Parse a URL or path.
+    pub fn parse(url: &str) -> Result<DatabaseUrl, UrlError> {
+        let url = url.trim();
+        if let Some((scheme, rest)) = split_scheme(url) {
+            return match scheme.to_ascii_lowercase().as_str() {
+                "sqlite" | "file" => sqlite(url, rest.strip_prefix("//").unwrap_or(rest)),
+                "postgres" | "postgresql" => Err(unavailable(url, "PostgreSQL", "postgres")),
+                "mysql" | "mariadb" => Err(unavailable(url, "MySQL", "mysql")),
+                other => Err(UrlError::UnknownScheme {
+                    url: redact(url),
+                    scheme: other.to_owned(),
+                }),
+            };
+        }
+        sqlite(url, url)
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DatabaseUrl::Sqlite { path } => write!(f, "sqlite://{}", path.display()),
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    /// Same as Display: a URL with a password must never reach a log, even via `{:?}`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+fn sqlite(url: &str, path: &str) -> Result<DatabaseUrl, UrlError> {
+    if path.is_empty() {
+        return Err(UrlError::Empty(redact(url)));
+    }
+    Ok(DatabaseUrl::Sqlite {
+        path: PathBuf::from(path),
+    })
+}
+
+fn unavailable(url: &str, engine: &'static str, feature: &'static str) -> UrlError {
+    UrlError::EngineUnavailable {
+        url: redact(url),
+        engine,
+        feature,
+    }
+}
+
+/// `scheme:rest` when `url` starts with a URL scheme. A Windows drive letter
+/// (`C:\db.sqlite`) is a path, not a scheme, hence the two-character minimum.
+fn split_scheme(url: &str) -> Option<(&str, &str)> {
+    let (scheme, rest) = url.split_once(':')?;
+    let valid = scheme.len() >= 2
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    valid.then_some((scheme, rest))
+}
+
+/// `url` with any password replaced by `***` (`postgres://me:***@host/db`).
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let Some((userinfo, host)) = authority.rsplit_once('@') else {
+        return url.to_owned();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _password)) => format!("{scheme}://{user}:***@{host}{tail}"),
+        None => url.to_owned(),
+    }
+}
+
+/// The database URL to use: `flag` if given, else `DATABASE_URL` from the
+/// environment, else `DATABASE_URL` from `.env` in `dir` (like diesel's CLI).
+pub fn resolve(flag: Option<String>, dir: &Path) -> Option<String> {
+    flag.or_else(|| std::env::var("DATABASE_URL").ok().filter(|v| !v.is_empty()))
+        .or_else(|| {
+            dotenv_value(
+                &std::fs::read_to_string(dir.join(".env")).ok()?,
+                "DATABASE_URL",
+            )
+        })
+}
+
+/// The value of `key` in `.env` text: `KEY=value`, `export KEY=value`, quotes
+/// optional, `#` comments. A few lines instead of a dependency.
+pub fn dotenv_value(text: &str, key: &str) -> Option<String> {
+    text.lines().rev().find_map(|line| {
+        let line = line.trim();
+        let line = line.strip_prefix("export ").unwrap_or(line).trim_start();
+        let (k, v) = line.split_once('=')?;
+        (k.trim() == key).then(|| unquote(v.trim()))
+    })
+}
+
+fn unquote(value: &str) -> String {
+    for q in ['"', '\''] {
+        if let Some(inner) = value.strip_prefix(q).and_then(|v| v.strip_suffix(q)) {
+            return inner.to_owned();
+        }
+    }
+    // Unquoted: a ` #` starts a comment.
+    value.split(" #").next().unwrap_or(value).trim().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_and_sqlite_urls() {
+        let p = |s: &str| DatabaseUrl::parse(s);
+        assert_eq!(
+            p("jobs.db"),
+            Ok(DatabaseUrl::Sqlite {
+                path: "jobs.db".into()
+            })
+        );
+        assert_eq!(
+            p("sqlite://jobs.db"),
+            Ok(DatabaseUrl::Sqlite {
+                path: "jobs.db".into()
+            })
+        );
+        assert_eq!(
+            p("sqlite:///tmp/a.db"),
+            Ok(DatabaseUrl::Sqlite {
+                path: "/tmp/a.db".into()
+            })
+        );
+        assert_eq!(
+            p("C:\\x.db"),
+            Ok(DatabaseUrl::Sqlite {
+                path: "C:\\x.db".into()
+            })
+        );
+        assert!(matches!(p("sqlite://"), Err(UrlError::Empty(_))));
+        assert!(matches!(
+            p("redis://x"),
+            Err(UrlError::UnknownScheme { .. })
+        ));
+    }
+
+    #[test]
+    fn passwords_never_shown() {
+        assert_eq!(
+            redact("postgres://me:s3cret@db:5432/app"),
+            "postgres://me:***@db:5432/app"
+        );
+        assert_eq!(redact("postgres://me@db/app"), "postgres://me@db/app");
+        assert_eq!(redact("jobs.db"), "jobs.db");
+        let err = DatabaseUrl::parse("postgres://me:s3cret@db/app")
+            .err()
+            .map(|e| e.to_string());
+        assert!(err.is_some_and(|e| !e.contains("s3cret")));
+    }
+
+    #[test]
+    fn dotenv_lines() {
+        let text = "# comment\nFOO=1\nexport DATABASE_URL=\"sqlite://a.db\"\n";
+        assert_eq!(
+            dotenv_value(text, "DATABASE_URL").as_deref(),
+            Some("sqlite://a.db")
+        );
+        assert_eq!(
+            dotenv_value("DATABASE_URL=b.db # dev", "DATABASE_URL").as_deref(),
+            Some("b.db")
+        );
+        assert_eq!(dotenv_value("X=1", "DATABASE_URL"), None);
+    }
+}
