@@ -21,7 +21,10 @@ pub fn generate(chain: &CompiledChain, dialects: &BTreeSet<Dialect>) -> String {
     let mut out = String::with_capacity(sql_bytes * 2 + chain.revisions.len() * 1024 + 1024);
     let names = item_names(&chain.revisions);
     header(&mut out, chain);
-    out.push_str("\n/// One item per revision, named after its directory.\npub mod revisions {\n");
+    out.push_str("\n/// One item per revision, named after its directory.\npub mod revisions {");
+    if !chain.revisions.is_empty() {
+        out.push('\n');
+    }
     for (i, (rev, name)) in chain.revisions.iter().zip(&names).enumerate() {
         if i > 0 {
             out.push('\n');

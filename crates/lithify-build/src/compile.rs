@@ -210,9 +210,15 @@ impl Builder {
 }
 
 fn env_requires_seals() -> bool {
-    std::env::var(REQUIRE_SEALS_ENV)
-        .map(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
-        .unwrap_or(false)
+    std::env::var(REQUIRE_SEALS_ENV).is_ok_and(|v| is_truthy(&v))
+}
+
+/// `1`, `true` or `yes` (any case); anything else, `0` and `false` included, is off.
+fn is_truthy(value: &str) -> bool {
+    matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "1" | "true" | "yes"
+    )
 }
 
 /// Every line of every warning and note as a `cargo:warning=` instruction.
@@ -523,4 +529,19 @@ fn nearest_ids<'a>(sources: &'a SourceDir, missing: &str, n: usize) -> Vec<&'a s
 
 fn shown(path: &Path) -> String {
     path.display().to_string().replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_truthy;
+
+    #[test]
+    fn require_seals_flag_values() {
+        for on in ["1", "true", "TRUE", " yes "] {
+            assert!(is_truthy(on), "{on}");
+        }
+        for off in ["", "0", "false", "no", "2"] {
+            assert!(!is_truthy(off), "{off}");
+        }
+    }
 }

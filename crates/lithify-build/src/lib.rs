@@ -8,6 +8,23 @@
 //! lithify_build::Builder::new("migrations").compile_or_exit();
 //! ```
 //!
+//! # The directory
+//!
+//! diesel's layout compiles unchanged: `<version>_<name>/` with `up.sql`,
+//! optional `down.sql` (none: irreversible), optional `up.<dialect>.sql` /
+//! `down.<dialect>.sql` overrides (sqlite, postgres, mysql) and optional
+//! `metadata.toml` (`run_in_transaction`, `transactional`, `parents`,
+//! `message`, `branch_labels`, `depends_on`; any other key is an error).
+//!
+//! - The revision id is the version (text before the first `_`) without `-`;
+//!   it may use only ASCII letters, digits and `_` (no whitespace, and none of
+//!   the target grammar's `@ + - :`), so `2024-01-01-000000` becomes
+//!   `20240101000000`. The name after the `_` may contain anything, spaces
+//!   included; it gives the default message and the generated item's name.
+//! - Without `parents`, a revision's parent is the previous one in diesel's
+//!   order (ids compared as strings); `parents = []` makes a base.
+//! - Other entries are skipped with a note; `lithify.lock` holds the seals.
+//!
 //! Data flows one way: [`sources`] -> graph (lithify-core) -> [`seal`] -> [`compile`] -> [`codegen`].
 //! [`authoring`] holds the file-writing operations of the `lithify` CLI (`new`, `merge`);
 //! sealing (`seal_new`, `amend`) lives in [`seal`].

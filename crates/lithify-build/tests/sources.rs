@@ -179,3 +179,15 @@ fn missing_directory_is_an_error() {
         .render(&err)
         .contains("cannot read the migrations directory"));
 }
+
+#[test]
+fn empty_directory_compiles_to_an_empty_chain() {
+    let f = Fixture::new();
+    let chain = f.builder().compile().expect("empty is valid");
+    assert!(chain.revisions.is_empty() && chain.heads.is_empty());
+    let code = f.builder().generate(&chain);
+    assert!(!code.contains("pub const HEAD:"));
+    assert!(code.contains("pub const HEADS: &[&str] = &[];"));
+    assert!(code.contains("pub static REVISIONS: [&::lithify::Revision; 0] = [];"));
+    assert!(code.contains("pub mod revisions {}\n"));
+}
