@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use lithify_core::{ChainHash, Checksum, Dialect, Graph, GraphError, RevisionNode};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
-use crate::seal::{read_lock, verify, Lock, VerifyOptions};
+use crate::seal::{read_lock, verify, Lock, LockEntry, VerifyOptions};
 use crate::sources::{read_dir, SourceDir, SourceRevision};
 
 /// Environment variable that makes every build require seals (`1` or `true`).
@@ -337,6 +337,11 @@ impl Analysis {
         let heads = self.head_ids();
         let order: Vec<usize> = self.graph.topological_order().to_vec();
         let lock = self.lock;
+        // A map, not `Lock::entry`, keeps ten thousand sealed revisions linear.
+        let sealed: HashMap<&str, &LockEntry> = lock
+            .iter()
+            .flat_map(|l| l.entries.iter().map(|e| (e.id.as_str(), e)))
+            .collect();
         let mut slots: Vec<Option<SourceRevision>> =
             self.sources.revisions.into_iter().map(Some).collect();
         let mut hash = ChainHash::new();
@@ -346,7 +351,7 @@ impl Analysis {
                 continue;
             };
             hash.push(&rev.id, &rev.checksum);
-            revisions.push(compiled(rev, lock.as_ref()));
+            revisions.push(compiled(rev, &sealed));
         }
         CompiledChain {
             dir: self.sources.dir,
@@ -358,8 +363,8 @@ impl Analysis {
     }
 }
 
-fn compiled(rev: SourceRevision, lock: Option<&Lock>) -> CompiledRevision {
-    let entry = lock.and_then(|l| l.entry(&rev.id));
+fn compiled(rev: SourceRevision, sealed: &HashMap<&str, &LockEntry>) -> CompiledRevision {
+    let entry = sealed.get(rev.id.as_str()).copied();
     let mut accepted: Vec<Checksum> = Vec::new();
     for a in entry.map(|e| e.amendments.as_slice()).unwrap_or_default() {
         if a.from != rev.checksum && !accepted.contains(&a.from) {

@@ -29,7 +29,7 @@ use toml_edit::{ArrayOfTables, DocumentMut, ImDocument, Item, Table};
 
 use crate::compile::{analyse, Analysis};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::sources::{line_of, SourceRevision, LOCK_FILE};
+use crate::sources::{line_of, LineIndex, SourceRevision, LOCK_FILE};
 
 /// The only lock format version this crate reads and writes.
 pub const LOCK_VERSION: i64 = 1;
@@ -149,6 +149,7 @@ pub fn parse_lock(path: &Path, text: &str) -> Result<Lock, Diagnostics> {
         })?;
     let mut entries = Vec::new();
     let mut errors = Diagnostics::default();
+    let lines = LineIndex::new(text);
     if let Some(item) = doc.get("revision") {
         let Some(tables) = item.as_array_of_tables() else {
             return Err(one(malformed(
@@ -158,7 +159,7 @@ pub fn parse_lock(path: &Path, text: &str) -> Result<Lock, Diagnostics> {
             )));
         };
         for table in tables.iter() {
-            match parse_entry(path, text, table) {
+            match parse_entry(path, &lines, table) {
                 Ok(e) => entries.push(e),
                 Err(d) => errors.push(d),
             }
@@ -188,12 +189,12 @@ fn check_unique(path: &Path, entries: &[LockEntry], errors: &mut Diagnostics) {
     }
 }
 
-fn parse_entry(path: &Path, text: &str, table: &Table) -> Result<LockEntry, Diagnostic> {
+fn parse_entry(path: &Path, lines: &LineIndex, table: &Table) -> Result<LockEntry, Diagnostic> {
     let line = table
         .get("id")
         .and_then(Item::span)
         .or_else(|| table.span())
-        .map(|s| line_of(text.as_bytes(), s.start))
+        .map(|s| lines.line(s.start))
         .unwrap_or(1);
     let string = |key: &str| table.get(key).and_then(Item::as_str).map(str::to_owned);
     let checksum = |t: &Table, key: &str| {

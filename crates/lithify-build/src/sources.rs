@@ -421,6 +421,33 @@ pub fn decode(bytes: &[u8]) -> Result<String, u32> {
     }
 }
 
+/// Line lookups in one text without rescanning it: the lock of a long chain
+/// has thousands of entries, and scanning from the start for each would be
+/// quadratic.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    newlines: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Index the newlines of `text`.
+    pub fn new(text: &str) -> LineIndex {
+        LineIndex {
+            newlines: text
+                .bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i)
+                .collect(),
+        }
+    }
+
+    /// 1-based line of byte offset `at`.
+    pub fn line(&self, at: usize) -> u32 {
+        u32::try_from(self.newlines.partition_point(|&nl| nl < at) + 1).unwrap_or(u32::MAX)
+    }
+}
+
 /// 1-based line of byte offset `at` in `bytes`.
 pub fn line_of(bytes: &[u8], at: usize) -> u32 {
     let end = at.min(bytes.len());
@@ -612,5 +639,19 @@ impl Field<'_> {
             });
         }
         found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_agrees_with_line_of() {
+        let text = "a\nbb\n\nccc\n";
+        let index = LineIndex::new(text);
+        for at in 0..=text.len() {
+            assert_eq!(index.line(at), line_of(text.as_bytes(), at), "offset {at}");
+        }
     }
 }
