@@ -145,8 +145,14 @@ fn run(args: Args) -> Result<(), Failure> {
 fn connect(flag: Option<String>) -> Result<SqliteConnection, Failure> {
     let url = lithify::url::resolve(flag, Path::new("."))
         .ok_or((exit::USAGE, lithify::Error::MissingDatabaseUrl.to_string()))?;
-    let DatabaseUrl::Sqlite { path } =
-        DatabaseUrl::parse(&url).map_err(|e| (exit::USAGE, e.to_string()))?;
+    let parsed = DatabaseUrl::parse(&url).map_err(|e| (exit::USAGE, e.to_string()))?;
+    // The demo's queries are written for SQLite; its migrations run anywhere.
+    let DatabaseUrl::Sqlite { path } = parsed else {
+        return Err((
+            exit::USAGE,
+            format!("jobboard stores its data in SQLite; {parsed} is not a SQLite database (`--migrate` commands accept it)"),
+        ));
+    };
     let mut conn = SqliteConnection::establish(&path.to_string_lossy()).map_err(|e| {
         (
             exit::FAILURE,
