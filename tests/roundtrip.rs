@@ -1,8 +1,8 @@
 //! Reference chain: upgrade to head, downgrade to base, upgrade again gives the
 //! same schema.
-mod common;
+mod sqlite_support;
 
-use common::*;
+use sqlite_support::*;
 
 #[test]
 fn up_down_up_restores_identical_schema() {

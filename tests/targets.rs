@@ -1,8 +1,8 @@
 //! Relative targets (+N, -N) and unique prefixes.
-mod common;
+mod sqlite_support;
 
-use common::*;
 use lithify::{CheckOutcome, Error};
+use sqlite_support::*;
 
 #[test]
 fn plus_minus_and_prefix_targets() {

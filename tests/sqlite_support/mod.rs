@@ -1,0 +1,125 @@
+//! Shared helpers of the SQLite run-time tests: fixture migration directories in tempdirs, compiled with
+//! lithify_build and leaked into a `'static` chain (as the `lithify` binary does).
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+use diesel::sqlite::SqliteConnection;
+use lithify::Migrator;
+
+/// One fixture revision: (name, up.sql, down.sql).
+pub type Rev<'a> = (&'a str, &'a str, &'a str);
+
+/// A tempdir holding `migrations/` and a database file.
+pub struct Fixture {
+    pub tmp: tempfile::TempDir,
+    pub dir: PathBuf,
+    pub db: PathBuf,
+}
+
+impl Fixture {
+    pub fn new(revisions: &[Rev<'_>]) -> Fixture {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join("migrations");
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        for (i, (name, up, down)) in revisions.iter().enumerate() {
+            let rev = dir.join(format!("{:04}_{name}", i + 1));
+            std::fs::create_dir_all(&rev).expect("mkdir rev");
+            std::fs::write(rev.join("up.sql"), up).expect("up.sql");
+            std::fs::write(rev.join("down.sql"), down).expect("down.sql");
+        }
+        let db = tmp.path().join("test.db");
+        Fixture { tmp, dir, db }
+    }
+
+    pub fn migrator(&self) -> Migrator {
+        migrator_for(&self.dir)
+    }
+
+    pub fn conn(&self) -> SqliteConnection {
+        SqliteConnection::establish(&self.db.to_string_lossy()).expect("open db")
+    }
+}
+
+/// A quiet migrator over the chain compiled from `dir`.
+pub fn migrator_for(dir: &Path) -> Migrator {
+    let chain = lithify_build::Builder::new(dir)
+        .compile()
+        .unwrap_or_else(|d| panic!("fixture does not compile:\n{d}"));
+    Migrator::new(lithify::leak::leak_chain(&chain)).quiet(true)
+}
+
+/// The reference chain in this repository's `migrations/`.
+pub fn reference_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations")
+}
+
+/// A simple linear chain of `n` revisions, each creating table `tN`.
+pub fn tables_chain(n: usize) -> Vec<(String, String, String)> {
+    (1..=n)
+        .map(|i| {
+            (
+                format!("create_t{i}"),
+                format!("CREATE TABLE t{i} (id INTEGER PRIMARY KEY);"),
+                format!("DROP TABLE t{i};"),
+            )
+        })
+        .collect()
+}
+
+pub fn as_revs(v: &[(String, String, String)]) -> Vec<Rev<'_>> {
+    v.iter()
+        .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+        .collect()
+}
+
+#[derive(QueryableByName, Debug, PartialEq, Eq, Clone)]
+pub struct SchemaRow {
+    #[diesel(sql_type = Text)]
+    pub kind: String,
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    pub sql: Option<String>,
+}
+
+/// The schema (sqlite_master), bookkeeping table included, sorted.
+pub fn schema(conn: &mut SqliteConnection) -> Vec<SchemaRow> {
+    diesel::sql_query("SELECT type AS kind, name, sql FROM sqlite_master ORDER BY type, name")
+        .load(conn)
+        .expect("schema")
+}
+
+/// Table names, bookkeeping excluded.
+pub fn tables(conn: &mut SqliteConnection) -> Vec<String> {
+    schema(conn)
+        .into_iter()
+        .filter(|r| r.kind == "table" && r.name != "lithify_revisions")
+        .map(|r| r.name)
+        .collect()
+}
+
+#[derive(QueryableByName, Debug)]
+pub struct IdRow {
+    #[diesel(sql_type = Text)]
+    pub id: String,
+}
+
+/// Ids recorded in the bookkeeping table, sorted.
+pub fn recorded(conn: &mut SqliteConnection) -> Vec<String> {
+    let mut ids: Vec<String> = diesel::sql_query("SELECT id FROM lithify_revisions ORDER BY id")
+        .load::<IdRow>(conn)
+        .expect("bookkeeping")
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    ids.sort();
+    ids
+}
+
+pub fn exec(conn: &mut SqliteConnection, sql: &str) {
+    conn.batch_execute(sql).expect("exec");
+}
