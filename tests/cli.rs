@@ -1,0 +1,208 @@
+//! Both front ends as a person uses them: output lines and exit codes
+//! (0 ok, 1 check failed, 2 usage, 3 failure, 4 refused).
+mod sqlite_support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use sqlite_support::*;
+
+fn run(bin: &str, cwd: &Path, args: &[&str]) -> Output {
+    Command::new(bin)
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("run binary")
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const LITHIFY: &str = env!("CARGO_BIN_EXE_lithify");
+const JOBBOARD: &str = env!("CARGO_BIN_EXE_jobboard");
+
+#[test]
+fn lithify_binary_exit_codes_and_output() {
+    let revs = tables_chain(3);
+    let fx = Fixture::new(&as_revs(&revs));
+    let cwd = fx.tmp.path();
+    let db = fx.db.to_string_lossy().into_owned();
+    let lithify = |args: &[&str]| run(LITHIFY, cwd, args);
+
+    // Directory check without a database.
+    let o = lithify(&["check"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("is valid (3 revisions)"),
+        "{}",
+        stdout(&o)
+    );
+
+    // With a database that is behind: 1.
+    let o = lithify(&["--database-url", &db, "check"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("3 revision(s) pending"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = lithify(&["--database-url", &db, "upgrade", "+1"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.lines().next().is_some_and(
+            |l| l.starts_with("upgrade <base> -> 0001: create t1 (") && l.ends_with(" ms)")
+        ),
+        "{out}"
+    );
+    assert!(out.contains("upgraded 1 revision in"), "{out}");
+
+    let o = lithify(&["--database-url", &db, "upgrade"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("database now at 0003 (head)"),
+        "{}",
+        stdout(&o)
+    );
+    let o = lithify(&["--database-url", &db, "upgrade"]);
+    assert!(
+        stdout(&o).contains("nothing to do: database already at 0003 (head)"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(code(&lithify(&["--database-url", &db, "check"])), 0);
+
+    let o = lithify(&["--database-url", &db, "downgrade", "-1"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("downgrade 0003 -> 0002: create t3 ("),
+        "{}",
+        stdout(&o)
+    );
+
+    let o = lithify(&["--database-url", &db, "current"]);
+    assert_eq!(stdout(&o).trim(), "0002");
+    let o = lithify(&["--database-url", &db, "history", "--indicate-current"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("0002 -> 0003 (head), create t3")
+            && out.contains("0001 -> 0002 (current), create t2"),
+        "{out}"
+    );
+    assert_eq!(stdout(&lithify(&["heads"])).trim(), "0003 (head)");
+
+    // Usage errors: 2.
+    assert_eq!(code(&lithify(&["frobnicate"])), 2);
+    assert_eq!(
+        code(&lithify(&["--database-url", &db, "upgrade", "nope"])),
+        2
+    );
+    assert_eq!(code(&lithify(&["upgrade"])), 2, "no database given");
+
+    // Refused: drift is 4, and a failed check is 1.
+    let mut conn = fx.conn();
+    exec(
+        &mut conn,
+        "UPDATE lithify_revisions SET checksum = 'sha256:00' WHERE id = '0001'",
+    );
+    let o = lithify(&["--database-url", &db, "upgrade"]);
+    assert_eq!(code(&o), 4, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("checksum drift in revision `0001`"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(code(&lithify(&["--database-url", &db, "check"])), 1);
+}
+
+#[test]
+fn invalid_directory_fails_check_with_diagnostics() {
+    let revs = tables_chain(2);
+    let fx = Fixture::new(&as_revs(&revs));
+    std::fs::write(
+        fx.dir.join("0002_create_t2/metadata.toml"),
+        "parents = [\"nope\"]\n",
+    )
+    .expect("metadata");
+    let o = run(LITHIFY, fx.tmp.path(), &["check"]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("error:") && stderr(&o).contains("nope"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn passwords_in_urls_are_never_printed() {
+    let revs = tables_chain(1);
+    let fx = Fixture::new(&as_revs(&revs));
+    for url in [
+        "postgres://me:s3cret@127.0.0.1:1/db",
+        "redis://me:s3cret@127.0.0.1:1/0",
+    ] {
+        let o = run(LITHIFY, fx.tmp.path(), &["--database-url", url, "upgrade"]);
+        assert_ne!(code(&o), 0);
+        let all = format!("{}{}", stdout(&o), stderr(&o));
+        assert!(!all.contains("s3cret"), "{all}");
+    }
+}
+
+#[test]
+fn jobboard_migrates_itself_and_refuses_to_run_behind() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let cwd = tmp.path();
+    // The database URL comes from ./.env, like diesel's CLI.
+    std::fs::write(cwd.join(".env"), "# demo\nDATABASE_URL=sqlite://jobs.db\n").expect(".env");
+    let jobboard = |args: &[&str]| run(JOBBOARD, cwd, args);
+
+    let o = jobboard(&["list"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--migrate upgrade head"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(code(&jobboard(&["--migrate", "check"])), 1);
+
+    let o = jobboard(&["--migrate", "upgrade", "head"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(cwd.join("jobs.db").exists());
+    assert_eq!(code(&jobboard(&["--migrate", "check"])), 0);
+
+    let o = jobboard(&[
+        "add",
+        "--company",
+        "Initech",
+        "--title",
+        "TPS Reporter",
+        "--salary-min",
+        "40000",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = jobboard(&["list"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("TPS Reporter at Initech")
+            && stdout(&o).contains("Propulsion Engineer"),
+        "{}",
+        stdout(&o)
+    );
+
+    // --database-url before --migrate is honoured too; -1 is a target, not a flag.
+    let o = jobboard(&["--database-url", "jobs.db", "--migrate", "downgrade", "-1"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(code(&jobboard(&["list"])), 1);
+    assert_eq!(code(&jobboard(&["--migrate", "frobnicate"])), 2);
+}
