@@ -206,3 +206,31 @@ fn jobboard_migrates_itself_and_refuses_to_run_behind() {
     assert_eq!(code(&jobboard(&["list"])), 1);
     assert_eq!(code(&jobboard(&["--migrate", "frobnicate"])), 2);
 }
+
+#[test]
+fn handle_cli_flag_leaves_other_arguments_alone() {
+    let revs = tables_chain(1);
+    let fx = Fixture::new(&as_revs(&revs));
+    let m = fx.migrator();
+    let args = |a: &[&str]| a.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
+    assert!(m
+        .handle_cli_flag(args(&["app", "serve", "--port", "80"]))
+        .is_none());
+    assert!(m.handle_cli_flag(args(&["app"])).is_none());
+    assert!(m.handle_cli_flag(Vec::new()).is_none());
+    // `--migrate` with no command is a usage error, answered rather than ignored.
+    assert_eq!(
+        m.handle_cli_flag(args(&["app", "--migrate"])),
+        Some(std::process::ExitCode::from(2))
+    );
+    let db = fx.db.to_string_lossy().into_owned();
+    let code = m.handle_cli_flag(args(&[
+        "app",
+        "--migrate",
+        "upgrade",
+        "--database-url",
+        &db,
+    ]));
+    assert_eq!(code, Some(std::process::ExitCode::SUCCESS));
+    assert_eq!(recorded(&mut fx.conn()), ["0001"]);
+}
