@@ -234,3 +234,67 @@ fn handle_cli_flag_leaves_other_arguments_alone() {
     assert_eq!(code, Some(std::process::ExitCode::SUCCESS));
     assert_eq!(recorded(&mut fx.conn()), ["0001"]);
 }
+
+#[test]
+fn authoring_commands_write_seal_and_validate() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let cwd = tmp.path();
+    let lithify = |args: &[&str]| run(LITHIFY, cwd, args);
+
+    let o = lithify(&["new", "-m", "create widgets"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("created "), "{}", stdout(&o));
+    let first = std::fs::read_dir(cwd.join("migrations"))
+        .expect("dir")
+        .count();
+    assert_eq!(first, 1);
+    // A second revision must get a later version; wait past the second boundary.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let o = lithify(&["new", "-m", "add widget colour"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+
+    let o = lithify(&["seal"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("sealed 2 revision(s)"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(cwd.join("migrations/lithify.lock").exists());
+    assert!(stdout(&lithify(&["seal"])).contains("nothing to do"));
+    assert_eq!(code(&lithify(&["check"])), 0);
+
+    let o = lithify(&["history"]);
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(
+        out.lines()
+            .next()
+            .is_some_and(|l| l.contains("(head), add widget colour")),
+        "{out}"
+    );
+    let o = lithify(&["sql"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("-- upgrade <base> -> "),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn history_ranges() {
+    let revs = tables_chain(4);
+    let fx = Fixture::new(&as_revs(&revs));
+    let o = run(LITHIFY, fx.tmp.path(), &["history", "-r", "0002:0003"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "0002 -> 0003, create t3\n0001 -> 0002, create t2\n"
+    );
+    let o = run(LITHIFY, fx.tmp.path(), &["history", "-r", "0003:"]);
+    assert_eq!(
+        stdout(&o),
+        "0003 -> 0004 (head), create t4\n0002 -> 0003, create t3\n"
+    );
+}
