@@ -114,7 +114,7 @@ pub enum Record<'a> {
 /// Render `record` as one SQL statement (without the trailing `;`) for the
 /// bookkeeping table `table` in `dialect`. The only place bookkeeping SQL is made.
 pub fn render(record: &Record<'_>, table: &str, dialect: &dyn SqlDialect) -> String {
-    let t = dialect.quote_identifier(table);
+    let t = dialect.quote_table(table);
     let lit = |s: &str| dialect.quote_literal(s);
     let ms = |d: Option<u64>| d.map_or_else(|| "NULL".to_owned(), |d| d.to_string());
     match *record {

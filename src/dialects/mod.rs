@@ -19,9 +19,17 @@ use thiserror::Error;
 
 use crate::bookkeeping::BookkeepingRow;
 
+#[cfg(feature = "mysql")]
+pub mod mysql;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 
+#[cfg(feature = "mysql")]
+pub use mysql::MysqlDialect;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresDialect;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteDialect;
 
@@ -31,6 +39,18 @@ pub enum BackendError {
     /// A statement failed.
     #[error(transparent)]
     Query(#[from] diesel::result::Error),
+    /// One statement of a script sent statement by statement failed (the
+    /// statements before it have taken effect).
+    #[error("statement {number} (line {line}) failed: {source}")]
+    Statement {
+        /// 1-based position of the statement in the script.
+        number: usize,
+        /// 1-based line where it starts.
+        line: usize,
+        /// The engine's error.
+        #[source]
+        source: diesel::result::Error,
+    },
     /// The migration lock could not be taken in time.
     #[error("could not take the migration lock within {waited:?}: {holder}; another migrator is running, wait for it or raise the lock timeout")]
     LockTimeout {
@@ -51,6 +71,19 @@ pub trait SqlDialect: Sync + Send + 'static {
 
     /// `value` as a string literal, every special character escaped.
     fn quote_literal(&self, value: &str) -> String;
+
+    /// A table name, optionally qualified as `schema.table` (PostgreSQL
+    /// schema, MySQL database), quoted part by part.
+    fn quote_table(&self, table: &str) -> String {
+        match split_table(table) {
+            (Some(schema), name) => format!(
+                "{}.{}",
+                self.quote_identifier(schema),
+                self.quote_identifier(name)
+            ),
+            (None, name) => self.quote_identifier(name),
+        }
+    }
 
     /// `CREATE TABLE IF NOT EXISTS` for the bookkeeping table named `table`.
     fn create_bookkeeping_table(&self, table: &str) -> String;
@@ -126,6 +159,77 @@ pub trait MigrationConnection {
 
     /// Every bookkeeping row, in no particular order.
     fn load_bookkeeping(&mut self, table: &str) -> Result<Vec<BookkeepingRow>, BackendError>;
+
+    /// The `version` column of diesel's `__diesel_schema_migrations`
+    /// ([`DIESEL_MIGRATIONS_TABLE`]), for adopting a database diesel migrated;
+    /// `None` when that table does not exist.
+    fn load_diesel_versions(&mut self) -> Result<Option<Vec<String>>, BackendError>;
+}
+
+/// The table in which diesel records applied migrations.
+pub const DIESEL_MIGRATIONS_TABLE: &str = "__diesel_schema_migrations";
+
+/// `SELECT` of diesel's applied versions; the same text on every engine.
+pub(crate) const SELECT_DIESEL_VERSIONS: &str =
+    "SELECT version FROM __diesel_schema_migrations ORDER BY version";
+
+/// [`MigrationConnection::load_diesel_versions`] for any diesel connection:
+/// the query is the same text everywhere, only the table lookup differs.
+pub(crate) fn diesel_versions<C>(conn: &mut C) -> Result<Option<Vec<String>>, BackendError>
+where
+    C: MigrationConnection,
+    for<'a> diesel::query_builder::SqlQuery: diesel::query_dsl::LoadQuery<'a, C, VersionRow>,
+{
+    if !conn.bookkeeping_table_exists(DIESEL_MIGRATIONS_TABLE)? {
+        return Ok(None);
+    }
+    let rows =
+        diesel::RunQueryDsl::load::<VersionRow>(diesel::sql_query(SELECT_DIESEL_VERSIONS), conn)?;
+    Ok(Some(rows.into_iter().map(|r| r.version).collect()))
+}
+
+/// A row of [`SELECT_DIESEL_VERSIONS`].
+#[derive(diesel::QueryableByName)]
+pub(crate) struct VersionRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub version: String,
+}
+
+/// A `COUNT(*) AS n` (or any `BIGINT AS n`) row.
+#[derive(diesel::QueryableByName)]
+pub(crate) struct CountRow {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub n: i64,
+}
+
+/// `(Some(schema), table)` for `schema.table`, `(None, table)` otherwise.
+pub fn split_table(table: &str) -> (Option<&str>, &str) {
+    match table.split_once('.') {
+        Some((schema, name)) => (Some(schema), name),
+        None => (None, table),
+    }
+}
+
+/// The migration lock's identity for bookkeeping table `table` (optionally
+/// `schema.table`): 64-bit FNV-1a over `lithify-migration-lock`, the schema
+/// (empty when the name is unqualified) and the table name, NUL-separated.
+///
+/// FNV-1a is specified bit for bit, so every lithify version on every
+/// platform derives the same key, and migrators built from different
+/// releases still exclude each other. PostgreSQL uses it as the advisory lock
+/// key (as `i64`), MySQL in the `GET_LOCK` name. Two unqualified tables of the
+/// same name in different schemas of one database share a lock: that only
+/// serialises them, it never lets two migrators in at once.
+pub fn lock_key(table: &str) -> u64 {
+    let (schema, name) = split_table(table);
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in ["lithify-migration-lock", schema.unwrap_or(""), name] {
+        for &b in part.as_bytes().iter().chain(&[0u8]) {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    hash
 }
 
 /// The text-level dialect for `dialect`, when it is compiled in.
@@ -133,6 +237,11 @@ pub fn sql_dialect_for(dialect: Dialect) -> Option<&'static dyn SqlDialect> {
     match dialect {
         #[cfg(feature = "sqlite")]
         Dialect::Sqlite => Some(&SqliteDialect),
+        #[cfg(feature = "postgres")]
+        Dialect::Postgres => Some(&PostgresDialect),
+        #[cfg(feature = "mysql")]
+        Dialect::Mysql => Some(&MysqlDialect),
+        #[allow(unreachable_patterns)]
         _ => None,
     }
 }
@@ -169,5 +278,19 @@ mod tests {
         assert_eq!(standard_literal("it's"), "'it''s'");
         assert_eq!(standard_literal("a\0b"), "'ab'");
         assert_eq!(standard_identifier("we\"ird"), "\"we\"\"ird\"");
+    }
+
+    #[test]
+    fn lock_keys_are_stable_and_scoped() {
+        // Pinned: changing the derivation would let old and new migrators run at once.
+        assert_eq!(lock_key("lithify_revisions"), lock_key("lithify_revisions"));
+        assert_eq!(lock_key("lithify_revisions"), 0x8397_db77_afb8_2809_u64);
+        assert_ne!(
+            lock_key("ops.lithify_revisions"),
+            lock_key("lithify_revisions")
+        );
+        assert_ne!(lock_key("a.bc"), lock_key("ab.c"));
+        assert_eq!(split_table("ops.t"), (Some("ops"), "t"));
+        assert_eq!(split_table("t"), (None, "t"));
     }
 }

@@ -110,4 +110,8 @@ impl MigrationConnection for SqliteConnection {
         let sql = SqliteDialect.select_bookkeeping_rows(table);
         Ok(diesel::sql_query(sql).load::<BookkeepingRow>(self)?)
     }
+
+    fn load_diesel_versions(&mut self) -> Result<Option<Vec<String>>, BackendError> {
+        super::diesel_versions(self)
+    }
 }
