@@ -16,6 +16,7 @@ use crate::connect::{with_connection, WithConnection};
 use crate::dialects::MigrationConnection;
 use crate::error::{exit, Error};
 use crate::migrator::Migrator;
+use crate::recovery::ResolveAs;
 use crate::report::CheckOutcome;
 use crate::url::{self, DatabaseUrl};
 
@@ -86,13 +87,27 @@ pub enum Command {
     },
     /// Exit 0 when the database is at head and consistent, 1 otherwise.
     Check,
+    /// Settle a revision left `started` by an interrupted non-transactional run.
+    #[command(group(clap::ArgGroup::new("outcome").required(true)))]
+    Resolve {
+        /// The revision (id or unique prefix).
+        revision: String,
+        /// Its changes are complete: record it applied.
+        #[arg(long, group = "outcome")]
+        applied: bool,
+        /// Its changes were undone: forget it (the next upgrade runs it again).
+        #[arg(long, group = "outcome")]
+        reverted: bool,
+    },
+    /// Record the revisions diesel applied (`__diesel_schema_migrations`) as applied.
+    Adopt,
 }
 
 /// `<app> --migrate [--database-url URL] <command>`.
 #[derive(Debug, Clone, Parser)]
 #[command(about = "Run the database migrations embedded in this binary")]
 pub struct MigrateArgs {
-    /// Database: a file path or sqlite://path. Default: $DATABASE_URL, then DATABASE_URL in ./.env.
+    /// Database: a file path, sqlite://path, postgres://... or mysql://... Default: $DATABASE_URL, then DATABASE_URL in ./.env.
     #[arg(long, global = true, value_name = "URL")]
     pub database_url: Option<String>,
     /// The command.
@@ -103,9 +118,7 @@ pub struct MigrateArgs {
 /// Implementation of [`Migrator::handle_cli_flag`].
 pub(crate) fn handle_flag(migrator: &Migrator, args: Vec<OsString>) -> Option<ExitCode> {
     let pos = args.iter().position(|a| a == "--migrate")?;
-    let program = args
-        .first()
-        .map_or_else(|| "app".to_owned(), program_name);
+    let program = args.first().map_or_else(|| "app".to_owned(), program_name);
     let before_url = database_url_before(&args[1.min(args.len())..pos]);
     let rest = args[pos + 1..].iter().cloned();
     let parsed = MigrateArgs::try_parse_from(
@@ -230,6 +243,17 @@ impl WithConnection for DbCommand<'_> {
                 print_history(&view, range.as_deref(), *verbose, Some(&applied))?;
                 Ok(exit::OK)
             }
+            Command::Resolve {
+                revision, applied, ..
+            } => {
+                let how = if *applied {
+                    ResolveAs::Applied
+                } else {
+                    ResolveAs::Reverted
+                };
+                m.resolve(conn, revision, how).map(|_| exit::OK)
+            }
+            Command::Adopt => m.adopt(conn).map(|_| exit::OK),
             Command::Sql { .. } | Command::Heads { .. } => Ok(exit::OK),
         }
     }

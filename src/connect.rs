@@ -28,10 +28,28 @@ pub fn with_connection<W: WithConnection>(url: &DatabaseUrl, work: W) -> Result<
                 })?;
             Ok(work.run(&mut conn))
         }
+        #[cfg(feature = "postgres")]
+        DatabaseUrl::Postgres { url: text } => {
+            Ok(work.run(&mut establish::<diesel::pg::PgConnection>(url, text)?))
+        }
+        #[cfg(feature = "mysql")]
+        DatabaseUrl::Mysql { url: text } => {
+            Ok(work.run(&mut establish::<diesel::mysql::MysqlConnection>(url, text)?))
+        }
         #[allow(unreachable_patterns)]
         _ => Err(Error::Connect {
             url: redact(&url.to_string()),
             reason: "this engine is not compiled into this build".to_owned(),
         }),
     }
+}
+
+/// Connect to a server URL; the error shows the URL redacted and scrubs the
+/// password from the engine's message, in case the engine echoes it.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+fn establish<C: diesel::Connection>(url: &DatabaseUrl, text: &str) -> Result<C, Error> {
+    C::establish(text).map_err(|e| Error::Connect {
+        url: url.to_string(),
+        reason: crate::url::scrub(&e.to_string(), text),
+    })
 }

@@ -60,8 +60,9 @@ pub enum Inconsistency {
     #[error(
         "revision `{id}` ({name}) was left `started` by an interrupted non-transactional run; \
          the database may hold part of it.\n  \
-         fix: inspect the database, then run `stamp {id}` if its changes are complete, \
-         or undo them by hand and run `stamp {parent}`"
+         fix: inspect the database, then run `resolve {id} --applied` if its changes are complete, \
+         or undo them by hand and run `resolve {id} --reverted` (then `upgrade` runs it again; \
+         the database stays at {parent} until then)"
     )]
     LeftStarted {
         /// Revision id.
@@ -122,7 +123,7 @@ pub enum Error {
         "{} of revision `{id}` failed in {file}: {source}\n  {}",
         .direction.verb(),
         if *.left_started {
-            format!("the revision is non-transactional and is now marked `started`; inspect the database, then `stamp {id}` or `stamp {previous}`")
+            format!("the revision could not run in a transaction and is now marked `started`; statements before the failing one may have taken effect. Inspect the database, then `resolve {id} --applied` if its changes are complete, or undo them and `resolve {id} --reverted` (back at {previous})")
         } else {
             format!("rolled back: the database is still at {previous}")
         }
@@ -181,8 +182,11 @@ pub enum Error {
     #[error("the {0} dialect is not available in this build (enable lithify's `{0}` feature)")]
     DialectUnavailable(Dialect),
     /// The bookkeeping table name is not a plain identifier.
-    #[error("bookkeeping table name `{0}` is not valid: use ASCII letters, digits and `_`, not starting with a digit")]
+    #[error("bookkeeping table name `{0}` is not valid: use ASCII letters, digits and `_`, not starting with a digit, optionally as `schema.table`")]
     InvalidTableName(String),
+    /// `adopt` or `resolve` had nothing to act on.
+    #[error(transparent)]
+    Recovery(#[from] crate::recovery::RecoveryError),
     /// The embedded chain does not form a valid graph (the generated module was altered).
     #[error("the embedded migration chain is invalid: {}", .problems.join("; "))]
     InvalidChain {

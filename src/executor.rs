@@ -10,6 +10,9 @@
 //!    SQLite that transaction is `BEGIN IMMEDIATE`, so this re-check is what
 //!    makes "every revision applied exactly once" hold across processes.
 
+mod recovery;
+
+use std::panic::{self, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
 use lithify_core::planner::{self, PlanStep, StepDirection};
@@ -124,17 +127,21 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
 
     // ---- writing commands ---------------------------------------------------
 
-    /// Run `f` holding the run-wide migration lock, releasing it on every path.
+    /// Run `f` holding the run-wide migration lock, releasing it on every
+    /// path: success, error, and panic (caught, the lock released, then the
+    /// panic resumed), so a caller that survives a panic does not keep other
+    /// migrators out. A killed process's lock is freed by the server.
     fn locked<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T, Error>) -> Result<T, Error> {
         let (table, timeout) = (self.options.table, self.options.lock_timeout);
         self.conn
             .acquire_migration_lock(table, timeout)
             .map_err(db("taking the migration lock"))?;
-        let result = f(self);
+        let result = panic::catch_unwind(AssertUnwindSafe(|| f(self)));
         let released = self
             .conn
             .release_migration_lock(table)
             .map_err(db("releasing the migration lock"));
+        let result = result.unwrap_or_else(|payload| panic::resume_unwind(payload));
         // The run's own error matters more than a failed release after it.
         let value = result?;
         released?;

@@ -14,6 +14,7 @@ use crate::dialects::{sql_dialect_for, MigrationConnection};
 use crate::embedded::{EmbeddedChain, Revision};
 use crate::error::Error;
 use crate::executor::{Executor, RunOptions};
+use crate::recovery::{AdoptReport, ResolveAs, ResolveReport};
 use crate::report::{CheckOutcome, CurrentState, Output, RunReport, StampReport};
 
 /// Runs the embedded chain against databases.
@@ -46,7 +47,9 @@ impl Migrator {
         }
     }
 
-    /// Use `name` as the bookkeeping table (ASCII letters, digits, `_`).
+    /// Use `name` as the bookkeeping table (ASCII letters, digits, `_`),
+    /// optionally qualified as `schema.table`: on PostgreSQL the schema is
+    /// created when missing, on MySQL it names the database.
     pub fn bookkeeping_table(mut self, name: impl Into<Cow<'static, str>>) -> Migrator {
         self.table = name.into();
         self
@@ -112,6 +115,25 @@ impl Migrator {
         purge: bool,
     ) -> Result<StampReport, Error> {
         self.with_executor(conn, |ex| ex.stamp(target, purge))
+    }
+
+    /// Adopt a database migrated by diesel: record the revisions listed in
+    /// `__diesel_schema_migrations` as applied (with this binary's checksums).
+    /// Versions this binary does not know are reported, not dropped.
+    pub fn adopt<C: MigrationConnection>(&self, conn: &mut C) -> Result<AdoptReport, Error> {
+        self.with_executor(conn, |ex| ex.adopt())
+    }
+
+    /// Settle revision `id` (or a unique prefix), left `started` by an
+    /// interrupted or failed non-transactional run: `Applied` when its
+    /// changes are complete, `Reverted` when they were undone.
+    pub fn resolve<C: MigrationConnection>(
+        &self,
+        conn: &mut C,
+        id: &str,
+        how: ResolveAs,
+    ) -> Result<ResolveReport, Error> {
+        self.with_executor(conn, |ex| ex.resolve(id, how))
     }
 
     /// What the database records; never creates the bookkeeping table.
@@ -181,14 +203,16 @@ impl Migrator {
         ChainView::new(self.chain)
     }
 
+    /// A plain identifier, or `schema.table` (PostgreSQL schema, MySQL database).
     fn check_table(&self) -> Result<(), Error> {
-        let valid = self
-            .table
-            .starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-            && self
-                .table
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let ident = |s: &str| {
+            s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        };
+        let valid = match self.table.split_once('.') {
+            Some((schema, table)) => ident(schema) && ident(table),
+            None => ident(&self.table),
+        };
         if valid {
             Ok(())
         } else {

@@ -1,9 +1,12 @@
 //! Database URLs: parsing, where they come from, and how they are shown.
 //!
-//! Accepted today: a file path or `sqlite://path` / `sqlite:path` (SQLite).
-//! `postgres://`, `postgresql://` and `mysql://` are recognised so that a build
-//! without their engine says so instead of treating the URL as a file name;
-//! their variants arrive with their dialects.
+//! Accepted: a file path or `sqlite://path` / `sqlite:path` (SQLite),
+//! `postgres://` / `postgresql://` (PostgreSQL, libpq syntax) and `mysql://`
+//! (or `mariadb://`, MySQL/MariaDB). A build without an engine says so
+//! instead of treating its URL as a file name.
+//!
+//! A URL may carry a password, so it is never shown as given: `Display` and
+//! `Debug` of [`DatabaseUrl`], and every error, go through [`redact`].
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -17,6 +20,17 @@ pub enum DatabaseUrl {
     Sqlite {
         /// The file path, as given.
         path: PathBuf,
+    },
+    /// A PostgreSQL server (`postgres://user:password@host:port/db?...`).
+    Postgres {
+        /// The URL as libpq takes it. Never print it: use `Display`.
+        url: String,
+    },
+    /// A MySQL or MariaDB server (`mysql://user:password@host:port/db`).
+    Mysql {
+        /// The URL as diesel's MySQL connection takes it (`mysql://` scheme).
+        /// Never print it: use `Display`.
+        url: String,
     },
 }
 
@@ -53,7 +67,16 @@ impl DatabaseUrl {
         if let Some((scheme, rest)) = split_scheme(url) {
             return match scheme.to_ascii_lowercase().as_str() {
                 "sqlite" | "file" => sqlite(url, rest.strip_prefix("//").unwrap_or(rest)),
+                "postgres" | "postgresql" if cfg!(feature = "postgres") => {
+                    Ok(DatabaseUrl::Postgres {
+                        url: url.to_owned(),
+                    })
+                }
                 "postgres" | "postgresql" => Err(unavailable(url, "PostgreSQL", "postgres")),
+                // diesel's MySQL client only knows the `mysql` scheme.
+                "mysql" | "mariadb" if cfg!(feature = "mysql") => Ok(DatabaseUrl::Mysql {
+                    url: format!("mysql:{rest}"),
+                }),
                 "mysql" | "mariadb" => Err(unavailable(url, "MySQL", "mysql")),
                 other => Err(UrlError::UnknownScheme {
                     url: redact(url),
@@ -69,6 +92,7 @@ impl fmt::Display for DatabaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DatabaseUrl::Sqlite { path } => write!(f, "sqlite://{}", path.display()),
+            DatabaseUrl::Postgres { url } | DatabaseUrl::Mysql { url } => f.write_str(&redact(url)),
         }
     }
 }
@@ -123,6 +147,23 @@ pub fn redact(url: &str) -> String {
         Some((user, _password)) => format!("{scheme}://{user}:***@{host}{tail}"),
         None => url.to_owned(),
     }
+}
+
+/// `text` (typically an engine's error message about `url`) with the URL's
+/// password replaced by `***` wherever it occurs, in case the engine echoes it.
+pub fn scrub(text: &str, url: &str) -> String {
+    match password(url) {
+        Some(pw) if !pw.is_empty() => text.replace(pw, "***"),
+        _ => text.to_owned(),
+    }
+}
+
+/// The password part of `scheme://user:password@host...`, if any.
+fn password(url: &str) -> Option<&str> {
+    let (_, rest) = url.split_once("://")?;
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let (userinfo, _) = authority.rsplit_once('@')?;
+    userinfo.split_once(':').map(|(_, pw)| pw)
 }
 
 /// The database URL to use: `flag` if given, else `DATABASE_URL` from the
@@ -204,10 +245,40 @@ mod tests {
         );
         assert_eq!(redact("postgres://me@db/app"), "postgres://me@db/app");
         assert_eq!(redact("jobs.db"), "jobs.db");
-        let err = DatabaseUrl::parse("postgres://me:s3cret@db/app")
-            .err()
-            .map(|e| e.to_string());
-        assert!(err.is_some_and(|e| !e.contains("s3cret")));
+        // An error without the postgres feature, a URL with it: hidden either way.
+        let shown = match DatabaseUrl::parse("postgres://me:s3cret@db/app") {
+            Ok(url) => format!("{url} {url:?}"),
+            Err(e) => e.to_string(),
+        };
+        assert!(!shown.contains("s3cret"), "{shown}");
+    }
+
+    #[test]
+    fn server_urls_hide_their_password() {
+        let text = "postgres://me:s3cret@db:5432/app";
+        let parsed = DatabaseUrl::parse(text);
+        if cfg!(feature = "postgres") {
+            let url = parsed.as_ref().map(ToString::to_string);
+            assert_eq!(url.as_deref(), Ok("postgres://me:***@db:5432/app"));
+            let debug = format!("{parsed:?}");
+            assert!(!debug.contains("s3cret"), "{debug}");
+        }
+        if cfg!(feature = "mysql") {
+            let parsed = DatabaseUrl::parse("mariadb://root:pw%40x@h/db");
+            assert_eq!(
+                parsed,
+                Ok(DatabaseUrl::Mysql {
+                    url: "mysql://root:pw%40x@h/db".to_owned()
+                })
+            );
+            let shown = parsed.map(|u| u.to_string()).unwrap_or_default();
+            assert!(!shown.contains("pw%40x"), "{shown}");
+        }
+        assert_eq!(scrub("auth failed for s3cret", text), "auth failed for ***");
+        assert_eq!(
+            scrub("no password here", "postgres://me@db/app"),
+            "no password here"
+        );
     }
 
     #[test]

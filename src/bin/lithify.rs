@@ -19,7 +19,7 @@ struct Args {
     /// The migrations directory.
     #[arg(long, global = true, default_value = "migrations")]
     dir: PathBuf,
-    /// Database: a file path or sqlite://path. Default: $DATABASE_URL, then DATABASE_URL in ./.env.
+    /// Database: a file path, sqlite://path, postgres://... or mysql://... Default: $DATABASE_URL, then DATABASE_URL in ./.env.
     #[arg(long, global = true, value_name = "URL")]
     database_url: Option<String>,
     /// The command.

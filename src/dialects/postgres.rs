@@ -1,0 +1,275 @@
+//! PostgreSQL through diesel's `PgConnection`.
+//!
+//! - DDL is transactional: a transactional revision and its bookkeeping
+//!   commit together, so a failure leaves the database exactly at the
+//!   previous revision.
+//! - A non-transactional revision (`transactional = false`, diesel's
+//!   `run_in_transaction = false`) is sent statement by statement
+//!   ([`crate::split`]): PostgreSQL runs a multi-statement string as one
+//!   implicit transaction, where `CREATE INDEX CONCURRENTLY` is refused.
+//! - One migrator at a time: a session advisory lock on [`super::lock_key`]
+//!   of the bookkeeping table, taken by polling `pg_try_advisory_lock`. A
+//!   blocking `pg_advisory_lock` would deadlock against `CREATE INDEX
+//!   CONCURRENTLY`, which waits for every open transaction to end — including
+//!   the waiting migrator's own lock request. A session lock survives the
+//!   revision transactions and is dropped by the server when the connection
+//!   dies (SIGKILL included), so a crashed migrator never leaves it held.
+//! - The bookkeeping table may live in a schema (`schema.table`), created on
+//!   first use.
+
+use std::time::{Duration, Instant};
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Text};
+use lithify_core::Dialect;
+
+use super::{
+    lock_key, split_table, standard_identifier, standard_literal, BackendError, CountRow,
+    MigrationConnection, SqlDialect,
+};
+use crate::bookkeeping::BookkeepingRow;
+use crate::split::split_statements;
+
+/// How often a waiting migrator retries the advisory lock.
+const POLL_INTERVAL: Duration = Duration::from_millis(100);
+
+/// PostgreSQL's SQL text.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PostgresDialect;
+
+impl SqlDialect for PostgresDialect {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn quote_identifier(&self, ident: &str) -> String {
+        standard_identifier(ident)
+    }
+
+    /// Standard literals; the session sets `standard_conforming_strings = on`
+    /// (the default since 9.1) so a backslash is never an escape here.
+    fn quote_literal(&self, value: &str) -> String {
+        standard_literal(value)
+    }
+
+    fn create_bookkeeping_table(&self, table: &str) -> String {
+        let schema = match split_table(table) {
+            (Some(schema), _) => format!(
+                "CREATE SCHEMA IF NOT EXISTS {};\n",
+                self.quote_identifier(schema)
+            ),
+            (None, _) => String::new(),
+        };
+        format!(
+            "{schema}CREATE TABLE IF NOT EXISTS {} (\n    \
+             id TEXT PRIMARY KEY NOT NULL,\n    \
+             checksum TEXT NOT NULL,\n    \
+             message TEXT NOT NULL,\n    \
+             state TEXT NOT NULL,\n    \
+             applied_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,\n    \
+             duration_ms BIGINT\n)",
+            self.quote_table(table)
+        )
+    }
+
+    fn select_bookkeeping_rows(&self, table: &str) -> String {
+        format!(
+            "SELECT id, checksum, message, state, CAST(applied_at AS TEXT) AS applied_at, duration_ms FROM {}",
+            self.quote_table(table)
+        )
+    }
+
+    fn begin_transaction(&self) -> &'static str {
+        "BEGIN"
+    }
+
+    fn transactional_ddl(&self) -> bool {
+        true
+    }
+}
+
+#[derive(QueryableByName)]
+struct Acquired {
+    #[diesel(sql_type = Bool)]
+    ok: bool,
+}
+
+/// The session holding the advisory lock, from `pg_locks` and `pg_stat_activity`.
+#[derive(QueryableByName)]
+struct Holder {
+    #[diesel(sql_type = Integer)]
+    pid: i32,
+    #[diesel(sql_type = Nullable<Text>)]
+    application_name: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    backend_start: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    state: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    state_change: Option<String>,
+}
+
+/// The advisory lock key as PostgreSQL's `bigint` (the same 64 bits).
+fn pg_key(table: &str) -> i64 {
+    i64::from_ne_bytes(lock_key(table).to_ne_bytes())
+}
+
+/// Who holds the lock, for the timeout error. A bigint advisory key shows in
+/// `pg_locks` split into `classid` (high 32 bits) and `objid` (low 32 bits),
+/// with `objsubid = 1`.
+fn describe_holder(conn: &mut PgConnection, key: i64) -> String {
+    let bits = u64::from_ne_bytes(key.to_ne_bytes());
+    let (high, low) = ((bits >> 32) as i64, (bits & 0xffff_ffff) as i64);
+    let holders = diesel::sql_query(
+        "SELECT a.pid, a.application_name, CAST(a.backend_start AS TEXT) AS backend_start, \
+                a.state, CAST(a.state_change AS TEXT) AS state_change \
+         FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid \
+         WHERE l.locktype = 'advisory' AND l.granted AND l.database = \
+               (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()) \
+           AND l.classid::bigint = $1 AND l.objid::bigint = $2 AND l.objsubid = 1",
+    )
+    .bind::<BigInt, _>(high)
+    .bind::<BigInt, _>(low)
+    .load::<Holder>(conn);
+    match holders {
+        Ok(rows) if !rows.is_empty() => rows
+            .iter()
+            .map(|h| {
+                let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_owned());
+                format!(
+                    "held by pid {} (application_name '{}', connected since {}, {} since {})",
+                    h.pid,
+                    dash(&h.application_name),
+                    dash(&h.backend_start),
+                    dash(&h.state),
+                    dash(&h.state_change)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        Ok(_) => format!("advisory lock {key} was held, its holder has just gone"),
+        Err(e) => format!("advisory lock {key} is held (holder unknown: {e})"),
+    }
+}
+
+impl MigrationConnection for PgConnection {
+    fn sql_dialect(&self) -> &'static dyn SqlDialect {
+        &PostgresDialect
+    }
+
+    fn prepare_session(&mut self, _lock_timeout: Duration) -> Result<(), BackendError> {
+        // Literals are rendered standard (see quote_literal). Naming the session
+        // makes it recognisable when another migrator reports the lock holder.
+        // A server only notices a vanished client when it next talks to it, so
+        // a migrator killed during a long statement would leave its backend
+        // running (and the lock held) until the statement ends; from PG 14 on
+        // `client_connection_check_interval` makes the server check every
+        // second and abort, which frees the lock and rolls the revision back.
+        self.batch_execute(
+            "SET standard_conforming_strings = on; \
+             SELECT set_config('application_name', 'lithify', false) \
+             WHERE current_setting('application_name') = ''; \
+             SELECT set_config('client_connection_check_interval', '1000', false) \
+             WHERE current_setting('server_version_num')::int >= 140000",
+        )?;
+        Ok(())
+    }
+
+    fn acquire_migration_lock(
+        &mut self,
+        table: &str,
+        timeout: Duration,
+    ) -> Result<(), BackendError> {
+        let key = pg_key(table);
+        let started = Instant::now();
+        loop {
+            let row = diesel::sql_query("SELECT pg_try_advisory_lock($1) AS ok")
+                .bind::<BigInt, _>(key)
+                .get_result::<Acquired>(self)?;
+            if row.ok {
+                return Ok(());
+            }
+            let waited = started.elapsed();
+            if waited >= timeout {
+                return Err(BackendError::LockTimeout {
+                    waited,
+                    holder: describe_holder(self, key),
+                });
+            }
+            std::thread::sleep(POLL_INTERVAL.min(timeout - waited));
+        }
+    }
+
+    fn release_migration_lock(&mut self, table: &str) -> Result<(), BackendError> {
+        diesel::sql_query("SELECT pg_advisory_unlock($1) AS ok")
+            .bind::<BigInt, _>(pg_key(table))
+            .get_result::<Acquired>(self)?;
+        Ok(())
+    }
+
+    fn execute_sql(&mut self, sql: &str) -> Result<(), BackendError> {
+        self.batch_execute(sql)?;
+        Ok(())
+    }
+
+    /// Inside the revision transaction the script goes whole; outside one it
+    /// goes statement by statement (module docs).
+    fn run_revision_sql(&mut self, sql: &str, in_transaction: bool) -> Result<(), BackendError> {
+        if in_transaction {
+            return self.execute_sql(sql);
+        }
+        for (ix, statement) in split_statements(sql).into_iter().enumerate() {
+            self.batch_execute(statement.sql)
+                .map_err(|source| BackendError::Statement {
+                    number: ix + 1,
+                    line: statement.line,
+                    source,
+                })?;
+        }
+        Ok(())
+    }
+
+    fn bookkeeping_table_exists(&mut self, table: &str) -> Result<bool, BackendError> {
+        let (schema, name) = split_table(table);
+        let rows = diesel::sql_query(
+            "SELECT COUNT(*) AS n FROM pg_catalog.pg_tables \
+             WHERE tablename = $1 AND schemaname = COALESCE($2, current_schema())",
+        )
+        .bind::<Text, _>(name)
+        .bind::<Nullable<Text>, _>(schema)
+        .load::<CountRow>(self)?;
+        Ok(rows.first().is_some_and(|c| c.n > 0))
+    }
+
+    fn load_bookkeeping(&mut self, table: &str) -> Result<Vec<BookkeepingRow>, BackendError> {
+        let sql = PostgresDialect.select_bookkeeping_rows(table);
+        Ok(diesel::sql_query(sql).load::<BookkeepingRow>(self)?)
+    }
+
+    fn load_diesel_versions(&mut self) -> Result<Option<Vec<String>>, BackendError> {
+        super::diesel_versions(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bookkeeping_ddl_creates_the_schema_first() {
+        let ddl = PostgresDialect.create_bookkeeping_table("ops.revs");
+        assert!(ddl.starts_with(
+            "CREATE SCHEMA IF NOT EXISTS \"ops\";\nCREATE TABLE IF NOT EXISTS \"ops\".\"revs\""
+        ));
+        let plain = PostgresDialect.create_bookkeeping_table("revs");
+        assert!(plain.starts_with("CREATE TABLE IF NOT EXISTS \"revs\""));
+    }
+
+    #[test]
+    fn key_is_the_shared_lock_key_reinterpreted() {
+        let key = pg_key("lithify_revisions");
+        assert_eq!(key as u64, lock_key("lithify_revisions"));
+    }
+}

@@ -1,0 +1,158 @@
+//! diesel interop: the embedded chain as a diesel [`MigrationSource`], so an
+//! application moving from diesel (or keeping diesel's harness for a while)
+//! can run lithify's compiled, checksummed revisions with diesel's own runner:
+//!
+//! ```ignore
+//! use lithify::MigrationHarness;
+//! conn.run_pending_migrations(migrations::MIGRATOR.diesel_source())?;
+//! ```
+//!
+//! diesel then records versions in `__diesel_schema_migrations` as usual; a
+//! later switch to lithify's migrator is `lithify adopt`. Each revision's
+//! version is its id, which for a diesel-layout directory is exactly diesel's
+//! version (the directory prefix without `-`), so diesel sees the same
+//! versions it would have seen reading the directory itself, in the same
+//! order (diesel sorts by version, as the build orders the chain).
+
+use std::fmt;
+
+use diesel::backend::Backend;
+use diesel::connection::BoxableConnection;
+use diesel::migration::{
+    Migration, MigrationMetadata, MigrationName, MigrationSource, MigrationVersion,
+};
+use lithify_core::Dialect;
+use thiserror::Error;
+
+use crate::embedded::{EmbeddedChain, Revision, Sql};
+use crate::migrator::Migrator;
+use crate::split::split_statements;
+
+/// The embedded chain as a diesel [`MigrationSource`]; from
+/// [`Migrator::diesel_source`].
+#[derive(Debug, Clone, Copy)]
+pub struct DieselSource {
+    chain: &'static EmbeddedChain,
+}
+
+impl Migrator {
+    /// This migrator's chain as a diesel [`MigrationSource`], for
+    /// `conn.run_pending_migrations(MIGRATOR.diesel_source())`.
+    pub fn diesel_source(&self) -> DieselSource {
+        DieselSource {
+            chain: self.chain(),
+        }
+    }
+}
+
+/// A diesel backend lithify has SQL for: which dialect's files it runs.
+pub trait DieselDialect: Backend {
+    /// The dialect whose SQL variant (`up.<dialect>.sql`, else `up.sql`) runs.
+    const DIALECT: Dialect;
+}
+
+#[cfg(feature = "sqlite")]
+impl DieselDialect for diesel::sqlite::Sqlite {
+    const DIALECT: Dialect = Dialect::Sqlite;
+}
+
+#[cfg(feature = "postgres")]
+impl DieselDialect for diesel::pg::Pg {
+    const DIALECT: Dialect = Dialect::Postgres;
+}
+
+#[cfg(feature = "mysql")]
+impl DieselDialect for diesel::mysql::Mysql {
+    const DIALECT: Dialect = Dialect::Mysql;
+}
+
+impl<DB: DieselDialect> MigrationSource<DB> for DieselSource {
+    fn migrations(&self) -> diesel::migration::Result<Vec<Box<dyn Migration<DB>>>> {
+        Ok(self
+            .chain
+            .revisions
+            .iter()
+            .map(|&revision| Box::new(DieselMigration { revision }) as Box<dyn Migration<DB>>)
+            .collect())
+    }
+}
+
+/// A revision has no SQL for the backend diesel runs it on.
+#[derive(Debug, Error)]
+#[error("revision `{id}` ({name}) has no {direction} SQL for {dialect}: add `{name}/{direction}.sql` or `{name}/{direction}.{dialect}.sql`")]
+pub struct MissingDieselSql {
+    id: &'static str,
+    name: &'static str,
+    direction: &'static str,
+    dialect: Dialect,
+}
+
+/// One revision as a diesel [`Migration`].
+struct DieselMigration {
+    revision: &'static Revision,
+}
+
+impl DieselMigration {
+    fn execute<DB: DieselDialect>(
+        &self,
+        conn: &mut dyn BoxableConnection<DB>,
+        sql: Option<&Sql>,
+        direction: &'static str,
+    ) -> diesel::migration::Result<()> {
+        let revision = self.revision;
+        let sql = sql
+            .and_then(|s| s.for_dialect(DB::DIALECT))
+            .ok_or(MissingDieselSql {
+                id: revision.id,
+                name: revision.name,
+                direction,
+                dialect: DB::DIALECT,
+            })?;
+        // Outside a transaction PostgreSQL needs one statement per query
+        // (see crate::split); everywhere else the script goes whole.
+        if DB::DIALECT == Dialect::Postgres && !revision.transactional {
+            for statement in split_statements(sql) {
+                conn.batch_execute(statement.sql)?;
+            }
+        } else {
+            conn.batch_execute(sql)?;
+        }
+        Ok(())
+    }
+}
+
+impl<DB: DieselDialect> Migration<DB> for DieselMigration {
+    fn run(&self, conn: &mut dyn BoxableConnection<DB>) -> diesel::migration::Result<()> {
+        self.execute(conn, Some(&self.revision.up), "up")
+    }
+
+    fn revert(&self, conn: &mut dyn BoxableConnection<DB>) -> diesel::migration::Result<()> {
+        self.execute(conn, self.revision.down.as_ref(), "down")
+    }
+
+    fn metadata(&self) -> &dyn MigrationMetadata {
+        self
+    }
+
+    fn name(&self) -> &dyn MigrationName {
+        self
+    }
+}
+
+impl MigrationMetadata for DieselMigration {
+    fn run_in_transaction(&self) -> bool {
+        self.revision.transactional
+    }
+}
+
+impl MigrationName for DieselMigration {
+    fn version(&self) -> MigrationVersion<'_> {
+        MigrationVersion::from(self.revision.id)
+    }
+}
+
+impl fmt::Display for DieselMigration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.revision.name)
+    }
+}

@@ -1,0 +1,176 @@
+//! `adopt` and `resolve` on the executor (see [`crate::recovery`]). A child
+//! module so it shares the executor's lock, transaction and bookkeeping
+//! plumbing instead of copying it.
+
+use super::Executor;
+use crate::bookkeeping::{BookkeepingRow, Record, RowState};
+use crate::dialects::MigrationConnection;
+use crate::error::{db, Error, Inconsistency};
+use crate::recovery::{AdoptReport, RecoveryError, ResolveAs, ResolveReport};
+
+impl<C: MigrationConnection> Executor<'_, C> {
+    /// Record every revision diesel applied (by version) as applied, with
+    /// this binary's checksum, in one transaction under the migration lock.
+    pub fn adopt(&mut self) -> Result<AdoptReport, Error> {
+        self.locked(|ex| {
+            ex.ensure_table()?;
+            let report = ex.transaction(|ex| ex.adopt_rows())?;
+            ex.print_adopt(&report);
+            Ok(report)
+        })
+    }
+
+    fn adopt_rows(&mut self) -> Result<AdoptReport, Error> {
+        let versions = self
+            .conn
+            .load_diesel_versions()
+            .map_err(db("reading __diesel_schema_migrations"))?
+            .ok_or(RecoveryError::NoDieselTable)?;
+        // The lithify record must be consistent before anything is added to it.
+        let mut applied = self.applied()?;
+        let mut adopted = Vec::new();
+        let mut already = Vec::new();
+        let mut unknown = Vec::new();
+        for version in versions {
+            // diesel stores the version without dashes, which is lithify's id.
+            let Some(ix) = self.view.graph.index_of(version.trim()) else {
+                unknown.push(version);
+                continue;
+            };
+            let revision = self.view.revision(ix);
+            if applied[ix] {
+                already.push(revision.id);
+                continue;
+            }
+            self.record(&Record::Applied {
+                revision,
+                duration_ms: None,
+            })
+            .map_err(db("recording an adopted revision"))?;
+            applied[ix] = true;
+            adopted.push(ix);
+        }
+        let order = self.view.graph.topological_order();
+        let adopted = order
+            .iter()
+            .filter(|ix| adopted.contains(ix))
+            .map(|&ix| self.view.revision(ix).id)
+            .collect();
+        let gaps = order
+            .iter()
+            .filter(|&&ix| !applied[ix])
+            .filter(|&&ix| {
+                let below = self.view.graph.descendants_inclusive(ix);
+                below.iter().zip(&applied).any(|(d, a)| *d && *a)
+            })
+            .map(|&ix| self.view.revision(ix).id)
+            .collect();
+        Ok(AdoptReport {
+            adopted,
+            already,
+            unknown,
+            gaps,
+            now_at: self.view.describe(&applied),
+        })
+    }
+
+    fn print_adopt(&self, report: &AdoptReport) {
+        let out = self.options.output;
+        for id in &report.adopted {
+            out.line(&format!(
+                "adopt: recorded {id} as applied (applied by diesel)"
+            ));
+        }
+        for version in &report.unknown {
+            out.line(&format!(
+                "adopt: warning: diesel version {version} is not a revision of this binary; \
+                 left in __diesel_schema_migrations and not recorded"
+            ));
+        }
+        for id in &report.gaps {
+            out.line(&format!(
+                "adopt: note: {id} was never applied although later revisions were; `upgrade` will run it"
+            ));
+        }
+        let verb = if report.adopted.is_empty() {
+            "nothing new to adopt"
+        } else {
+            "adopted"
+        };
+        out.line(&format!(
+            "{verb}: {} revision(s) recorded, {} already recorded, {} unknown; database now recorded at {}",
+            report.adopted.len(),
+            report.already.len(),
+            report.unknown.len(),
+            report.now_at
+        ));
+    }
+
+    /// Settle a revision left `started`: mark it applied, or forget it.
+    pub fn resolve(&mut self, given: &str, how: ResolveAs) -> Result<ResolveReport, Error> {
+        self.locked(|ex| {
+            ex.ensure_table()?;
+            let report = ex.transaction(|ex| ex.resolve_row(given, how))?;
+            ex.options.output.line(&format!(
+                "resolve: {} recorded as {}; database now recorded at {}",
+                report.id, report.resolved_as, report.now_at
+            ));
+            Ok(report)
+        })
+    }
+
+    fn resolve_row(&mut self, given: &str, how: ResolveAs) -> Result<ResolveReport, Error> {
+        let rows = self.load()?;
+        let started: Vec<&BookkeepingRow> = rows
+            .iter()
+            .filter(|r| r.state == RowState::Started.as_str())
+            .collect();
+        let matches: Vec<&BookkeepingRow> = match started.iter().find(|r| r.id == given) {
+            Some(exact) => vec![exact],
+            None => started
+                .iter()
+                .copied()
+                .filter(|r| !given.is_empty() && r.id.starts_with(given))
+                .collect(),
+        };
+        let row = match matches.as_slice() {
+            [row] => *row,
+            [] => {
+                return Err(RecoveryError::NotStarted {
+                    given: given.to_owned(),
+                    started: started.iter().map(|r| r.id.clone()).collect(),
+                }
+                .into())
+            }
+            _ => {
+                return Err(RecoveryError::Ambiguous {
+                    given: given.to_owned(),
+                    matches: matches.iter().map(|r| r.id.clone()).collect(),
+                }
+                .into())
+            }
+        };
+        let Some(ix) = self.view.graph.index_of(&row.id) else {
+            return Err(Inconsistency::UnknownRevision {
+                id: row.id.clone(),
+                message: row.message.clone(),
+            }
+            .into());
+        };
+        let id = self.view.revision(ix).id;
+        let record = match how {
+            ResolveAs::Applied => Record::Finished {
+                id,
+                duration_ms: None,
+            },
+            ResolveAs::Reverted => Record::Removed { id },
+        };
+        self.record(&record).map_err(db("resolving the revision"))?;
+        let applied = self.view.verify_with(&self.load()?, false)?;
+        Ok(ResolveReport {
+            id,
+            resolved_as: how,
+            now_at: self.view.describe(&applied),
+        })
+    }
+}
