@@ -218,6 +218,44 @@ mod fixtures {
         })
     }
 
+    /// The chain of `n` compiled by lithify and turned into the `'static`
+    /// form the generated module embeds, built once per N.
+    pub fn lithify_migrator(n: usize) -> lithify::Migrator {
+        static SETS: OnceLock<Mutex<HashMap<usize, &'static lithify::EmbeddedChain>>> =
+            OnceLock::new();
+        let mut sets = SETS
+            .get_or_init(|| Mutex::new(HashMap::new()))
+            .lock()
+            .expect("lithify chains poisoned");
+        let embedded = *sets.entry(n).or_insert_with(|| {
+            let chain = chain(n);
+            let compiled = lithify_build::Builder::new(&chain.dir)
+                .compile()
+                .expect("lithify compiles the synthetic chain");
+            lithify::leak::leak_chain(&compiled)
+        });
+        lithify::Migrator::new(embedded).quiet(true)
+    }
+
+    /// A SQLite file with all `n` revisions applied by lithify (without
+    /// fsync, since only the result matters), and a connection to it opened
+    /// with default settings.
+    pub fn lithify_applied(n: usize) -> SqliteConnection {
+        let chain = chain(n);
+        let path = chain.scratch.join(format!("lithify-applied-{n}.sqlite3"));
+        if !path.exists() {
+            let mut setup = SqliteConnection::establish(&path.to_string_lossy())
+                .expect("open setup connection");
+            setup
+                .batch_execute("PRAGMA synchronous = OFF")
+                .expect("pragma");
+            lithify_migrator(n)
+                .upgrade_to_head(&mut setup)
+                .expect("lithify applies the chain");
+        }
+        SqliteConnection::establish(&path.to_string_lossy()).expect("open applied database")
+    }
+
     /// A SQLite file with all `n` revisions applied by diesel (applied without
     /// fsync, since only the result matters), and a connection to it opened
     /// with default settings.
@@ -238,18 +276,27 @@ mod fixtures {
     }
 }
 
-/// The floor of the build-time work: list the directory, read and SHA-256
-/// every file.
+/// The floor of the build-time work: list the directory (sorted), read and
+/// SHA-256 every file in it and in its revision directories (`lithify.lock`
+/// included).
 fn hash_chain(dir: &Path) -> Vec<[u8; 32]> {
-    let mut revs: Vec<PathBuf> = fs::read_dir(dir)
-        .expect("read chain dir")
-        .map(|e| e.expect("dir entry").path())
-        .collect();
-    revs.sort();
-    let mut digests = Vec::with_capacity(revs.len() * 2);
-    for rev in revs {
-        for file in ["up.sql", "down.sql"] {
-            let bytes = fs::read(rev.join(file)).expect("read migration file");
+    fn sorted(dir: &Path) -> Vec<PathBuf> {
+        let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+            .expect("read dir")
+            .map(|e| e.expect("dir entry").path())
+            .collect();
+        entries.sort();
+        entries
+    }
+    let mut digests = Vec::new();
+    for entry in sorted(dir) {
+        let files = if entry.is_dir() {
+            sorted(&entry)
+        } else {
+            vec![entry]
+        };
+        for file in files {
+            let bytes = fs::read(&file).expect("read migration file");
             digests.push(Sha256::digest(&bytes).into());
         }
     }
@@ -265,6 +312,29 @@ mod build {
     fn floor_read_hash(bencher: divan::Bencher, n: usize) {
         let chain = fixtures::chain(n);
         bencher.bench_local(|| hash_chain(&chain.dir));
+    }
+
+    /// lithify's whole build-time work: read, validate the graph, verify the
+    /// seals, then generate the module.
+    #[divan::bench(args = [100, 1_000, 10_000])]
+    fn lithify_compile_generate(bencher: divan::Bencher, n: usize) {
+        let chain = fixtures::chain(n);
+        bencher.bench_local(|| {
+            let builder = lithify_build::Builder::new(&chain.dir);
+            let compiled = builder.compile().expect("lithify compiles");
+            builder.generate(&compiled)
+        });
+    }
+
+    /// The compile step alone (no codegen), to split the total.
+    #[divan::bench(args = [100, 1_000, 10_000])]
+    fn lithify_compile_only(bencher: divan::Bencher, n: usize) {
+        let chain = fixtures::chain(n);
+        bencher.bench_local(|| {
+            lithify_build::Builder::new(&chain.dir)
+                .compile()
+                .expect("lithify compiles")
+        });
     }
 }
 
@@ -330,6 +400,22 @@ mod apply {
             });
     }
 
+    /// lithify: `Migrator::upgrade_to_head` (one transaction per revision,
+    /// `BEGIN IMMEDIATE`, with its bookkeeping).
+    #[divan::bench(args = NS)]
+    fn lithify_upgrade(bencher: divan::Bencher, n: usize) {
+        let chain = fixtures::chain(n);
+        let migrator = fixtures::lithify_migrator(n);
+        bencher
+            .with_inputs(|| fixtures::FreshDb::new(&chain.scratch))
+            .bench_local_values(|mut db| {
+                let report = migrator
+                    .upgrade_to_head(&mut db.conn)
+                    .expect("lithify applies");
+                (db, report)
+            });
+    }
+
     /// diesel_migrations: `run_pending_migrations` on the directory.
     #[divan::bench(args = NS)]
     fn diesel_from_path(bencher: divan::Bencher, n: usize) {
@@ -371,6 +457,17 @@ mod check {
     use super::*;
 
     const NS: [usize; 3] = [100, 1_000, 10_000];
+
+    /// lithify's `Migrator::check` with all N applied.
+    #[divan::bench(args = NS)]
+    fn lithify_check(bencher: divan::Bencher, n: usize) {
+        let migrator = fixtures::lithify_migrator(n);
+        let mut conn = fixtures::lithify_applied(n);
+        bencher.bench_local(|| {
+            let outcome = migrator.check(&mut conn).expect("lithify check");
+            assert!(matches!(outcome, lithify::CheckOutcome::AtHead { .. }));
+        });
+    }
 
     /// diesel's `has_pending_migration` on an in-memory (embedded) set with
     /// all N applied.
