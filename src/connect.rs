@@ -15,6 +15,11 @@ pub trait WithConnection {
 }
 
 /// Open `url` and run `work` with the connection.
+// A build with no engine compiled in never uses `work`.
+#[cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(unused_variables)
+)]
 pub fn with_connection<W: WithConnection>(url: &DatabaseUrl, work: W) -> Result<W::Output, Error> {
     match url {
         #[cfg(feature = "sqlite")]
