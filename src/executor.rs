@@ -194,6 +194,7 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
         self.locked(|ex| {
             ex.ensure_table()?;
             let applied = ex.applied()?;
+            ex.refuse_unadopted(&applied)?;
             let plan = planner::plan_upgrade(&ex.view.graph, &applied, target)?;
             ex.execute(&plan.steps, &applied)
         })

@@ -4,7 +4,9 @@
 //! Adoption is explicit, not automatic on first run: a database that has
 //! `__diesel_schema_migrations` but no lithify bookkeeping is a deliberate
 //! hand-over, and the operator should see which diesel versions lithify does
-//! not know before anything is recorded. Run `adopt` once, then `upgrade`.
+//! not know before anything is recorded. Run `adopt` once, then `upgrade`;
+//! an `upgrade` before that is refused ([`RecoveryError::NotAdopted`]) rather
+//! than running diesel's migrations a second time.
 //! diesel's table is left untouched, so rolling back to diesel stays possible.
 
 use std::fmt;
@@ -64,6 +66,14 @@ pub enum RecoveryError {
     /// `adopt` found no diesel bookkeeping.
     #[error("nothing to adopt: the database has no `__diesel_schema_migrations` table (it was not migrated by diesel); use `upgrade` or `stamp` instead")]
     NoDieselTable,
+    /// `upgrade` on a database diesel migrated that lithify never recorded.
+    #[error("the database was migrated by diesel ({known} of the {total} versions in `__diesel_schema_migrations` are revisions of this binary) and lithify has recorded nothing yet; upgrading would run them again.\n  fix: run `adopt` once to record them as applied, then `upgrade`")]
+    NotAdopted {
+        /// diesel versions that are revisions of this binary.
+        known: usize,
+        /// All versions diesel recorded.
+        total: usize,
+    },
     /// `resolve` was given a revision that is not left `started`.
     #[error("revision `{given}` is not left `started`, so there is nothing to resolve ({})", started_text(.started))]
     NotStarted {

@@ -51,6 +51,14 @@ fn adopt_a_database_diesel_migrated() {
     )
     .expect("unknown version");
 
+    // Upgrading first would run diesel's migrations again: refused, with the fix.
+    match migrator.upgrade_to_head(&mut conn) {
+        Err(e @ Error::Recovery(RecoveryError::NotAdopted { known: 3, total: 4 })) => {
+            assert!(e.to_string().contains("run `adopt` once"), "{e}");
+        }
+        other => panic!("expected NotAdopted, got {other:?}"),
+    }
+
     let report = migrator.adopt(&mut conn).expect("adopt");
     let ids: Vec<&str> = migrator.chain().revisions.iter().map(|r| r.id).collect();
     assert_eq!(report.adopted, ids[..3]);

@@ -20,6 +20,32 @@ impl<C: MigrationConnection> Executor<'_, C> {
         })
     }
 
+    /// Before a first upgrade: a database diesel migrated and lithify has
+    /// never recorded would have its revisions run a second time (and fail
+    /// on "table already exists" halfway), so it is refused with the fix.
+    pub(super) fn refuse_unadopted(&mut self, applied: &[bool]) -> Result<(), Error> {
+        if applied.iter().any(|a| *a) {
+            return Ok(());
+        }
+        let versions = self
+            .conn
+            .load_diesel_versions()
+            .map_err(db("reading __diesel_schema_migrations"))?
+            .unwrap_or_default();
+        let known = versions
+            .iter()
+            .filter(|v| self.view.graph.index_of(v.trim()).is_some())
+            .count();
+        if known == 0 {
+            return Ok(());
+        }
+        Err(RecoveryError::NotAdopted {
+            known,
+            total: versions.len(),
+        }
+        .into())
+    }
+
     fn adopt_rows(&mut self) -> Result<AdoptReport, Error> {
         let versions = self
             .conn
