@@ -18,289 +18,16 @@
 //! Chains are generated once per N into a temporary directory
 //! (`$LITHIFY_BENCH_TMP`, else the system temp dir) and removed at exit.
 
-use std::collections::HashMap;
-use std::fs;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+#[path = "common/mod.rs"]
+mod common;
 
-use diesel::connection::SimpleConnection;
-use diesel::migration::{
-    Migration, MigrationMetadata, MigrationName, MigrationSource, MigrationVersion,
-};
-use diesel::prelude::*;
-use diesel::sql_types::Text;
-use diesel::sqlite::Sqlite;
+use common::*;
 use diesel_migrations::{FileBasedMigrations, MigrationHarness};
-use lithify_bench::synth;
-use sha2::{Digest, Sha256};
-
-/// Seed of every benchmarked chain.
-const SEED: u64 = 1;
+use lithify::MigrationConnection;
 
 fn main() {
     divan::main();
     fixtures::cleanup();
-}
-
-mod fixtures {
-    use super::*;
-
-    /// A generated chain on disk, shared by every benchmark of one N.
-    pub struct Chain {
-        /// The migrations directory (diesel layout).
-        pub dir: PathBuf,
-        /// Scratch space for database files of this N.
-        pub scratch: PathBuf,
-        /// The revisions, in order.
-        pub revisions: Vec<synth::Revision>,
-        /// diesel version of each revision.
-        pub versions: Vec<String>,
-        _tmp: tempfile::TempDir,
-    }
-
-    type Registry = Mutex<HashMap<usize, Arc<Chain>>>;
-
-    fn registry() -> &'static Registry {
-        static REG: OnceLock<Registry> = OnceLock::new();
-        REG.get_or_init(|| Mutex::new(HashMap::new()))
-    }
-
-    fn tmp_root() -> PathBuf {
-        std::env::var_os("LITHIFY_BENCH_TMP")
-            .map(PathBuf::from)
-            .unwrap_or_else(std::env::temp_dir)
-    }
-
-    /// The chain of `n` revisions, generated on first use.
-    pub fn chain(n: usize) -> Arc<Chain> {
-        let mut reg = registry().lock().expect("fixture registry poisoned");
-        reg.entry(n)
-            .or_insert_with(|| {
-                let root = tmp_root();
-                fs::create_dir_all(&root).expect("create temp root");
-                let tmp = tempfile::Builder::new()
-                    .prefix(&format!("lithify-bench-{n}-"))
-                    .tempdir_in(root)
-                    .expect("create temp dir");
-                let dir = tmp.path().join("migrations");
-                let scratch = tmp.path().join("db");
-                fs::create_dir(&scratch).expect("create scratch dir");
-                let revisions = synth::generate_into(n, SEED, &dir).expect("write synthetic chain");
-                let versions = revisions.iter().map(|r| r.version()).collect();
-                Arc::new(Chain {
-                    dir,
-                    scratch,
-                    revisions,
-                    versions,
-                    _tmp: tmp,
-                })
-            })
-            .clone()
-    }
-
-    /// Removes every generated chain (statics are never dropped otherwise).
-    pub fn cleanup() {
-        registry()
-            .lock()
-            .expect("fixture registry poisoned")
-            .clear();
-    }
-
-    /// A SQLite file that did not exist before, with an open connection
-    /// (default settings); the file is removed on drop, outside the timing.
-    pub struct FreshDb {
-        pub conn: SqliteConnection,
-        path: PathBuf,
-    }
-
-    impl FreshDb {
-        pub fn new(scratch: &Path) -> Self {
-            static NEXT: AtomicU64 = AtomicU64::new(0);
-            let path = scratch.join(format!("{}.sqlite3", NEXT.fetch_add(1, Ordering::Relaxed)));
-            let conn = SqliteConnection::establish(&path.to_string_lossy())
-                .expect("open fresh SQLite file");
-            Self { conn, path }
-        }
-    }
-
-    impl Drop for FreshDb {
-        fn drop(&mut self) {
-            let _ = fs::remove_file(&self.path);
-            let mut journal = self.path.clone().into_os_string();
-            journal.push("-journal");
-            let _ = fs::remove_file(journal);
-        }
-    }
-
-    /// A migration held in memory, as `embed_migrations!` holds it (a static
-    /// string per file), so diesel can be measured without reading the disk.
-    pub struct MemMigration {
-        pub version: String,
-        pub name: String,
-        pub up: String,
-        pub down: String,
-    }
-
-    impl std::fmt::Display for MemMigration {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(&self.name)
-        }
-    }
-
-    impl MigrationName for MemMigration {
-        fn version(&self) -> MigrationVersion<'_> {
-            MigrationVersion::from(&self.version)
-        }
-    }
-
-    impl MigrationMetadata for MemMigration {}
-
-    impl Migration<Sqlite> for MemMigration {
-        fn run(
-            &self,
-            conn: &mut dyn diesel::connection::BoxableConnection<Sqlite>,
-        ) -> diesel::migration::Result<()> {
-            Ok(conn.batch_execute(&self.up)?)
-        }
-        fn revert(
-            &self,
-            conn: &mut dyn diesel::connection::BoxableConnection<Sqlite>,
-        ) -> diesel::migration::Result<()> {
-            Ok(conn.batch_execute(&self.down)?)
-        }
-        fn metadata(&self) -> &dyn MigrationMetadata {
-            self
-        }
-        fn name(&self) -> &dyn MigrationName {
-            self
-        }
-    }
-
-    /// The in-memory set: `migrations()` boxes references, as
-    /// `EmbeddedMigrations` does.
-    #[derive(Clone, Copy)]
-    pub struct MemSource(pub &'static [MemMigration]);
-
-    impl MigrationSource<Sqlite> for MemSource {
-        fn migrations(&self) -> diesel::migration::Result<Vec<Box<dyn Migration<Sqlite>>>> {
-            Ok(self
-                .0
-                .iter()
-                .map(|m| {
-                    Box::new(m as &'static dyn Migration<Sqlite>) as Box<dyn Migration<Sqlite>>
-                })
-                .collect())
-        }
-    }
-
-    /// The in-memory set for `n` revisions, built once (and leaked, to be
-    /// `'static` like an embedded set).
-    pub fn mem_source(n: usize) -> MemSource {
-        static SETS: OnceLock<Mutex<HashMap<usize, MemSource>>> = OnceLock::new();
-        let mut sets = SETS
-            .get_or_init(|| Mutex::new(HashMap::new()))
-            .lock()
-            .expect("mem sets poisoned");
-        *sets.entry(n).or_insert_with(|| {
-            let chain = chain(n);
-            let set: Vec<MemMigration> = chain
-                .revisions
-                .iter()
-                .map(|r| MemMigration {
-                    version: r.version(),
-                    name: r.dir_name.clone(),
-                    up: r.up_sql.clone(),
-                    down: r.down_sql.clone(),
-                })
-                .collect();
-            MemSource(Box::leak(set.into_boxed_slice()))
-        })
-    }
-
-    /// The chain of `n` compiled by lithify and turned into the `'static`
-    /// form the generated module embeds, built once per N.
-    pub fn lithify_migrator(n: usize) -> lithify::Migrator {
-        static SETS: OnceLock<Mutex<HashMap<usize, &'static lithify::EmbeddedChain>>> =
-            OnceLock::new();
-        let mut sets = SETS
-            .get_or_init(|| Mutex::new(HashMap::new()))
-            .lock()
-            .expect("lithify chains poisoned");
-        let embedded = *sets.entry(n).or_insert_with(|| {
-            let chain = chain(n);
-            let compiled = lithify_build::Builder::new(&chain.dir)
-                .compile()
-                .expect("lithify compiles the synthetic chain");
-            lithify::leak::leak_chain(&compiled)
-        });
-        lithify::Migrator::new(embedded).quiet(true)
-    }
-
-    /// A SQLite file with all `n` revisions applied by lithify (without
-    /// fsync, since only the result matters), and a connection to it opened
-    /// with default settings.
-    pub fn lithify_applied(n: usize) -> SqliteConnection {
-        let chain = chain(n);
-        let path = chain.scratch.join(format!("lithify-applied-{n}.sqlite3"));
-        if !path.exists() {
-            let mut setup = SqliteConnection::establish(&path.to_string_lossy())
-                .expect("open setup connection");
-            setup
-                .batch_execute("PRAGMA synchronous = OFF")
-                .expect("pragma");
-            lithify_migrator(n)
-                .upgrade_to_head(&mut setup)
-                .expect("lithify applies the chain");
-        }
-        SqliteConnection::establish(&path.to_string_lossy()).expect("open applied database")
-    }
-
-    /// A SQLite file with all `n` revisions applied by diesel (applied without
-    /// fsync, since only the result matters), and a connection to it opened
-    /// with default settings.
-    pub fn diesel_applied(n: usize) -> SqliteConnection {
-        let chain = chain(n);
-        let path = chain.scratch.join(format!("diesel-applied-{n}.sqlite3"));
-        if !path.exists() {
-            let mut setup = SqliteConnection::establish(&path.to_string_lossy())
-                .expect("open setup connection");
-            setup
-                .batch_execute("PRAGMA synchronous = OFF")
-                .expect("pragma");
-            setup
-                .run_pending_migrations(mem_source(n))
-                .expect("diesel applies the chain");
-        }
-        SqliteConnection::establish(&path.to_string_lossy()).expect("open applied database")
-    }
-}
-
-/// The floor of the build-time work: list the directory (sorted), read and
-/// SHA-256 every file in it and in its revision directories (`lithify.lock`
-/// included).
-fn hash_chain(dir: &Path) -> Vec<[u8; 32]> {
-    fn sorted(dir: &Path) -> Vec<PathBuf> {
-        let mut entries: Vec<PathBuf> = fs::read_dir(dir)
-            .expect("read dir")
-            .map(|e| e.expect("dir entry").path())
-            .collect();
-        entries.sort();
-        entries
-    }
-    let mut digests = Vec::new();
-    for entry in sorted(dir) {
-        let files = if entry.is_dir() {
-            sorted(&entry)
-        } else {
-            vec![entry]
-        };
-        for file in files {
-            let bytes = fs::read(&file).expect("read migration file");
-            digests.push(Sha256::digest(&bytes).into());
-        }
-    }
-    digests
 }
 
 #[divan::bench_group(sample_count = 30)]
@@ -338,17 +65,10 @@ mod build {
     }
 }
 
-const BOOKKEEPING_DDL: &str = "CREATE TABLE IF NOT EXISTS bench_migrations (\
-     version VARCHAR(50) PRIMARY KEY NOT NULL, \
-     run_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)";
-const BOOKKEEPING_INSERT: &str = "INSERT INTO bench_migrations (version) VALUES (?)";
-
-fn record(conn: &mut SqliteConnection, version: &str) -> QueryResult<usize> {
-    diesel::sql_query(BOOKKEEPING_INSERT)
-        .bind::<Text, _>(version)
-        .execute(conn)
-}
-
+/// Apply N to a fresh SQLite file. The disk's fsync latency drifts with other
+/// load on the machine, and divan runs one variant's samples back to back, so
+/// compare variants with `apply_interleaved` (which alternates them); this
+/// group is for profiling one variant at a time.
 #[divan::bench_group(sample_count = 5, sample_size = 1)]
 mod apply {
     use super::*;
@@ -362,46 +82,24 @@ mod apply {
         bencher
             .with_inputs(|| fixtures::FreshDb::new(&chain.scratch))
             .bench_local_values(|mut db| {
-                db.conn
-                    .batch_execute(BOOKKEEPING_DDL)
-                    .expect("bookkeeping table");
-                for (rev, version) in chain.revisions.iter().zip(&chain.versions) {
-                    db.conn
-                        .transaction::<_, diesel::result::Error, _>(|c| {
-                            c.batch_execute(&rev.up_sql)?;
-                            record(c, version)?;
-                            Ok(())
-                        })
-                        .expect("apply revision");
-                }
+                common::floor_tx_each(&mut db.conn, &chain);
                 db
             });
     }
 
-    /// Floor of the one-transaction mode: every up.sql and bookkeeping insert
-    /// in a single transaction.
+    /// Floor of the one-transaction mode.
     #[divan::bench(args = NS)]
     fn floor_one_tx(bencher: divan::Bencher, n: usize) {
         let chain = fixtures::chain(n);
         bencher
             .with_inputs(|| fixtures::FreshDb::new(&chain.scratch))
             .bench_local_values(|mut db| {
-                db.conn
-                    .transaction::<_, diesel::result::Error, _>(|c| {
-                        c.batch_execute(BOOKKEEPING_DDL)?;
-                        for (rev, version) in chain.revisions.iter().zip(&chain.versions) {
-                            c.batch_execute(&rev.up_sql)?;
-                            record(c, version)?;
-                        }
-                        Ok(())
-                    })
-                    .expect("apply chain");
+                common::floor_one_tx(&mut db.conn, &chain);
                 db
             });
     }
 
-    /// lithify: `Migrator::upgrade_to_head` (one transaction per revision,
-    /// `BEGIN IMMEDIATE`, with its bookkeeping).
+    /// lithify: `Migrator::upgrade_to_head`.
     #[divan::bench(args = NS)]
     fn lithify_upgrade(bencher: divan::Bencher, n: usize) {
         let chain = fixtures::chain(n);
@@ -409,10 +107,8 @@ mod apply {
         bencher
             .with_inputs(|| fixtures::FreshDb::new(&chain.scratch))
             .bench_local_values(|mut db| {
-                let report = migrator
-                    .upgrade_to_head(&mut db.conn)
-                    .expect("lithify applies");
-                (db, report)
+                common::lithify_upgrade(&mut db.conn, &migrator);
+                db
             });
     }
 
@@ -423,12 +119,7 @@ mod apply {
         bencher
             .with_inputs(|| fixtures::FreshDb::new(&chain.scratch))
             .bench_local_values(|mut db| {
-                let source = FileBasedMigrations::from_path(&chain.dir).expect("from_path");
-                let applied = db
-                    .conn
-                    .run_pending_migrations(source)
-                    .expect("diesel applies");
-                assert_eq!(applied.len(), n);
+                common::diesel_from_path(&mut db.conn, &chain);
                 db
             });
     }
@@ -442,11 +133,7 @@ mod apply {
         bencher
             .with_inputs(|| fixtures::FreshDb::new(&chain.scratch))
             .bench_local_values(|mut db| {
-                let applied = db
-                    .conn
-                    .run_pending_migrations(source)
-                    .expect("diesel applies");
-                assert_eq!(applied.len(), n);
+                common::diesel_embedded(&mut db.conn, source);
                 db
             });
     }
@@ -466,6 +153,26 @@ mod check {
         bencher.bench_local(|| {
             let outcome = migrator.check(&mut conn).expect("lithify check");
             assert!(matches!(outcome, lithify::CheckOutcome::AtHead { .. }));
+        });
+    }
+
+    /// Breakdown of `lithify_check`: building the chain view (graph) alone,
+    /// through `Migrator::history`, which builds it and reads nothing.
+    #[divan::bench(args = NS)]
+    fn lithify_part_view(bencher: divan::Bencher, n: usize) {
+        let migrator = fixtures::lithify_migrator(n);
+        bencher.bench_local(|| migrator.history().expect("history"));
+    }
+
+    /// Breakdown of `lithify_check`: loading every bookkeeping row alone.
+    #[divan::bench(args = NS)]
+    fn lithify_part_load_rows(bencher: divan::Bencher, n: usize) {
+        let migrator = fixtures::lithify_migrator(n);
+        let mut conn = fixtures::lithify_applied(n);
+        bencher.bench_local(|| {
+            let rows = conn.load_bookkeeping(migrator.table()).expect("load rows");
+            assert_eq!(rows.len(), n);
+            rows
         });
     }
 
