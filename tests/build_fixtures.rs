@@ -1,0 +1,196 @@
+//! `cargo build` of small fixture applications: a broken migrations directory
+//! must fail the build with a readable diagnostic, and a new revision must be
+//! picked up by the next build with no other change.
+//!
+//! Every fixture shares one target directory, so lithify and diesel are
+//! compiled once for the whole file; cargo's own lock serialises the builds.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const LITHIFY: &str = env!("CARGO_MANIFEST_DIR");
+
+/// A fixture application crate in a temporary directory.
+struct Fixture {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+}
+
+impl Fixture {
+    fn new(name: &str) -> Fixture {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join(name);
+        let template = Path::new(LITHIFY).join("tests/fixtures/app");
+        fs::create_dir_all(root.join("src")).expect("mkdir");
+        fs::create_dir_all(root.join("migrations")).expect("mkdir");
+        let manifest = fs::read_to_string(template.join("Cargo.toml.in"))
+            .expect("template")
+            .replace("@NAME@", &format!("fixture_{name}"))
+            .replace("@LITHIFY@", LITHIFY);
+        fs::write(root.join("Cargo.toml"), manifest).expect("write");
+        fs::copy(template.join("build.rs"), root.join("build.rs")).expect("copy");
+        fs::copy(template.join("src/main.rs"), root.join("src/main.rs")).expect("copy");
+        // The workspace's lock file pins the same dependency versions, so the
+        // shared target directory reuses every compiled dependency.
+        fs::copy(Path::new(LITHIFY).join("Cargo.lock"), root.join("Cargo.lock")).expect("lock");
+        Fixture { _dir: dir, root }
+    }
+
+    /// Write `migrations/<rel>`, creating directories.
+    fn write(&self, rel: &str, contents: &str) -> &Fixture {
+        let path = self.root.join("migrations").join(rel);
+        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        fs::write(path, contents).expect("write");
+        self
+    }
+
+    /// A revision directory with up/down SQL and, optionally, metadata.
+    fn revision(&self, dir: &str, up: &str, metadata: Option<&str>) -> &Fixture {
+        self.write(&format!("{dir}/up.sql"), up);
+        self.write(&format!("{dir}/down.sql"), "-- irreversible in this fixture\n");
+        if let Some(metadata) = metadata {
+            self.write(&format!("{dir}/metadata.toml"), metadata);
+        }
+        self
+    }
+
+    fn cargo(&self, args: &[&str]) -> Output {
+        let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixtures-target");
+        Command::new(env!("CARGO"))
+            .args(args)
+            .args(["--quiet", "--offline"])
+            .current_dir(&self.root)
+            .env("CARGO_TARGET_DIR", target)
+            .env_remove("LITHIFY_REQUIRE_SEALS")
+            .env("CARGO_TERM_COLOR", "never")
+            .output()
+            .expect("cargo runs")
+    }
+
+    fn build(&self) -> Output {
+        self.cargo(&["build"])
+    }
+
+    fn run(&self) -> String {
+        let out = self.cargo(&["run"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// The build must fail; returns the build script's diagnostic text with
+    /// machine-specific paths removed.
+    fn build_error(&self) -> String {
+        let out = self.build();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "build unexpectedly succeeded:\n{stderr}");
+        let script_stderr = stderr
+            .split_once("--- stderr")
+            .map(|(_, rest)| rest)
+            .unwrap_or_else(|| panic!("no build-script stderr in:\n{stderr}"));
+        // cargo indents the script's output by two spaces; its own lines are not.
+        script_stderr
+            .lines()
+            .skip_while(|l| l.trim().is_empty())
+            .take_while(|l| l.starts_with("  ") || l.trim().is_empty())
+            .map(|l| l.strip_prefix("  ").unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .replace(self.root.to_string_lossy().as_ref(), "<app>")
+            .trim()
+            .to_owned()
+    }
+}
+
+fn snapshot(name: &str, text: &str) {
+    insta::with_settings!({
+        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"),
+        prepend_module_to_snapshot => false,
+    }, {
+        insta::assert_snapshot!(name, text);
+    });
+}
+
+const COMPANIES: &str = "CREATE TABLE companies (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n";
+const JOBS: &str = "CREATE TABLE jobs (id INTEGER PRIMARY KEY, title TEXT NOT NULL);\n";
+
+#[test]
+fn valid_chain_builds_and_a_new_revision_is_picked_up_without_other_changes() {
+    let app = Fixture::new("grows");
+    app.revision("2024-01-01-000000_create_companies", COMPANIES, None)
+        .revision("2024-01-02-000000_create_jobs", JOBS, None);
+    let first = app.run();
+    assert!(first.contains("head=20240102000000"), "{first}");
+    assert!(first.contains("revisions=2"), "{first}");
+
+    // Only a new directory: no build.rs touch, no source change.
+    app.revision(
+        "2024-01-03-000000_add_salary",
+        "ALTER TABLE jobs ADD COLUMN salary INTEGER;\n",
+        None,
+    );
+    let second = app.run();
+    assert!(second.contains("head=20240103000000"), "{second}");
+    assert!(second.contains("revisions=3"), "{second}");
+}
+
+#[test]
+fn dangling_parent_fails_the_build() {
+    let app = Fixture::new("dangling");
+    app.revision("2024-01-01-000000_create_companies", COMPANIES, None)
+        .revision(
+            "2024-01-02-000000_create_jobs",
+            JOBS,
+            Some("parents = [\"20231231000000\"]\n"),
+        );
+    snapshot("build_fails_dangling_parent", &app.build_error());
+}
+
+#[test]
+fn two_unmerged_heads_fail_the_build_with_the_merge_command() {
+    let app = Fixture::new("two_heads");
+    app.revision("2024-01-01-000000_create_companies", COMPANIES, None)
+        .revision(
+            "2024-01-02-000000_create_jobs",
+            JOBS,
+            Some("parents = [\"20240101000000\"]\n"),
+        )
+        .revision(
+            "2024-01-02-120000_create_tags",
+            "CREATE TABLE tags (id INTEGER PRIMARY KEY);\n",
+            Some("parents = [\"20240101000000\"]\n"),
+        );
+    let error = app.build_error();
+    assert!(
+        error.contains("lithify merge 20240102000000 20240102120000"),
+        "{error}"
+    );
+    snapshot("build_fails_two_heads", &error);
+}
+
+#[test]
+fn edited_sealed_revision_fails_the_build() {
+    let app = Fixture::new("edited_seal");
+    app.revision("2024-01-01-000000_create_companies", COMPANIES, None)
+        .revision("2024-01-02-000000_create_jobs", JOBS, None);
+    lithify_build::seal::seal_new(&app.root.join("migrations")).expect("seal");
+    assert!(app.build().status.success());
+
+    app.write(
+        "2024-01-01-000000_create_companies/up.sql",
+        "CREATE TABLE companies (id INTEGER PRIMARY KEY, name TEXT);\n",
+    );
+    snapshot("build_fails_edited_sealed_revision", &app.build_error());
+}
+
+#[test]
+fn malformed_metadata_fails_the_build() {
+    let app = Fixture::new("bad_metadata");
+    app.revision("2024-01-01-000000_create_companies", COMPANIES, None)
+        .revision(
+            "2024-01-02-000000_create_jobs",
+            JOBS,
+            Some("run_in_transaction = flase\n"),
+        );
+    snapshot("build_fails_malformed_metadata", &app.build_error());
+}
