@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 use lithify_core::{target, Dialect};
 
 use crate::chain::ChainView;
+use crate::cli::views::Current;
 use crate::connect::{with_connection, WithConnection};
 use crate::dialects::MigrationConnection;
 use crate::error::{exit, Error};
@@ -19,6 +20,8 @@ use crate::migrator::Migrator;
 use crate::recovery::ResolveAs;
 use crate::report::CheckOutcome;
 use crate::url::{self, DatabaseUrl};
+
+mod views;
 
 /// The run-time commands.
 #[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
@@ -40,6 +43,9 @@ pub enum Command {
         /// Show every bookkeeping row (checksum, applied at, duration).
         #[arg(short, long)]
         verbose: bool,
+        /// Exit 1 unless the database is at every head (nothing pending).
+        #[arg(long)]
+        check_heads: bool,
     },
     /// List revisions, newest first.
     History {
@@ -63,12 +69,24 @@ pub enum Command {
         /// Show each head's message and directory.
         #[arg(short, long)]
         verbose: bool,
+        /// Leave out heads that other revisions depend on (`depends_on`).
+        #[arg(long)]
+        resolve_dependencies: bool,
     },
-    /// Record the database as being at TARGET without running SQL.
-    Stamp {
-        /// Target revision (or base).
+    /// List each branchpoint and the branches that start at it.
+    Branches,
+    /// Show a revision: parents, children, labels, dependencies, path, message.
+    Show {
+        /// The revision: an id, a unique prefix, a label, `head`, `LABEL@head`, ...
         #[arg(allow_hyphen_values = true)]
-        target: String,
+        revision: String,
+    },
+    /// Record the database as being at TARGET(s) without running SQL.
+    Stamp {
+        /// Target revision(s) (or base); several put the database at each
+        /// (`stamp billing@head search@head`).
+        #[arg(allow_hyphen_values = true, required = true, num_args = 1..)]
+        targets: Vec<String>,
         /// Empty the bookkeeping table first (drops revisions this binary does not know).
         #[arg(long)]
         purge: bool,
@@ -81,7 +99,8 @@ pub enum Command {
         /// Dialect to render (sqlite, postgres, mysql).
         #[arg(long, default_value = "sqlite")]
         dialect: Dialect,
-        /// Render the downgrade direction (default range head:base).
+        /// Render the downgrade direction (default range head:base; a range
+        /// whose END is below its START is a downgrade without this flag).
         #[arg(long)]
         downgrade: bool,
     },
@@ -192,15 +211,29 @@ fn try_run(
             print!("{}", migrator.sql(*dialect, range.as_deref(), *downgrade)?);
             Ok(exit::OK)
         }
-        Command::Heads { verbose } => {
-            print_heads(migrator, *verbose)?;
+        Command::Heads {
+            verbose,
+            resolve_dependencies,
+        } => {
+            print!(
+                "{}",
+                views::heads(&migrator.view()?, *resolve_dependencies, *verbose)
+            );
+            Ok(exit::OK)
+        }
+        Command::Branches => {
+            print!("{}", views::branches(&migrator.view()?, None));
+            Ok(exit::OK)
+        }
+        Command::Show { revision } if !mentions_current(Some(revision)) => {
+            print_show(&migrator.view()?, revision, None)?;
             Ok(exit::OK)
         }
         Command::History {
             range,
             verbose,
             indicate_current,
-        } if !*indicate_current && !mentions_current(range) => {
+        } if !*indicate_current && !mentions_current(range.as_deref()) => {
             let view = migrator.view()?;
             print_history(&view, range.as_deref(), *verbose, None)?;
             Ok(exit::OK)
@@ -214,10 +247,17 @@ fn try_run(
     }
 }
 
-fn mentions_current(range: &Option<String>) -> bool {
-    range
-        .as_deref()
-        .is_some_and(|r| r.contains("current") || r.starts_with(['+', '-']))
+/// Whether a target or range needs the database: `current`, or a step
+/// relative to it (`+N`, `-N`, `LABEL@+N`, `LABEL@-N`).
+fn mentions_current(text: Option<&str>) -> bool {
+    text.is_some_and(|t| {
+        t.split(':').any(|part| {
+            part.contains("current")
+                || part.starts_with(['+', '-'])
+                || part.contains("@+")
+                || part.contains("@-")
+        })
+    })
 }
 
 /// A command that needs a connection.
@@ -234,13 +274,25 @@ impl WithConnection for DbCommand<'_> {
         match self.command {
             Command::Upgrade { target } => m.upgrade(conn, target).map(|_| exit::OK),
             Command::Downgrade { target } => m.downgrade(conn, target).map(|_| exit::OK),
-            Command::Stamp { target, purge } => m.stamp(conn, target, *purge).map(|_| exit::OK),
-            Command::Current { verbose } => print_current(m, conn, *verbose),
+            Command::Stamp { targets, purge } => {
+                let targets: Vec<&str> = targets.iter().map(String::as_str).collect();
+                m.stamp_all(conn, &targets, *purge).map(|_| exit::OK)
+            }
+            Command::Current {
+                verbose,
+                check_heads,
+            } => print_current(m, conn, *verbose, *check_heads),
             Command::Check => print_check(m, conn),
             Command::History { range, verbose, .. } => {
                 let view = m.view()?;
                 let applied = m.applied(conn)?;
                 print_history(&view, range.as_deref(), *verbose, Some(&applied))?;
+                Ok(exit::OK)
+            }
+            Command::Show { revision } => {
+                let view = m.view()?;
+                let applied = m.applied(conn)?;
+                print_show(&view, revision, Some(&applied))?;
                 Ok(exit::OK)
             }
             Command::Resolve {
@@ -254,7 +306,7 @@ impl WithConnection for DbCommand<'_> {
                 m.resolve(conn, revision, how).map(|_| exit::OK)
             }
             Command::Adopt => m.adopt(conn).map(|_| exit::OK),
-            Command::Sql { .. } | Command::Heads { .. } => Ok(exit::OK),
+            Command::Sql { .. } | Command::Heads { .. } | Command::Branches => Ok(exit::OK),
         }
     }
 }
@@ -263,6 +315,7 @@ fn print_current<C: MigrationConnection>(
     m: &Migrator,
     conn: &mut C,
     verbose: bool,
+    check_heads: bool,
 ) -> Result<u8, Error> {
     let state = m.current(conn)?;
     println!("{}", state.at);
@@ -283,7 +336,26 @@ fn print_current<C: MigrationConnection>(
             eprintln!("warning: {problem}");
             Ok(exit::REFUSED)
         }
+        None if check_heads => check_at_heads(m, conn),
         None => Ok(exit::OK),
+    }
+}
+
+/// `current --check-heads`: 0 when every head is applied, 1 (with what is
+/// missing and the fix) otherwise.
+fn check_at_heads<C: MigrationConnection>(m: &Migrator, conn: &mut C) -> Result<u8, Error> {
+    match m.check(conn)? {
+        CheckOutcome::AtHead { .. } => Ok(exit::OK),
+        CheckOutcome::Behind { pending, .. } => {
+            let heads: Vec<&str> = m.heads()?.iter().map(|r| r.id).collect();
+            eprintln!(
+                "error: the database is not at all heads ({}): {} revision(s) pending ({}); run `upgrade heads`",
+                heads.join(", "),
+                pending.len(),
+                pending.join(", ")
+            );
+            Ok(exit::CHECK_FAILED)
+        }
     }
 }
 
@@ -304,15 +376,30 @@ fn print_check<C: MigrationConnection>(m: &Migrator, conn: &mut C) -> Result<u8,
     }
 }
 
-fn print_heads(m: &Migrator, verbose: bool) -> Result<(), Error> {
-    for head in m.heads()? {
-        if verbose {
-            println!("{} (head), {} [{}]", head.id, head.message, head.name);
-        } else {
-            println!("{} (head)", head.id);
-        }
+/// `show REV`: one block per revision the target names.
+fn print_show(view: &ChainView, revision: &str, applied: Option<&[bool]>) -> Result<(), Error> {
+    let none = view.none_applied();
+    let named = target::resolve(revision, &view.graph, applied.unwrap_or(&none))
+        .map_err(lithify_core::PlanError::from)?;
+    if named.is_empty() {
+        return Err(lithify_core::PlanError::from(target::TargetError::Syntax {
+            input: revision.to_owned(),
+            reason: "it names no revision (`base` is the state before the first one); pass an id, a unique prefix, a label, `head` or `heads`".to_owned(),
+        })
+        .into());
     }
+    let current = current_heads(view, applied);
+    let blocks: Vec<String> = named
+        .iter()
+        .map(|&ix| views::show(view, ix, current.as_deref()))
+        .collect();
+    print!("{}", blocks.join("\n"));
     Ok(())
+}
+
+/// The database's applied heads, when the command read the database.
+fn current_heads(view: &ChainView, applied: Option<&[bool]>) -> Option<Vec<usize>> {
+    applied.map(|a| lithify_core::planner::applied_heads(&view.graph, a))
 }
 
 fn print_history(
@@ -323,37 +410,16 @@ fn print_history(
 ) -> Result<(), Error> {
     let none = view.none_applied();
     let in_range = history_range(view, range, applied.unwrap_or(&none))?;
-    let current = applied.map(|a| lithify_core::planner::applied_heads(&view.graph, a));
-    let heads = view.graph.heads();
+    let current = current_heads(view, applied);
+    let current: Current<'_> = current.as_deref();
     for &ix in view.graph.topological_order().iter().rev() {
         if !in_range[ix] {
             continue;
         }
-        let revision = view.revision(ix);
-        let mut markers = String::new();
-        if heads.contains(&ix) {
-            markers.push_str(" (head)");
-        }
-        if view.graph.children(ix).len() > 1 {
-            markers.push_str(" (branchpoint)");
-        }
-        if revision.parents.len() > 1 {
-            markers.push_str(" (mergepoint)");
-        }
-        if current.as_ref().is_some_and(|c| c.contains(&ix)) {
-            markers.push_str(" (current)");
-        }
-        let parents = view.parents_text(ix);
         if verbose {
-            println!(
-                "Rev: {}{markers}\nParent: {parents}\nPath: {}\nChecksum: {}\n\n    {}\n",
-                revision.id, revision.name, revision.checksum, revision.message
-            );
+            println!("{}", views::entry(view, ix, current));
         } else {
-            println!(
-                "{parents} -> {}{markers}, {}",
-                revision.id, revision.message
-            );
+            println!("{}", views::line(view, ix, current));
         }
     }
     Ok(())

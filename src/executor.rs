@@ -383,10 +383,10 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
         )
     }
 
-    pub fn stamp(&mut self, target: &str, purge: bool) -> Result<StampReport, Error> {
+    pub fn stamp(&mut self, targets: &[&str], purge: bool) -> Result<StampReport, Error> {
         self.locked(|ex| {
             ex.ensure_table()?;
-            let report = ex.transaction(|ex| ex.stamp_rows(target, purge))?;
+            let report = ex.transaction(|ex| ex.stamp_rows(targets, purge))?;
             ex.print_stamp(&report);
             Ok(report)
         })
@@ -394,7 +394,7 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
 
     /// The bookkeeping change of a stamp. `started` rows are dropped first and
     /// re-added if the target includes them: stamping is how they are resolved.
-    fn stamp_rows(&mut self, target: &str, purge: bool) -> Result<StampReport, Error> {
+    fn stamp_rows(&mut self, targets: &[&str], purge: bool) -> Result<StampReport, Error> {
         let rows = self.load()?;
         let applied = if purge {
             self.record(&Record::Purge)
@@ -411,7 +411,7 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
             }
             applied
         };
-        let plan = planner::plan_stamp(&self.view.graph, &applied, target)?;
+        let plan = planner::plan_stamp_all(&self.view.graph, &applied, targets)?;
         let mut now = applied;
         for &ix in &plan.remove {
             let id = self.view.revision(ix).id;

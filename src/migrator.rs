@@ -114,7 +114,20 @@ impl Migrator {
         target: &str,
         purge: bool,
     ) -> Result<StampReport, Error> {
-        self.with_executor(conn, |ex| ex.stamp(target, purge))
+        self.stamp_all(conn, &[target], purge)
+    }
+
+    /// Record the database as being at every one of `targets` at once
+    /// (`stamp billing@head search@head`, `stamp base other@head`), without
+    /// running any SQL. Each target is resolved against the record as it was
+    /// before the stamp; `purge` works as in [`Migrator::stamp`].
+    pub fn stamp_all<C: MigrationConnection>(
+        &self,
+        conn: &mut C,
+        targets: &[&str],
+        purge: bool,
+    ) -> Result<StampReport, Error> {
+        self.with_executor(conn, |ex| ex.stamp(targets, purge))
     }
 
     /// Adopt a database migrated by diesel: record the revisions listed in

@@ -14,7 +14,8 @@ use crate::embedded::Revision;
 use crate::error::{Direction, Error};
 
 /// Render the script for `range` (`START:END`; without `:`, `base:END` for an
-/// upgrade and `head:END` for a downgrade).
+/// upgrade and `head:END` for a downgrade). A range whose END lies below its
+/// START renders the downgrade even without `downgrade`.
 pub(crate) fn render_script(
     view: &ChainView,
     dialect: &dyn SqlDialect,
@@ -24,6 +25,7 @@ pub(crate) fn render_script(
 ) -> Result<String, Error> {
     let (start, end) = split(range, downgrade);
     let applied = applied_at(view, start)?;
+    let downgrade = downgrade || lies_below(view, &applied, end);
     let plan = if downgrade {
         planner::plan_downgrade(&view.graph, &applied, end)?
     } else {
@@ -91,6 +93,22 @@ fn applied_at(view: &ChainView, start: &str) -> Result<Vec<bool>, Error> {
         }
     }
     Ok(applied)
+}
+
+/// True when `END` names a state strictly below the one `START` describes
+/// (`sql head:base`, `sql e7f3:3b7d`), so the range is a downgrade even
+/// without `--downgrade`. A target that does not resolve is left to the
+/// planner, which reports it.
+fn lies_below(view: &ChainView, start_applied: &[bool], end: &str) -> bool {
+    let Ok(named) = target::resolve(end, &view.graph, start_applied) else {
+        return false;
+    };
+    let end_applied = view.graph.ancestors_inclusive_of(&named);
+    let subset = end_applied
+        .iter()
+        .zip(start_applied)
+        .all(|(&e, &s)| !e || s);
+    subset && end_applied.as_slice() != start_applied
 }
 
 fn render_step(

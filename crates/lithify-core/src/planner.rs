@@ -159,11 +159,37 @@ fn revert_set(graph: &Graph, applied: &[bool], resolution: &Resolution) -> Vec<u
 /// strict descendants of the target; `base` clears everything.
 /// `LABEL@base` and `LABEL@-N` only clear that branch, as a downgrade would.
 pub fn plan_stamp(graph: &Graph, applied: &[bool], target: &str) -> Result<StampPlan, PlanError> {
-    let resolution = Target::parse(target)?.resolve_scoped(target, graph, applied)?;
-    let needed = graph.ancestors_inclusive_of(&resolution.revisions);
+    plan_stamp_all(graph, applied, &[target])
+}
+
+/// Plan a stamp to several targets at once (`stamp billing@head search@head`,
+/// `stamp base search@head`): each target is resolved against the applied set
+/// as it was before the stamp; the record then holds exactly what any target
+/// needs, plus what was applied and no target's move removes.
+pub fn plan_stamp_all(
+    graph: &Graph,
+    applied: &[bool],
+    targets: &[&str],
+) -> Result<StampPlan, PlanError> {
+    let mut needed = vec![false; graph.len()];
+    let mut removed = vec![false; graph.len()];
+    for target in targets {
+        let resolution = Target::parse(target)?.resolve_scoped(target, graph, applied)?;
+        for (n, a) in needed
+            .iter_mut()
+            .zip(graph.ancestors_inclusive_of(&resolution.revisions))
+        {
+            *n |= a;
+        }
+        for ix in revert_set(graph, applied, &resolution) {
+            removed[ix] = true;
+        }
+    }
+    let mut remove = graph.in_topological_order(|ix| removed[ix] && !needed[ix]);
+    remove.reverse();
     Ok(StampPlan {
         add: graph.in_topological_order(|ix| needed[ix] && !is_applied(applied, ix)),
-        remove: revert_set(graph, applied, &resolution),
+        remove,
     })
 }
 
@@ -332,6 +358,25 @@ mod tests {
         );
         let s = plan_stamp(&g, &applied(&g, ALL_FORKED), "beta@base").unwrap();
         assert_eq!(ids(&g, &s.remove), ["x0002", "x0001"]);
+    }
+
+    #[test]
+    fn stamp_to_several_targets_keeps_what_any_of_them_needs() {
+        let g = forked();
+        // From nothing onto both branches.
+        let s = plan_stamp_all(&g, &[], &["alpha@head", "beta@head"]).unwrap();
+        assert_eq!(
+            ids(&g, &s.add),
+            ["b0001", "a0001", "a0002", "x0001", "x0002"]
+        );
+        // `base` clears everything but what the other target needs.
+        let s = plan_stamp_all(&g, &applied(&g, ALL_FORKED), &["base", "a0001"]).unwrap();
+        assert!(s.add.is_empty());
+        assert_eq!(ids(&g, &s.remove), ["x0002", "x0001", "a0002"]);
+        // Moving one branch down keeps a revision the other target needs.
+        let s = plan_stamp_all(&g, &applied(&g, ALL_FORKED), &["b0001", "x0002"]).unwrap();
+        assert_eq!(ids(&g, &s.remove), ["a0002"]);
+        assert!(plan_stamp_all(&g, &[], &["head", "nope"]).is_err());
     }
 
     #[test]
