@@ -33,7 +33,11 @@ impl Fixture {
         fs::copy(template.join("src/main.rs"), root.join("src/main.rs")).expect("copy");
         // The workspace's lock file pins the same dependency versions, so the
         // shared target directory reuses every compiled dependency.
-        fs::copy(Path::new(LITHIFY).join("Cargo.lock"), root.join("Cargo.lock")).expect("lock");
+        fs::copy(
+            Path::new(LITHIFY).join("Cargo.lock"),
+            root.join("Cargo.lock"),
+        )
+        .expect("lock");
         Fixture { _dir: dir, root }
     }
 
@@ -48,7 +52,10 @@ impl Fixture {
     /// A revision directory with up/down SQL and, optionally, metadata.
     fn revision(&self, dir: &str, up: &str, metadata: Option<&str>) -> &Fixture {
         self.write(&format!("{dir}/up.sql"), up);
-        self.write(&format!("{dir}/down.sql"), "-- irreversible in this fixture\n");
+        self.write(
+            &format!("{dir}/down.sql"),
+            "-- irreversible in this fixture\n",
+        );
         if let Some(metadata) = metadata {
             self.write(&format!("{dir}/metadata.toml"), metadata);
         }
@@ -74,7 +81,11 @@ impl Fixture {
 
     fn run(&self) -> String {
         let out = self.cargo(&["run"]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
@@ -83,7 +94,10 @@ impl Fixture {
     fn build_error(&self) -> String {
         let out = self.build();
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(!out.status.success(), "build unexpectedly succeeded:\n{stderr}");
+        assert!(
+            !out.status.success(),
+            "build unexpectedly succeeded:\n{stderr}"
+        );
         let script_stderr = stderr
             .split_once("--- stderr")
             .map(|(_, rest)| rest)

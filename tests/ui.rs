@@ -7,8 +7,11 @@ use std::path::Path;
 fn naming_revisions_is_checked_by_the_compiler() {
     // The module the build would generate for the reference chain, written
     // where the trybuild cases `include!` it from (see LITHIFY_UI_MODULE).
-    let builder = lithify_build::Builder::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations"));
-    let chain = builder.compile().unwrap_or_else(|d| panic!("reference chain: {d}"));
+    let builder =
+        lithify_build::Builder::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations"));
+    let chain = builder
+        .compile()
+        .unwrap_or_else(|d| panic!("reference chain: {d}"));
     let module = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ui_reference_migrations.rs");
     std::fs::write(&module, builder.generate(&chain)).expect("write module");
     std::env::set_var("LITHIFY_UI_MODULE", &module);

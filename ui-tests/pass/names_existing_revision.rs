@@ -6,5 +6,7 @@ mod migrations {
 fn main() {
     let revision: &lithify::Revision = &migrations::revisions::CREATE_COMPANIES;
     assert_eq!(revision.id, "20240101000000");
-    assert!(migrations::REVISIONS.iter().any(|r| r.id == migrations::HEAD));
+    assert!(migrations::REVISIONS
+        .iter()
+        .any(|r| r.id == migrations::HEAD));
 }
