@@ -204,7 +204,7 @@ fn resolve_loose(
             analysis.find(target).map(|r| r.id.clone())
         }
         many => Err(one(Diagnostic::error(format!(
-            "`{target}` is ambiguous: it is a prefix of {}",
+            "`{target}` is ambiguous: it is a prefix of {}; use more characters of the id",
             many.join(", ")
         ))
         .at(dir))),

@@ -101,13 +101,15 @@ pub enum TargetError {
         reason: String,
     },
     /// No revision or label matches.
-    #[error("no revision or branch label matches `{input}`; expected a full revision id, a unique id prefix of at least 4 characters, a branch label, or `head`, `heads`, `base`, `current`")]
+    #[error("no revision or branch label matches `{input}`; expected a full revision id, a unique id prefix of at least 4 characters, a branch label{}, or `head`, `heads`, `base`, `current`", labels_hint(.labels))]
     NotFound {
         /// The expression.
         input: String,
+        /// The graph's branch labels, sorted (to suggest the right one).
+        labels: Vec<String>,
     },
     /// A prefix matches several revisions.
-    #[error("`{input}` is ambiguous: it is a prefix of {}", .candidates.join(", "))]
+    #[error("`{input}` is ambiguous: it is a prefix of {}; use more characters of the id", .candidates.join(", "))]
     Ambiguous {
         /// The expression.
         input: String,
@@ -615,6 +617,15 @@ impl Cx<'_> {
     }
 }
 
+/// ` (the labels are a, b)`, or nothing when the graph has no labels.
+fn labels_hint(labels: &[String]) -> String {
+    if labels.is_empty() {
+        String::new()
+    } else {
+        format!(" (this graph's labels are {})", labels.join(", "))
+    }
+}
+
 /// Find a revision by full id, branch label or unique prefix (in that order;
 /// labels never equal ids, so the first two cannot clash). Errors name `name`.
 pub fn lookup(graph: &Graph, name: &str) -> Result<usize, TargetError> {
@@ -629,7 +640,10 @@ pub fn lookup(graph: &Graph, name: &str) -> Result<usize, TargetError> {
             .collect::<Vec<_>>()
     };
     match matches[..] {
-        [] => Err(TargetError::NotFound { input: name.to_owned() }),
+        [] => Err(TargetError::NotFound {
+            input: name.to_owned(),
+            labels: graph.labels().iter().map(|&(l, _)| l.to_owned()).collect(),
+        }),
         _ if name.chars().count() < MIN_PREFIX_LEN => Err(TargetError::Syntax {
             input: name.to_owned(),
             reason: format!(
@@ -786,17 +800,22 @@ mod tests {
         assert_eq!(
             err(&g, "zzzz", &[]),
             TargetError::NotFound {
-                input: "zzzz".into()
+                input: "zzzz".into(),
+                labels: vec!["alpha".into(), "beta".into()]
             }
         );
         assert_eq!(
             err(&g, "zz", &[]),
-            TargetError::NotFound { input: "zz".into() }
+            TargetError::NotFound {
+                input: "zz".into(),
+                labels: vec!["alpha".into(), "beta".into()]
+            }
         );
         assert_eq!(
             err(&g, "nope@head", &[]),
             TargetError::NotFound {
-                input: "nope".into()
+                input: "nope".into(),
+                labels: vec!["alpha".into(), "beta".into()]
             }
         );
         let short = err(&g, "b00", &[]).to_string();
