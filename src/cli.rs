@@ -28,13 +28,15 @@ mod views;
 pub enum Command {
     /// Upgrade the database to TARGET (default: head).
     Upgrade {
-        /// Target: head, an id or unique prefix (>= 4 chars), +N, REV+N.
+        /// Target: head, heads, an id or unique prefix (>= 4 chars), LABEL@head,
+        /// REV@head, +N, REV+N, LABEL@+N (see docs/branches.md).
         #[arg(default_value = "head", allow_hyphen_values = true)]
         target: String,
     },
     /// Downgrade the database to TARGET.
     Downgrade {
-        /// Target: base, an id or prefix, -N, head-N.
+        /// Target: base, an id or prefix, LABEL@base, -N, REV-N, head-N,
+        /// LABEL@-N (see docs/branches.md).
         #[arg(allow_hyphen_values = true)]
         target: String,
     },
@@ -215,18 +217,18 @@ fn try_run(
             verbose,
             resolve_dependencies,
         } => {
-            print!(
-                "{}",
-                views::heads(&migrator.view()?, *resolve_dependencies, *verbose)
-            );
+            let view = migrator.view()?;
+            print!("{}", views::heads(&view, *resolve_dependencies, *verbose));
             Ok(exit::OK)
         }
         Command::Branches => {
-            print!("{}", views::branches(&migrator.view()?, None));
+            let view = migrator.view()?;
+            print!("{}", views::branches(&view, None));
             Ok(exit::OK)
         }
         Command::Show { revision } if !mentions_current(Some(revision)) => {
-            print_show(&migrator.view()?, revision, None)?;
+            let view = migrator.view()?;
+            print_show(&view, revision, None)?;
             Ok(exit::OK)
         }
         Command::History {
