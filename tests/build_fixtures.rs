@@ -187,7 +187,7 @@ fn edited_sealed_revision_fails_the_build() {
     let app = Fixture::new("edited_seal");
     app.revision("2024-01-01-000000_create_companies", COMPANIES, None)
         .revision("2024-01-02-000000_create_jobs", JOBS, None);
-    lithify_build::seal::seal_new(&app.root.join("migrations")).expect("seal");
+    lithify_build::seal::seal_new(app.root.join("migrations")).expect("seal");
     assert!(app.build().status.success());
 
     app.write(
