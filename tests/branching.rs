@@ -629,3 +629,34 @@ fn shell_words(line: &str) -> Vec<String> {
     }
     words
 }
+
+/// The application's `--migrate` flag runs the same commands.
+#[test]
+fn the_migrate_flag_has_the_same_views() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let jobboard = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_jobboard"))
+            .arg("--migrate")
+            .args(args)
+            .current_dir(tmp.path())
+            .env_remove("DATABASE_URL")
+            .output()
+            .expect("run jobboard");
+        assert_eq!(code(&o), 0, "{args:?}: {}", text(&o.stderr));
+        text(&o.stdout)
+    };
+    let head = jobboard(&["heads", "--resolve-dependencies"]);
+    let head = head.trim().trim_end_matches(" (head)");
+    let shown = jobboard(&["show", "head"]);
+    assert!(
+        shown.starts_with(&format!("Rev: {head} (head)\n")),
+        "{shown}"
+    );
+    assert!(shown.contains("\nChildren: none\n"), "{shown}");
+    assert_eq!(jobboard(&["branches"]), "", "the reference chain is linear");
+    let verbose = jobboard(&["history", "--verbose"]);
+    assert!(
+        verbose.starts_with(&format!("Rev: {head} (head)\n")),
+        "{verbose}"
+    );
+}
