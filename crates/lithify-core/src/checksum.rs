@@ -129,9 +129,16 @@ impl ChainHash {
 
     /// Append one revision.
     pub fn push(&mut self, id: &str, checksum: &Checksum) {
+        self.push_text(id, &checksum.to_string());
+    }
+
+    /// Append one revision whose checksum is already text (`sha256:<hex>`,
+    /// as [`Checksum`]'s `Display` writes it and as embedded chains store
+    /// it): the same bytes as [`ChainHash::push`], without parsing them back.
+    pub fn push_text(&mut self, id: &str, checksum: &str) {
         self.0.update(id.as_bytes());
         self.0.update(b" ");
-        self.0.update(checksum.to_string().as_bytes());
+        self.0.update(checksum.as_bytes());
         self.0.update(b"\n");
     }
 
