@@ -5,6 +5,29 @@
 //! SQL text by [`render`], which both the online executor and the offline `sql`
 //! command call, so the offline script shows exactly the statements that run
 //! (only `duration_ms` differs: offline it is `NULL`, as nothing was timed).
+//!
+//! # The chain state
+//!
+//! Beside the bookkeeping table lives a one-row state table,
+//! [`state_table`] of its name (`lithify_revisions_state`), holding a
+//! [`ChainState`]: the [`lithify_core::ChainHash`] over the applied
+//! revisions (id and embedded checksum, in the chain's topological order) and
+//! the number of bookkeeping rows. Every change lithify makes to the
+//! bookkeeping rewrites it in the same transaction ([`render_change`]), so the
+//! up-to-date check an application runs at start-up is one single-row query:
+//! stored hash equal to the binary's `CHAIN_HASH`, stored row count equal to
+//! the real `COUNT(*)` and to the number of revisions means "at head" without
+//! loading a row or building the graph. Anything else (no state row: a
+//! database written by an older lithify; a stale or different hash) falls
+//! back to the full verification.
+//!
+//! Trust: the fast path believes the state row, which only lithify writes.
+//! The row count catches rows inserted or deleted by hand (and a `started`
+//! row, which is never in the hash); an in-place hand edit of a row's
+//! checksum or state at head is *not* seen by the fast path — only by the
+//! full verification, which every command that changes something (and
+//! `current`, [`crate::Migrator::applied`]) still runs. That is the trade-off
+//! for a check that costs one row read whatever the chain's length.
 
 use std::fmt;
 
@@ -16,6 +39,40 @@ use crate::embedded::Revision;
 
 /// The default bookkeeping table name.
 pub const DEFAULT_TABLE: &str = "lithify_revisions";
+
+/// The chain-state table that goes with bookkeeping table `table`
+/// (`schema.table` gives `schema.table_state`): configured together, so two
+/// bookkeeping tables in one database never share a state.
+pub fn state_table(table: &str) -> String {
+    format!("{table}_state")
+}
+
+/// What the state table records (module docs): the hash over the applied
+/// revisions and the number of bookkeeping rows (applied and started).
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct ChainState {
+    /// `sha256:<hex>` [`lithify_core::ChainHash`] over the applied revisions.
+    #[diesel(sql_type = Text)]
+    pub chain_hash: String,
+    /// Number of rows in the bookkeeping table.
+    #[diesel(sql_type = BigInt)]
+    pub row_count: i64,
+}
+
+/// The state row read together with the bookkeeping table's real row count:
+/// what the up-to-date fast path compares.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct CountedChainState {
+    /// `sha256:<hex>` hash recorded by the last migrator.
+    #[diesel(sql_type = Text)]
+    pub chain_hash: String,
+    /// Row count recorded by the last migrator.
+    #[diesel(sql_type = BigInt)]
+    pub row_count: i64,
+    /// `COUNT(*)` of the bookkeeping table now.
+    #[diesel(sql_type = BigInt)]
+    pub actual_rows: i64,
+}
 
 /// State of a bookkeeping row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,6 +195,39 @@ pub fn render(record: &Record<'_>, table: &str, dialect: &dyn SqlDialect) -> Str
         Record::Removed { id } => format!("DELETE FROM {t} WHERE id = {}", lit(id)),
         Record::Purge => format!("DELETE FROM {t}"),
     }
+}
+
+/// Render the statements that replace the state row with `state`, without
+/// the trailing `;`. A delete and an insert rather than an upsert: the same
+/// text on every engine, and a missing row is always safe (it only sends the
+/// next check down the full verification).
+pub fn render_state(state: &ChainState, table: &str, dialect: &dyn SqlDialect) -> [String; 2] {
+    let t = dialect.quote_table(&state_table(table));
+    [
+        format!("DELETE FROM {t}"),
+        format!(
+            "INSERT INTO {t} (chain_hash, row_count) VALUES ({}, {})",
+            dialect.quote_literal(&state.chain_hash),
+            state.row_count
+        ),
+    ]
+}
+
+/// Render one bookkeeping change together with the chain state it leads to,
+/// as statements without the trailing `;`; the online executor and the
+/// offline script both use this. The state row is deleted *before* the row
+/// changes and written after: where the statements are not one transaction
+/// (a non-transactional revision's bookkeeping on MySQL), a crash in between
+/// leaves no state row, which is safe, rather than a stale one that could
+/// still claim "at head".
+pub fn render_change(
+    record: &Record<'_>,
+    state: &ChainState,
+    table: &str,
+    dialect: &dyn SqlDialect,
+) -> [String; 3] {
+    let [delete, insert] = render_state(state, table, dialect);
+    [delete, render(record, table, dialect), insert]
 }
 
 fn insert(

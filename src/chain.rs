@@ -5,20 +5,31 @@
 //! handed to [`Graph::new`] in that order.
 
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
-use lithify_core::{Graph, RevisionNode};
+use lithify_core::{ChainHash, Graph, RevisionNode};
 
-use crate::bookkeeping::{BookkeepingRow, RowState};
+use crate::bookkeeping::{BookkeepingRow, ChainState, Record, RowState};
 use crate::embedded::{EmbeddedChain, Revision};
 use crate::error::{Error, Inconsistency};
 
 /// Marker shown for "nothing applied".
 pub(crate) const BASE: &str = "<base>";
 
-/// An embedded chain with its validated graph.
+/// An embedded chain with its validated graph. Built once per
+/// [`crate::Migrator`] (and shared by its clones): the graph costs about as
+/// much as reading a thousand bookkeeping rows, so rebuilding it per call
+/// would dominate the up-to-date check.
+#[derive(Debug)]
 pub(crate) struct ChainView {
     pub chain: &'static EmbeddedChain,
     pub graph: Graph,
+    /// `prefixes[k]`: the [`ChainHash`] over the first `k` revisions, so the
+    /// hash of an applied set costs its part beyond the longest applied
+    /// prefix, not the whole chain (made on the first bookkeeping write).
+    prefixes: OnceLock<Vec<ChainHash>>,
+    /// [`ChainView::describe`] of "everything applied".
+    at_head: OnceLock<String>,
 }
 
 impl ChainView {
@@ -38,7 +49,53 @@ impl ChainView {
         let graph = Graph::new(nodes).map_err(|errors| Error::InvalidChain {
             problems: errors.iter().map(ToString::to_string).collect(),
         })?;
-        Ok(ChainView { chain, graph })
+        Ok(ChainView {
+            chain,
+            graph,
+            prefixes: OnceLock::new(),
+            at_head: OnceLock::new(),
+        })
+    }
+
+    /// How a database with every revision applied is described.
+    pub fn at_head(&self) -> &str {
+        self.at_head
+            .get_or_init(|| self.describe(&vec![true; self.len()]))
+    }
+
+    /// `sha256:<hex>` [`ChainHash`] over the revisions of `applied`, in chain
+    /// order, with their embedded checksums; equal to the chain's
+    /// `chain_hash` when all are applied.
+    pub fn hash_of(&self, applied: &[bool]) -> String {
+        let prefixes = self.prefixes.get_or_init(|| {
+            let mut hash = ChainHash::new();
+            let mut out = Vec::with_capacity(self.len() + 1);
+            out.push(hash.clone());
+            for revision in self.chain.revisions {
+                hash.push_text(revision.id, revision.checksum);
+                out.push(hash.clone());
+            }
+            out
+        });
+        let prefix = applied.iter().take_while(|a| **a).count();
+        let mut hash = prefixes.get(prefix).cloned().unwrap_or_default();
+        for (ix, _) in applied.iter().enumerate().skip(prefix).filter(|(_, a)| **a) {
+            let revision = self.revision(ix);
+            hash.push_text(revision.id, revision.checksum);
+        }
+        hash.finish().to_string()
+    }
+
+    /// The state a bookkeeping table holding `rows` should have recorded:
+    /// rows that verify as applied go into the hash, every row is counted.
+    pub fn state_of_rows(&self, rows: &[BookkeepingRow]) -> ChainState {
+        let mut applied = self.none_applied();
+        for row in rows {
+            if let Some(ix) = self.graph.index_of(&row.id) {
+                applied[ix] |= matches!(self.check_row(ix, row, false), Ok(true));
+            }
+        }
+        Tracked::new(applied, rows.len()).state(self)
     }
 
     /// The revision at graph index `ix`.
@@ -108,35 +165,105 @@ impl ChainView {
                     message: row.message.clone(),
                 });
             };
-            let revision = self.revision(ix);
-            match RowState::parse(&row.state) {
-                Some(RowState::Applied) => {}
-                Some(RowState::Started) if !refuse_started => continue,
-                Some(RowState::Started) => {
-                    return Err(Inconsistency::LeftStarted {
-                        id: row.id.clone(),
-                        name: revision.name.to_owned(),
-                        parent: self.parents_text(ix),
-                    })
-                }
-                None => {
-                    return Err(Inconsistency::UnknownState {
-                        id: row.id.clone(),
-                        state: row.state.clone(),
-                    })
-                }
-            }
-            if !revision.accepts_checksum(&row.checksum) {
-                return Err(Inconsistency::ChecksumDrift {
-                    id: row.id.clone(),
-                    name: revision.name.to_owned(),
-                    applied: row.checksum.clone(),
-                    embedded: revision.checksum.to_owned(),
-                });
-            }
-            applied[ix] = true;
+            applied[ix] = self.check_row(ix, row, refuse_started)?;
         }
         Ok(applied)
+    }
+
+    /// Verify the one row of the revision at `ix`: `Ok(true)` when it is
+    /// applied with an accepted checksum, `Ok(false)` for a started row when
+    /// `refuse_started` is false, the inconsistency otherwise.
+    pub fn check_row(
+        &self,
+        ix: usize,
+        row: &BookkeepingRow,
+        refuse_started: bool,
+    ) -> Result<bool, Inconsistency> {
+        let revision = self.revision(ix);
+        match RowState::parse(&row.state) {
+            Some(RowState::Applied) => {}
+            Some(RowState::Started) if !refuse_started => return Ok(false),
+            Some(RowState::Started) => {
+                return Err(Inconsistency::LeftStarted {
+                    id: row.id.clone(),
+                    name: revision.name.to_owned(),
+                    parent: self.parents_text(ix),
+                })
+            }
+            None => {
+                return Err(Inconsistency::UnknownState {
+                    id: row.id.clone(),
+                    state: row.state.clone(),
+                })
+            }
+        }
+        if !revision.accepts_checksum(&row.checksum) {
+            return Err(Inconsistency::ChecksumDrift {
+                id: row.id.clone(),
+                name: revision.name.to_owned(),
+                applied: row.checksum.clone(),
+                embedded: revision.checksum.to_owned(),
+            });
+        }
+        Ok(true)
+    }
+}
+
+/// What a run believes the bookkeeping holds, kept up to date change by
+/// change so the chain state written with each change costs no re-read.
+#[derive(Debug, Clone)]
+pub(crate) struct Tracked {
+    /// Applied revisions, indexed like the chain.
+    pub applied: Vec<bool>,
+    /// Bookkeeping rows (applied and started).
+    pub rows: usize,
+}
+
+impl Tracked {
+    pub fn new(applied: Vec<bool>, rows: usize) -> Tracked {
+        Tracked { applied, rows }
+    }
+
+    /// The chain state this belief corresponds to.
+    pub fn state(&self, view: &ChainView) -> ChainState {
+        ChainState {
+            chain_hash: view.hash_of(&self.applied),
+            row_count: i64::try_from(self.rows).unwrap_or(i64::MAX),
+        }
+    }
+
+    /// Account for `record` having been written.
+    pub fn after(&mut self, view: &ChainView, record: &Record<'_>) {
+        let ix = |id: &str| view.graph.index_of(id);
+        match *record {
+            Record::Applied { revision, .. } => {
+                if let Some(ix) = ix(revision.id) {
+                    self.applied[ix] = true;
+                }
+                self.rows += 1;
+            }
+            Record::Started { .. } => self.rows += 1,
+            Record::Finished { id, .. } => {
+                if let Some(ix) = ix(id) {
+                    self.applied[ix] = true;
+                }
+            }
+            Record::Reverting { id } => {
+                if let Some(ix) = ix(id) {
+                    self.applied[ix] = false;
+                }
+            }
+            Record::Removed { id } => {
+                if let Some(ix) = ix(id) {
+                    self.applied[ix] = false;
+                }
+                self.rows = self.rows.saturating_sub(1);
+            }
+            Record::Purge => {
+                self.applied.iter_mut().for_each(|a| *a = false);
+                self.rows = 0;
+            }
+        }
     }
 }
 

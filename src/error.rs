@@ -184,6 +184,13 @@ pub enum Error {
     /// The bookkeeping table name is not a plain identifier.
     #[error("bookkeeping table name `{0}` is not valid: use ASCII letters, digits and `_`, not starting with a digit, optionally as `schema.table`")]
     InvalidTableName(String),
+    /// A single-transaction run was asked for where one transaction cannot
+    /// hold the plan; nothing was changed.
+    #[error("cannot run the plan in a single transaction: {reason}.\n  fix: run without `--single-transaction` (one transaction per revision)")]
+    SingleTransaction {
+        /// Why: the engine has no transactional DDL, or which revision opts out.
+        reason: String,
+    },
     /// `adopt` or `resolve` had nothing to act on.
     #[error(transparent)]
     Recovery(#[from] crate::recovery::RecoveryError),
@@ -202,7 +209,8 @@ impl Error {
             Error::Plan(_)
             | Error::Url(_)
             | Error::MissingDatabaseUrl
-            | Error::DialectUnavailable(_) => exit::USAGE,
+            | Error::DialectUnavailable(_)
+            | Error::SingleTransaction { .. } => exit::USAGE,
             Error::Inconsistent(_) => exit::REFUSED,
             _ => exit::FAILURE,
         }

@@ -5,10 +5,27 @@
 //! 2. read the bookkeeping and verify it against the embedded chain, refusing
 //!    on any inconsistency before anything changes;
 //! 3. plan once;
-//! 4. for each step, inside the revision's own transaction, re-read the
-//!    bookkeeping and skip the step if another migrator did it meanwhile — on
-//!    SQLite that transaction is `BEGIN IMMEDIATE`, so this re-check is what
-//!    makes "every revision applied exactly once" hold across processes.
+//! 4. for each step, inside the revision's own transaction, re-read *that
+//!    revision's* row and the chain-state row (two single-row reads) and skip
+//!    the step if another migrator did it meanwhile — on SQLite that
+//!    transaction is `BEGIN IMMEDIATE`, so this re-check is what makes "every
+//!    revision applied exactly once" hold across processes. Only when the
+//!    state row is not what this run expects (another writer changed the
+//!    bookkeeping since it planned; or an older lithify wrote it) is the whole
+//!    table re-read and re-verified, inside the same transaction. Re-reading
+//!    it before every step made a run O(N²).
+//!
+//! PostgreSQL and MySQL hold a run-wide lock, so no other lithify migrator
+//! (of any version: the lock key is pinned) can change the bookkeeping
+//! between step 2 and a step; there the re-check always finds what the run
+//! expects. It is kept anyway: it costs two indexed single-row reads in a
+//! transaction that commits (and fsyncs) regardless, it keeps one code path
+//! for every engine, and it still catches writers that take no lock (an
+//! offline script run by hand meanwhile).
+//!
+//! Every bookkeeping change is written together with the chain state it
+//! leads to ([`bookkeeping::render_change`]), which the up-to-date check
+//! reads instead of the rows (see [`crate::bookkeeping`]).
 
 mod recovery;
 
@@ -17,8 +34,8 @@ use std::time::{Duration, Instant};
 
 use lithify_core::planner::{self, PlanStep, StepDirection};
 
-use crate::bookkeeping::{self, BookkeepingRow, Record, RowState};
-use crate::chain::ChainView;
+use crate::bookkeeping::{self, BookkeepingRow, ChainState, Record, RowState};
+use crate::chain::{ChainView, Tracked};
 use crate::dialects::{BackendError, MigrationConnection, SqlDialect};
 use crate::error::{db, Direction, Error};
 use crate::report::{
@@ -31,6 +48,8 @@ pub(crate) struct RunOptions<'a> {
     pub table: &'a str,
     pub lock_timeout: Duration,
     pub output: Output,
+    /// Run a whole upgrade or downgrade in one transaction.
+    pub single_transaction: bool,
 }
 
 /// One command's worth of work on one connection.
@@ -107,7 +126,26 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
         self.applied()
     }
 
+    /// The fast path of the up-to-date check: `Some(description)` when the
+    /// chain state says every revision is applied (one single-row query;
+    /// see [`crate::bookkeeping`] for what it trusts), `None` when the full
+    /// verification must decide. A missing state table or row is `None`.
+    fn fast_at_head(&mut self) -> Option<String> {
+        let stored = self
+            .conn
+            .load_counted_chain_state(self.options.table)
+            .ok()??;
+        let n = i64::try_from(self.view.len()).ok()?;
+        let at_head = stored.chain_hash == self.view.chain.chain_hash
+            && stored.row_count == n
+            && stored.actual_rows == n;
+        at_head.then(|| self.view.at_head().to_owned())
+    }
+
     pub fn check(&mut self) -> Result<CheckOutcome, Error> {
+        if let Some(at) = self.fast_at_head() {
+            return Ok(CheckOutcome::AtHead { at });
+        }
         let applied = self.applied()?;
         let at = self.view.describe(&applied);
         let pending: Vec<&'static str> = self
@@ -149,15 +187,54 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
     }
 
     fn ensure_table(&mut self) -> Result<(), Error> {
-        let sql = self.dialect.create_bookkeeping_table(self.options.table);
+        let table = self.options.table;
+        let sql = self.dialect.create_bookkeeping_table(table);
         self.conn
             .execute_sql(&sql)
-            .map_err(db("creating the bookkeeping table"))
+            .map_err(db("creating the bookkeeping table"))?;
+        let sql = self.dialect.create_state_table(table);
+        self.conn
+            .execute_sql(&sql)
+            .map_err(db("creating the chain-state table"))
     }
 
+    /// Write one bookkeeping change without touching the chain state; the
+    /// caller rewrites the state in the same transaction
+    /// ([`Executor::write_state_from_rows`]).
     fn record(&mut self, record: &Record<'_>) -> Result<(), BackendError> {
         let sql = bookkeeping::render(record, self.options.table, self.dialect);
         self.conn.execute_sql(&sql)
+    }
+
+    /// Write one bookkeeping change together with the chain state it leads
+    /// to, and account for it in `tracked`.
+    fn record_change(
+        &mut self,
+        record: &Record<'_>,
+        tracked: &mut Tracked,
+        action: &'static str,
+    ) -> Result<(), Error> {
+        tracked.after(self.view, record);
+        let state = tracked.state(self.view);
+        let sql = bookkeeping::render_change(record, &state, self.options.table, self.dialect)
+            .join(";\n");
+        self.conn.execute_sql(&sql).map_err(db(action))
+    }
+
+    fn write_state(&mut self, state: &ChainState) -> Result<(), Error> {
+        let sql = bookkeeping::render_state(state, self.options.table, self.dialect).join(";\n");
+        self.conn
+            .execute_sql(&sql)
+            .map_err(db("writing the chain state"))
+    }
+
+    /// Rewrite the chain state from the rows as they are now; for the
+    /// commands that change several rows at once (stamp, adopt, resolve),
+    /// inside their transaction.
+    pub(super) fn write_state_from_rows(&mut self) -> Result<(), Error> {
+        let rows = self.load()?;
+        let state = self.view.state_of_rows(&rows);
+        self.write_state(&state)
     }
 
     /// Run `f` in one transaction: committed when it succeeds, rolled back when not.
@@ -190,34 +267,59 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
         let _ = self.conn.execute_sql(self.dialect.rollback_transaction());
     }
 
+    /// Read and verify the whole bookkeeping once, for planning a run.
+    fn tracked(&mut self) -> Result<Tracked, Error> {
+        let rows = self.load()?;
+        let applied = self.view.verify(&rows)?;
+        Ok(Tracked::new(applied, rows.len()))
+    }
+
+    /// True when upgrading to `target` from "everything applied" is a no-op,
+    /// so the up-to-date fast path may answer for the planner. `head` with
+    /// several heads is an error the planner must report.
+    fn fast_target(&self, target: &str) -> bool {
+        target == "heads" || (target == "head" && self.view.chain.heads.len() == 1)
+    }
+
     pub fn upgrade(&mut self, target: &str) -> Result<RunReport, Error> {
         self.locked(|ex| {
+            // Migrate-on-start-up at head: one query, no rows read, nothing written.
+            if ex.fast_target(target) {
+                if let Some(now_at) = ex.fast_at_head() {
+                    return Ok(ex.nothing_to_do(now_at));
+                }
+            }
             ex.ensure_table()?;
-            let applied = ex.applied()?;
-            ex.refuse_unadopted(&applied)?;
-            let plan = planner::plan_upgrade(&ex.view.graph, &applied, target)?;
-            ex.execute(&plan.steps, &applied)
+            let tracked = ex.tracked()?;
+            ex.refuse_unadopted(&tracked.applied)?;
+            let plan = planner::plan_upgrade(&ex.view.graph, &tracked.applied, target)?;
+            ex.execute(&plan.steps, tracked)
         })
     }
 
     pub fn downgrade(&mut self, target: &str) -> Result<RunReport, Error> {
         self.locked(|ex| {
             ex.ensure_table()?;
-            let applied = ex.applied()?;
-            let plan = planner::plan_downgrade(&ex.view.graph, &applied, target)?;
-            ex.execute(&plan.steps, &applied)
+            let tracked = ex.tracked()?;
+            let plan = planner::plan_downgrade(&ex.view.graph, &tracked.applied, target)?;
+            ex.execute(&plan.steps, tracked)
         })
     }
 
-    fn execute(&mut self, steps: &[PlanStep], applied: &[bool]) -> Result<RunReport, Error> {
+    fn nothing_to_do(&self, now_at: String) -> RunReport {
+        let out = self.options.output;
+        out.line(&format!("nothing to do: database already at {now_at}"));
+        RunReport {
+            steps: Vec::new(),
+            now_at,
+        }
+    }
+
+    fn execute(&mut self, steps: &[PlanStep], mut tracked: Tracked) -> Result<RunReport, Error> {
         let out = self.options.output;
         if steps.is_empty() {
-            let now_at = self.view.describe(applied);
-            out.line(&format!("nothing to do: database already at {now_at}"));
-            return Ok(RunReport {
-                steps: Vec::new(),
-                now_at,
-            });
+            self.heal_state(&tracked)?;
+            return Ok(self.nothing_to_do(self.view.describe(&tracked.applied)));
         }
         // Every step's SQL must exist before the first one runs.
         let sqls = steps
@@ -225,19 +327,113 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
             .map(|s| self.step_sql(*s))
             .collect::<Result<Vec<_>, _>>()?;
         let started = Instant::now();
-        let mut reports = Vec::with_capacity(steps.len());
-        for (step, sql) in steps.iter().zip(sqls) {
-            let report = self.step(*step, sql)?;
-            out.line(&self.step_line(step.revision, &report));
-            reports.push(report);
-        }
-        let now_at = self.view.describe(&self.applied()?);
+        let reports = if self.options.single_transaction {
+            self.execute_in_one_transaction(steps, &sqls, &mut tracked)?
+        } else {
+            let mut reports = Vec::with_capacity(steps.len());
+            for (step, sql) in steps.iter().zip(sqls) {
+                let report = self.step(*step, sql, &mut tracked)?;
+                out.line(&self.step_line(step.revision, &report));
+                reports.push(report);
+            }
+            reports
+        };
+        let now_at = self.view.describe(&tracked.applied);
         let report = RunReport {
             steps: reports,
             now_at,
         };
         out.line(&summary(&report, started.elapsed()));
         Ok(report)
+    }
+
+    /// A run with nothing to do still repairs a missing or stale chain state
+    /// (a database last written by an older lithify, or a state a crash left
+    /// behind), so the next start-up check takes the fast path. Re-read in
+    /// the transaction: on SQLite another migrator may be writing meanwhile.
+    fn heal_state(&mut self, tracked: &Tracked) -> Result<(), Error> {
+        let expected = tracked.state(self.view);
+        let stored = self
+            .conn
+            .load_chain_state(self.options.table)
+            .ok()
+            .flatten();
+        if stored.as_ref() == Some(&expected) {
+            return Ok(());
+        }
+        self.transaction(|ex| {
+            let tracked = ex.tracked()?;
+            let state = tracked.state(ex.view);
+            ex.write_state(&state)
+        })
+    }
+
+    /// The whole plan in one transaction (see
+    /// [`crate::Migrator::single_transaction`]): refused up front where one
+    /// transaction cannot roll everything back.
+    fn execute_in_one_transaction(
+        &mut self,
+        steps: &[PlanStep],
+        sqls: &[&'static str],
+        tracked: &mut Tracked,
+    ) -> Result<Vec<StepReport>, Error> {
+        if !self.dialect.transactional_ddl() {
+            return Err(Error::SingleTransaction {
+                reason: format!(
+                    "{} commits DDL implicitly, so a failing revision could not take the ones before it back",
+                    self.dialect.dialect()
+                ),
+            });
+        }
+        if let Some(revision) = steps
+            .iter()
+            .map(|s| self.view.revision(s.revision))
+            .find(|r| !r.transactional)
+        {
+            return Err(Error::SingleTransaction {
+                reason: format!(
+                    "revision `{}` ({}) is marked `run_in_transaction = false`",
+                    revision.id, revision.name
+                ),
+            });
+        }
+        let before = self.view.describe(&tracked.applied);
+        let out = self.options.output;
+        let result = self.transaction(|ex| {
+            let mut reports = Vec::with_capacity(steps.len());
+            for (step, sql) in steps.iter().zip(sqls) {
+                let direction = direction(step.direction);
+                let outcome = ex.step_body(step.revision, direction, sql, tracked)?;
+                let report = StepReport {
+                    revision: ex.view.revision(step.revision),
+                    direction,
+                    outcome,
+                };
+                out.line(&ex.step_line(step.revision, &report));
+                reports.push(report);
+            }
+            Ok(reports)
+        });
+        // A failure rolled back the revisions before it too: say where the
+        // database really is.
+        result.map_err(|e| match e {
+            Error::RevisionFailed {
+                id,
+                file,
+                direction,
+                left_started,
+                source,
+                ..
+            } => Error::RevisionFailed {
+                id,
+                file,
+                direction,
+                previous: before,
+                left_started,
+                source,
+            },
+            other => other,
+        })
     }
 
     fn step_sql(&self, step: PlanStep) -> Result<&'static str, Error> {
@@ -257,13 +453,18 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
         })
     }
 
-    fn step(&mut self, step: PlanStep, sql: &str) -> Result<StepReport, Error> {
+    fn step(
+        &mut self,
+        step: PlanStep,
+        sql: &str,
+        tracked: &mut Tracked,
+    ) -> Result<StepReport, Error> {
         let revision = self.view.revision(step.revision);
         let direction = direction(step.direction);
         let outcome = if revision.transactional && self.dialect.transactional_ddl() {
-            self.step_in_transaction(step.revision, direction, sql)?
+            self.transaction(|ex| ex.step_body(step.revision, direction, sql, tracked))?
         } else {
-            self.step_outside_transaction(step.revision, direction, sql)?
+            self.step_outside_transaction(step.revision, direction, sql, tracked)?
         };
         Ok(StepReport {
             revision,
@@ -272,34 +473,62 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
         })
     }
 
-    /// SQL and bookkeeping commit together, or not at all.
-    fn step_in_transaction(
+    /// Inside the caller's transaction: is step `ix` in `direction` still
+    /// needed? Reads the revision's own row and the state row; re-reads and
+    /// re-verifies the whole table only when they disagree with `tracked`
+    /// (module docs). Errors on a row that does not verify (left `started`
+    /// by another migrator, checksum drift).
+    fn still_needed(
+        &mut self,
+        ix: usize,
+        direction: Direction,
+        tracked: &mut Tracked,
+    ) -> Result<bool, Error> {
+        let table = self.options.table;
+        let id = self.view.revision(ix).id;
+        let row = self
+            .conn
+            .load_bookkeeping_row(table, id)
+            .map_err(db("re-checking the revision"))?;
+        let done = match &row {
+            Some(row) => self.view.check_row(ix, row, true)?,
+            None => false,
+        };
+        // A missing state table reads as "unexpected", which re-verifies.
+        let stored = self.conn.load_chain_state(table).ok().flatten();
+        if done != tracked.applied[ix] || stored != Some(tracked.state(self.view)) {
+            *tracked = self.tracked()?;
+        }
+        Ok(tracked.applied[ix] != (direction == Direction::Up))
+    }
+
+    /// SQL and bookkeeping in the caller's transaction, so they commit
+    /// together or not at all.
+    fn step_body(
         &mut self,
         ix: usize,
         direction: Direction,
         sql: &str,
+        tracked: &mut Tracked,
     ) -> Result<StepOutcome, Error> {
-        self.transaction(|ex| {
-            let applied = ex.applied()?;
-            if applied[ix] == (direction == Direction::Up) {
-                return Ok(StepOutcome::AlreadyDone);
-            }
-            let started = Instant::now();
-            ex.conn
-                .run_revision_sql(sql, true)
-                .map_err(|e| ex.failed(ix, direction, &applied, false, e))?;
-            let duration = started.elapsed();
-            let revision = ex.view.revision(ix);
-            let record = match direction {
-                Direction::Up => Record::Applied {
-                    revision,
-                    duration_ms: Some(as_ms(duration)),
-                },
-                Direction::Down => Record::Removed { id: revision.id },
-            };
-            ex.record(&record).map_err(db("recording the revision"))?;
-            Ok(StepOutcome::Ran { duration })
-        })
+        if !self.still_needed(ix, direction, tracked)? {
+            return Ok(StepOutcome::AlreadyDone);
+        }
+        let started = Instant::now();
+        self.conn
+            .run_revision_sql(sql, true)
+            .map_err(|e| self.failed(ix, direction, &tracked.applied, false, e))?;
+        let duration = started.elapsed();
+        let revision = self.view.revision(ix);
+        let record = match direction {
+            Direction::Up => Record::Applied {
+                revision,
+                duration_ms: Some(as_ms(duration)),
+            },
+            Direction::Down => Record::Removed { id: revision.id },
+        };
+        self.record_change(&record, tracked, "recording the revision")?;
+        Ok(StepOutcome::Ran { duration })
     }
 
     /// Marked started in a short transaction (which also claims the step
@@ -310,28 +539,28 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
         ix: usize,
         direction: Direction,
         sql: &str,
+        tracked: &mut Tracked,
     ) -> Result<StepOutcome, Error> {
         let revision = self.view.revision(ix);
         let claimed = self.transaction(|ex| {
-            let applied = ex.applied()?;
-            if applied[ix] == (direction == Direction::Up) {
+            if !ex.still_needed(ix, direction, tracked)? {
                 return Ok(None);
             }
+            let before = tracked.applied.clone();
             let record = match direction {
                 Direction::Up => Record::Started { revision },
                 Direction::Down => Record::Reverting { id: revision.id },
             };
-            ex.record(&record)
-                .map_err(db("marking the revision started"))?;
-            Ok(Some(applied))
+            ex.record_change(&record, tracked, "marking the revision started")?;
+            Ok(Some(before))
         })?;
-        let Some(applied) = claimed else {
+        let Some(before) = claimed else {
             return Ok(StepOutcome::AlreadyDone);
         };
         let started = Instant::now();
         self.conn
             .run_revision_sql(sql, false)
-            .map_err(|e| self.failed(ix, direction, &applied, true, e))?;
+            .map_err(|e| self.failed(ix, direction, &before, true, e))?;
         let duration = started.elapsed();
         let record = match direction {
             Direction::Up => Record::Finished {
@@ -340,8 +569,7 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
             },
             Direction::Down => Record::Removed { id: revision.id },
         };
-        self.record(&record)
-            .map_err(db("marking the revision finished"))?;
+        self.record_change(&record, tracked, "marking the revision finished")?;
         Ok(StepOutcome::Ran { duration })
     }
 
@@ -386,7 +614,11 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
     pub fn stamp(&mut self, targets: &[&str], purge: bool) -> Result<StampReport, Error> {
         self.locked(|ex| {
             ex.ensure_table()?;
-            let report = ex.transaction(|ex| ex.stamp_rows(targets, purge))?;
+            let report = ex.transaction(|ex| {
+                let report = ex.stamp_rows(targets, purge)?;
+                ex.write_state_from_rows()?;
+                Ok(report)
+            })?;
             ex.print_stamp(&report);
             Ok(report)
         })

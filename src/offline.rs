@@ -2,13 +2,17 @@
 //! run by hand. Bookkeeping statements come from [`bookkeeping::render`], the
 //! same function the online executor uses, and the transaction framing follows
 //! the same rule (one transaction per transactional revision), so the script is
-//! what the migrator would send.
+//! what the migrator would send — chain-state row included: each bookkeeping
+//! change is rendered by [`bookkeeping::render_change`] with the state it
+//! leads to, assuming the database holds exactly START's revisions (if it
+//! holds more, the row count in the state will not match and the next check
+//! simply takes the full verification).
 
 use lithify_core::planner::{self, StepDirection};
 use lithify_core::target::{self, split_range};
 
 use crate::bookkeeping::{self, Record};
-use crate::chain::ChainView;
+use crate::chain::{ChainView, Tracked};
 use crate::dialects::SqlDialect;
 use crate::embedded::Revision;
 use crate::error::{Direction, Error};
@@ -39,6 +43,9 @@ pub(crate) fn render_script(
     ));
     out.push_str(&format!("-- chain hash: {}\n\n", view.chain.chain_hash));
     out.push_str(&format!("{};\n", dialect.create_bookkeeping_table(table)));
+    out.push_str(&format!("{};\n", dialect.create_state_table(table)));
+    let rows = applied.iter().filter(|a| **a).count();
+    let mut tracked = Tracked::new(applied, rows);
     if plan.steps.is_empty() {
         out.push_str("\n-- nothing to do: the range contains no revisions\n");
     }
@@ -56,6 +63,7 @@ pub(crate) fn render_script(
             step.revision,
             revision,
             direction,
+            &mut tracked,
         )?);
     }
     Ok(out)
@@ -118,6 +126,7 @@ fn render_step(
     ix: usize,
     revision: &'static Revision,
     direction: Direction,
+    tracked: &mut Tracked,
 ) -> Result<String, Error> {
     let sql = match direction {
         Direction::Up => revision.up.for_dialect(dialect.dialect()),
@@ -139,7 +148,14 @@ fn render_step(
         direction.verb(),
         revision.message
     );
-    let stmt = |r: Record<'_>| format!("{};\n", bookkeeping::render(&r, table, dialect));
+    let mut stmt = |r: Record<'_>| {
+        tracked.after(view, &r);
+        let state = tracked.state(view);
+        bookkeeping::render_change(&r, &state, table, dialect)
+            .iter()
+            .map(|s| format!("{s};\n"))
+            .collect::<String>()
+    };
     let sql = terminated(sql);
     if revision.transactional && dialect.transactional_ddl() {
         let record = match direction {
@@ -170,7 +186,9 @@ fn render_step(
             ),
         };
         out.push_str("-- non-transactional: marked started before and finished after\n");
-        out.push_str(&format!("{}{sql}\n{}", stmt(before), stmt(after)));
+        let before = stmt(before);
+        let after = stmt(after);
+        out.push_str(&format!("{before}{sql}\n{after}"));
     }
     Ok(out)
 }

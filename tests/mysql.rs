@@ -72,11 +72,11 @@ fn schema(conn: &mut MysqlConnection) -> Vec<String> {
     let sql = "SELECT CAST(CONCAT_WS(' ', TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, \
                       COLUMN_DEFAULT) AS CHAR) AS line \
                FROM information_schema.COLUMNS \
-               WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> 'lithify_revisions' \
+               WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME NOT LIKE 'lithify\\_revisions%' \
                UNION ALL SELECT CAST(CONCAT_WS(' ', 'index', TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX, \
                       COLUMN_NAME, NON_UNIQUE) AS CHAR) \
                FROM information_schema.STATISTICS \
-               WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> 'lithify_revisions' \
+               WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME NOT LIKE 'lithify\\_revisions%' \
                ORDER BY 1";
     let mut lines: Vec<String> = diesel::sql_query(sql)
         .load::<Line>(conn)
@@ -347,4 +347,21 @@ fn diesel_harness_then_adopt() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("adopted: 6 revision(s) recorded"));
     let check = run_lithify(&reference_dir(), &db.url, &["check"]);
     assert!(check.status.success(), "{}", text(&check));
+}
+
+#[test]
+fn single_transaction_is_refused_and_says_why() {
+    let db = TestDb::new("my_single_tx");
+    let migrator = migrator_for(&reference_dir()).single_transaction(true);
+    let mut conn = db.conn();
+    let err = migrator
+        .upgrade_to_head(&mut conn)
+        .expect_err("no transactional DDL");
+    assert!(
+        matches!(err, lithify::Error::SingleTransaction { .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("commits DDL implicitly"), "{err}");
+    assert!(rows(&migrator, &mut conn).is_empty(), "nothing ran");
+    assert!(lock_is_free(&db));
 }

@@ -89,13 +89,13 @@ fn schema(conn: &mut PgConnection) -> Vec<String> {
         "SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable \
                 || ' ' || COALESCE(column_default, '') AS line \
          FROM information_schema.columns \
-         WHERE table_schema = 'public' AND table_name <> 'lithify_revisions' \
+         WHERE table_schema = 'public' AND table_name NOT LIKE 'lithify\\_revisions%' \
          UNION ALL SELECT 'index ' || indexdef FROM pg_indexes \
-         WHERE schemaname = 'public' AND tablename <> 'lithify_revisions' \
+         WHERE schemaname = 'public' AND tablename NOT LIKE 'lithify\\_revisions%' \
          UNION ALL SELECT 'constraint ' || conrelid::regclass::text || ' ' || conname || ' ' \
                 || pg_get_constraintdef(oid) FROM pg_constraint \
          WHERE connamespace = 'public'::regnamespace \
-           AND conrelid::regclass::text <> 'lithify_revisions' \
+           AND conrelid::regclass::text NOT LIKE 'lithify\\_revisions%' \
          ORDER BY 1",
     )
 }
@@ -566,4 +566,38 @@ fn diesel_harness_then_adopt() {
         .filter(|l| !l.contains("__diesel_schema_migrations"))
         .collect();
     assert_eq!(theirs, ours);
+}
+
+#[test]
+fn single_transaction_failure_in_revision_three_of_five_leaves_nothing() {
+    let db = TestDb::new("pg_single_tx");
+    let mut fixture = Fixture::new();
+    for i in 1..=5 {
+        let up = if i == 3 {
+            "CREATE TABLE t3 (x int);\nINSERT INTO missing VALUES (1);".to_owned()
+        } else {
+            format!("CREATE TABLE t{i} (x int);")
+        };
+        fixture = fixture.revision(
+            &format!("2024-01-0{i}-000000_t{i}"),
+            &[("up.sql", &up), ("down.sql", &format!("DROP TABLE t{i};"))],
+        );
+    }
+    let migrator = fixture.migrator().single_transaction(true);
+    let mut conn = db.conn();
+    let err = migrator
+        .upgrade_to_head(&mut conn)
+        .expect_err("third revision fails");
+    assert!(
+        matches!(&err, Error::RevisionFailed { id, .. } if id == "20240103000000"),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("rolled back: the database is still at <base>"),
+        "{err}"
+    );
+    assert!(schema(&mut conn).is_empty(), "{:#?}", schema(&mut conn));
+    assert!(applied_ids(&migrator, &mut conn).is_empty());
+    assert_eq!(advisory_locks(&db), 0);
 }

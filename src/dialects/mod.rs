@@ -17,7 +17,7 @@ use std::time::Duration;
 use lithify_core::Dialect;
 use thiserror::Error;
 
-use crate::bookkeeping::BookkeepingRow;
+use crate::bookkeeping::{state_table, BookkeepingRow, ChainState, CountedChainState};
 
 #[cfg(feature = "mysql")]
 pub mod mysql;
@@ -93,6 +93,47 @@ pub trait SqlDialect: Sync + Send + 'static {
     /// type reads every engine.
     fn select_bookkeeping_rows(&self, table: &str) -> String;
 
+    /// `SELECT` of the one bookkeeping row of revision `id` (the re-check a
+    /// revision transaction makes before it runs).
+    fn select_bookkeeping_row(&self, table: &str, id: &str) -> String {
+        format!(
+            "{} WHERE id = {}",
+            self.select_bookkeeping_rows(table),
+            self.quote_literal(id)
+        )
+    }
+
+    /// `CREATE TABLE IF NOT EXISTS` for the chain-state table of bookkeeping
+    /// table `table` ([`crate::bookkeeping::state_table`]). Types every engine
+    /// shares; run after [`SqlDialect::create_bookkeeping_table`], which
+    /// creates the schema when the name has one.
+    fn create_state_table(&self, table: &str) -> String {
+        format!(
+            "CREATE TABLE IF NOT EXISTS {} (\n    \
+             chain_hash VARCHAR(100) NOT NULL,\n    \
+             row_count BIGINT NOT NULL\n)",
+            self.quote_table(&state_table(table))
+        )
+    }
+
+    /// `SELECT` of the state row ([`ChainState`]'s columns).
+    fn select_chain_state(&self, table: &str) -> String {
+        format!(
+            "SELECT chain_hash, row_count FROM {}",
+            self.quote_table(&state_table(table))
+        )
+    }
+
+    /// `SELECT` of the state row with the bookkeeping table's real row count
+    /// ([`CountedChainState`]'s columns): the up-to-date check's one query.
+    fn select_counted_chain_state(&self, table: &str) -> String {
+        format!(
+            "SELECT chain_hash, row_count, (SELECT COUNT(*) FROM {}) AS actual_rows FROM {}",
+            self.quote_table(table),
+            self.quote_table(&state_table(table))
+        )
+    }
+
     /// Statement opening the transaction a revision runs in. SQLite uses
     /// `BEGIN IMMEDIATE` so that concurrent migrators queue for the write lock
     /// before they read the bookkeeping, instead of deadlocking on upgrade.
@@ -160,6 +201,40 @@ pub trait MigrationConnection {
     /// Every bookkeeping row, in no particular order.
     fn load_bookkeeping(&mut self, table: &str) -> Result<Vec<BookkeepingRow>, BackendError>;
 
+    /// The bookkeeping row of revision `id`, if there is one. The default
+    /// reads every row (correct, but linear); the engines' files override it
+    /// with a single-row query.
+    fn load_bookkeeping_row(
+        &mut self,
+        table: &str,
+        id: &str,
+    ) -> Result<Option<BookkeepingRow>, BackendError> {
+        Ok(self
+            .load_bookkeeping(table)?
+            .into_iter()
+            .find(|r| r.id == id))
+    }
+
+    /// The chain-state row; `None` when the state table is empty. An error
+    /// when it does not exist (a database last written by an older lithify).
+    /// The default, `None`, is always safe: every check takes the full
+    /// verification.
+    fn load_chain_state(&mut self, table: &str) -> Result<Option<ChainState>, BackendError> {
+        let _ = table;
+        Ok(None)
+    }
+
+    /// The chain-state row with the bookkeeping table's real row count, in
+    /// one query; errors and `None` (also the default) as for
+    /// [`MigrationConnection::load_chain_state`].
+    fn load_counted_chain_state(
+        &mut self,
+        table: &str,
+    ) -> Result<Option<CountedChainState>, BackendError> {
+        let _ = table;
+        Ok(None)
+    }
+
     /// The `version` column of diesel's `__diesel_schema_migrations`
     /// ([`DIESEL_MIGRATIONS_TABLE`]), for adopting a database diesel migrated;
     /// `None` when that table does not exist.
@@ -196,6 +271,22 @@ where
     let rows =
         diesel::RunQueryDsl::load::<VersionRow>(diesel::sql_query(SELECT_DIESEL_VERSIONS), conn)?;
     Ok(Some(rows.into_iter().map(|r| r.version).collect()))
+}
+
+/// The first row `sql` returns, for any diesel connection: the engines'
+/// single-row reads (a bookkeeping row, the chain state) differ only in the
+/// SQL text, which comes from [`SqlDialect`].
+// Used by every engine's file; a build with no engine has none.
+#[cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(dead_code)
+)]
+pub(crate) fn first_row<C, R>(conn: &mut C, sql: String) -> Result<Option<R>, BackendError>
+where
+    for<'a> diesel::query_builder::SqlQuery: diesel::query_dsl::LoadQuery<'a, C, R>,
+{
+    let rows = diesel::RunQueryDsl::load::<R>(diesel::sql_query(sql), conn)?;
+    Ok(rows.into_iter().next())
 }
 
 /// A row of [`SELECT_DIESEL_VERSIONS`].

@@ -14,7 +14,7 @@ use diesel::sqlite::SqliteConnection;
 use lithify_core::Dialect;
 
 use super::{standard_identifier, standard_literal, BackendError, MigrationConnection, SqlDialect};
-use crate::bookkeeping::BookkeepingRow;
+use crate::bookkeeping::{BookkeepingRow, ChainState, CountedChainState};
 
 /// SQLite's SQL text.
 #[derive(Debug, Clone, Copy, Default)]
@@ -113,5 +113,24 @@ impl MigrationConnection for SqliteConnection {
 
     fn load_diesel_versions(&mut self) -> Result<Option<Vec<String>>, BackendError> {
         super::diesel_versions(self)
+    }
+
+    fn load_bookkeeping_row(
+        &mut self,
+        table: &str,
+        id: &str,
+    ) -> Result<Option<BookkeepingRow>, BackendError> {
+        super::first_row(self, SqliteDialect.select_bookkeeping_row(table, id))
+    }
+
+    fn load_chain_state(&mut self, table: &str) -> Result<Option<ChainState>, BackendError> {
+        super::first_row(self, SqliteDialect.select_chain_state(table))
+    }
+
+    fn load_counted_chain_state(
+        &mut self,
+        table: &str,
+    ) -> Result<Option<CountedChainState>, BackendError> {
+        super::first_row(self, SqliteDialect.select_counted_chain_state(table))
     }
 }

@@ -14,7 +14,11 @@ impl<C: MigrationConnection> Executor<'_, C> {
     pub fn adopt(&mut self) -> Result<AdoptReport, Error> {
         self.locked(|ex| {
             ex.ensure_table()?;
-            let report = ex.transaction(|ex| ex.adopt_rows())?;
+            let report = ex.transaction(|ex| {
+                let report = ex.adopt_rows()?;
+                ex.write_state_from_rows()?;
+                Ok(report)
+            })?;
             ex.print_adopt(&report);
             Ok(report)
         })
@@ -136,7 +140,11 @@ impl<C: MigrationConnection> Executor<'_, C> {
     pub fn resolve(&mut self, given: &str, how: ResolveAs) -> Result<ResolveReport, Error> {
         self.locked(|ex| {
             ex.ensure_table()?;
-            let report = ex.transaction(|ex| ex.resolve_row(given, how))?;
+            let report = ex.transaction(|ex| {
+                let report = ex.resolve_row(given, how)?;
+                ex.write_state_from_rows()?;
+                Ok(report)
+            })?;
             ex.options.output.line(&format!(
                 "resolve: {} recorded as {}; database now recorded at {}",
                 report.id, report.resolved_as, report.now_at

@@ -93,11 +93,11 @@ pub fn schema(conn: &mut SqliteConnection) -> Vec<SchemaRow> {
         .expect("schema")
 }
 
-/// Table names, bookkeeping excluded.
+/// Table names, bookkeeping (and its chain-state table) excluded.
 pub fn tables(conn: &mut SqliteConnection) -> Vec<String> {
     schema(conn)
         .into_iter()
-        .filter(|r| r.kind == "table" && r.name != "lithify_revisions")
+        .filter(|r| r.kind == "table" && !r.name.starts_with("lithify_revisions"))
         .map(|r| r.name)
         .collect()
 }

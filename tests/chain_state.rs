@@ -1,0 +1,220 @@
+//! The chain-state row: written with every bookkeeping change (online and in
+//! the offline script), trusted by the up-to-date check, and falling back to
+//! the full verification when it is missing or does not match.
+mod sqlite_support;
+
+use diesel::RunQueryDsl;
+use lithify::{CheckOutcome, Dialect, Error, Inconsistency, ResolveAs};
+use lithify_core::ChainHash;
+use sqlite_support::*;
+
+#[derive(diesel::QueryableByName, Debug, PartialEq)]
+struct State {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    chain_hash: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    row_count: i64,
+}
+
+fn state(conn: &mut diesel::SqliteConnection) -> Vec<State> {
+    diesel::sql_query("SELECT chain_hash, row_count FROM lithify_revisions_state")
+        .load::<State>(conn)
+        .expect("state")
+}
+
+/// The hash of the first `n` revisions of `m`'s chain.
+fn hash_of_first(m: &lithify::Migrator, n: usize) -> String {
+    let mut hash = ChainHash::new();
+    for r in &m.chain().revisions[..n] {
+        hash.push_text(r.id, r.checksum);
+    }
+    hash.finish().to_string()
+}
+
+fn at_head(m: &lithify::Migrator, conn: &mut diesel::SqliteConnection) -> bool {
+    matches!(m.check(conn), Ok(CheckOutcome::AtHead { .. }))
+}
+
+#[test]
+fn every_change_rewrites_the_state() {
+    let revs = tables_chain(3);
+    let fx = Fixture::new(&as_revs(&revs));
+    let m = fx.migrator();
+    let mut conn = fx.conn();
+    assert_eq!(hash_of_first(&m, 3), m.chain().chain_hash);
+
+    m.upgrade(&mut conn, "0002").expect("upgrade");
+    let want = |n: usize, rows: i64| {
+        vec![State {
+            chain_hash: hash_of_first(&m, n),
+            row_count: rows,
+        }]
+    };
+    assert_eq!(state(&mut conn), want(2, 2));
+    m.upgrade_to_head(&mut conn).expect("head");
+    assert_eq!(state(&mut conn), want(3, 3));
+    assert!(at_head(&m, &mut conn));
+    m.downgrade(&mut conn, "0001").expect("downgrade");
+    assert_eq!(state(&mut conn), want(1, 1));
+    m.stamp(&mut conn, "head", false).expect("stamp");
+    assert_eq!(state(&mut conn), want(3, 3));
+    m.stamp(&mut conn, "base", true).expect("stamp --purge");
+    assert_eq!(state(&mut conn), want(0, 0));
+}
+
+#[test]
+fn a_started_row_is_in_the_count_not_the_hash_and_resolve_rewrites_it() {
+    let fx = Fixture::new(&[
+        ("one", "CREATE TABLE t1 (id INTEGER);", "DROP TABLE t1;"),
+        (
+            "two",
+            "CREATE TABLE t2 (id INTEGER);\nINSERT INTO missing VALUES (1);",
+            "DROP TABLE t2;",
+        ),
+    ]);
+    std::fs::write(
+        fx.dir.join("0002_two/metadata.toml"),
+        "run_in_transaction = false\n",
+    )
+    .expect("metadata");
+    let m = fx.migrator();
+    let mut conn = fx.conn();
+    m.upgrade_to_head(&mut conn).expect_err("two fails");
+    let expected = State {
+        chain_hash: hash_of_first(&m, 1),
+        row_count: 2,
+    };
+    assert_eq!(state(&mut conn), [expected]);
+    assert!(matches!(
+        m.check(&mut conn),
+        Err(Error::Inconsistent(Inconsistency::LeftStarted { .. }))
+    ));
+    m.resolve(&mut conn, "0002", ResolveAs::Applied)
+        .expect("resolve");
+    assert_eq!(
+        state(&mut conn),
+        [State {
+            chain_hash: m.chain().chain_hash.to_owned(),
+            row_count: 2,
+        }]
+    );
+    assert!(at_head(&m, &mut conn));
+}
+
+#[test]
+fn without_a_state_row_the_full_verification_decides_and_upgrade_heals() {
+    let revs = tables_chain(3);
+    let fx = Fixture::new(&as_revs(&revs));
+    let m = fx.migrator();
+    let mut conn = fx.conn();
+    m.upgrade_to_head(&mut conn).expect("upgrade");
+    // A database written by a lithify without the state table.
+    exec(&mut conn, "DROP TABLE lithify_revisions_state");
+    assert!(at_head(&m, &mut conn), "full verification");
+    exec(
+        &mut conn,
+        "UPDATE lithify_revisions SET checksum = 'sha256:beef' WHERE id = '0001'",
+    );
+    assert!(
+        matches!(
+            m.check(&mut conn),
+            Err(Error::Inconsistent(Inconsistency::ChecksumDrift { .. }))
+        ),
+        "no state: drift is caught"
+    );
+    exec(
+        &mut conn,
+        &format!(
+            "UPDATE lithify_revisions SET checksum = '{}' WHERE id = '0001'",
+            m.chain().revisions[0].checksum
+        ),
+    );
+    // Nothing to upgrade, but the state is written for the next start.
+    let report = m.upgrade_to_head(&mut conn).expect("no-op upgrade");
+    assert!(report.steps.is_empty());
+    assert_eq!(
+        state(&mut conn),
+        [State {
+            chain_hash: m.chain().chain_hash.to_owned(),
+            row_count: 3,
+        }]
+    );
+}
+
+#[test]
+fn rows_added_or_removed_by_hand_defeat_the_fast_path() {
+    let revs = tables_chain(3);
+    let fx = Fixture::new(&as_revs(&revs));
+    let m = fx.migrator();
+    let mut conn = fx.conn();
+    m.upgrade_to_head(&mut conn).expect("upgrade");
+    exec(
+        &mut conn,
+        "INSERT INTO lithify_revisions (id, checksum, message, state) VALUES ('9999', 'sha256:x', 'from the future', 'applied')",
+    );
+    assert!(matches!(
+        m.check(&mut conn),
+        Err(Error::Inconsistent(Inconsistency::UnknownRevision { .. }))
+    ));
+    assert!(matches!(
+        m.upgrade_to_head(&mut conn),
+        Err(Error::Inconsistent(Inconsistency::UnknownRevision { .. }))
+    ));
+    exec(
+        &mut conn,
+        "DELETE FROM lithify_revisions WHERE id IN ('9999', '0003')",
+    );
+    assert!(matches!(
+        m.check(&mut conn),
+        Ok(CheckOutcome::Behind { .. })
+    ));
+}
+
+/// The documented trade-off: an in-place edit of a row at head is not seen by
+/// the fast path, only by the full verification (`applied`, `current`, and
+/// every command that changes something).
+#[test]
+fn an_in_place_edit_at_head_is_caught_by_the_full_verification_only() {
+    let revs = tables_chain(2);
+    let fx = Fixture::new(&as_revs(&revs));
+    let m = fx.migrator();
+    let mut conn = fx.conn();
+    m.upgrade_to_head(&mut conn).expect("upgrade");
+    exec(
+        &mut conn,
+        "UPDATE lithify_revisions SET checksum = 'sha256:beef' WHERE id = '0001'",
+    );
+    assert!(at_head(&m, &mut conn), "fast path trusts the state row");
+    assert!(matches!(
+        m.applied(&mut conn),
+        Err(Error::Inconsistent(Inconsistency::ChecksumDrift { .. }))
+    ));
+    assert!(matches!(
+        m.downgrade(&mut conn, "base"),
+        Err(Error::Inconsistent(Inconsistency::ChecksumDrift { .. }))
+    ));
+}
+
+#[test]
+fn the_offline_script_writes_the_same_state_as_the_migrator() {
+    let revs = tables_chain(3);
+    let fx = Fixture::new(&as_revs(&revs));
+    let m = fx.migrator();
+    let mut online = fx.conn();
+    m.upgrade(&mut online, "0002").expect("online");
+
+    let other = Fixture::new(&[]);
+    let mut offline = other.conn();
+    let script = m
+        .sql(Dialect::Sqlite, Some("base:0002"), false)
+        .expect("sql");
+    diesel::connection::SimpleConnection::batch_execute(&mut offline, &script).expect("script");
+    assert_eq!(state(&mut offline), state(&mut online));
+
+    let down = m
+        .sql(Dialect::Sqlite, Some("0002:0001"), true)
+        .expect("sql");
+    diesel::connection::SimpleConnection::batch_execute(&mut offline, &down).expect("down");
+    m.downgrade(&mut online, "0001").expect("online down");
+    assert_eq!(state(&mut offline), state(&mut online));
+}
