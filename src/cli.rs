@@ -32,6 +32,11 @@ pub enum Command {
         /// REV@head, +N, REV+N, LABEL@+N (see docs/branches.md).
         #[arg(default_value = "head", allow_hyphen_values = true)]
         target: String,
+        /// Run every revision of the plan in one transaction: all or nothing
+        /// (SQLite and PostgreSQL; refused on MySQL and for revisions marked
+        /// run_in_transaction = false).
+        #[arg(long)]
+        single_transaction: bool,
     },
     /// Downgrade the database to TARGET.
     Downgrade {
@@ -39,6 +44,11 @@ pub enum Command {
         /// LABEL@-N (see docs/branches.md).
         #[arg(allow_hyphen_values = true)]
         target: String,
+        /// Run every revision of the plan in one transaction: all or nothing
+        /// (SQLite and PostgreSQL; refused on MySQL and for revisions marked
+        /// run_in_transaction = false).
+        #[arg(long)]
+        single_transaction: bool,
     },
     /// Show the revision(s) the database is at.
     Current {
@@ -273,9 +283,28 @@ impl WithConnection for DbCommand<'_> {
 
     fn run<C: MigrationConnection>(self, conn: &mut C) -> Result<u8, Error> {
         let m = self.migrator;
+        // The flag can only turn the mode on: a migrator the application
+        // built with `.single_transaction(true)` keeps it.
+        let grouped = |on: bool| {
+            if on {
+                m.clone().single_transaction(true)
+            } else {
+                m.clone()
+            }
+        };
         match self.command {
-            Command::Upgrade { target } => m.upgrade(conn, target).map(|_| exit::OK),
-            Command::Downgrade { target } => m.downgrade(conn, target).map(|_| exit::OK),
+            Command::Upgrade {
+                target,
+                single_transaction,
+            } => grouped(*single_transaction)
+                .upgrade(conn, target)
+                .map(|_| exit::OK),
+            Command::Downgrade {
+                target,
+                single_transaction,
+            } => grouped(*single_transaction)
+                .downgrade(conn, target)
+                .map(|_| exit::OK),
             Command::Stamp { targets, purge } => {
                 let targets: Vec<&str> = targets.iter().map(String::as_str).collect();
                 m.stamp_all(conn, &targets, *purge).map(|_| exit::OK)
