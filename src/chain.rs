@@ -28,8 +28,6 @@ pub(crate) struct ChainView {
     /// hash of an applied set costs its part beyond the longest applied
     /// prefix, not the whole chain (made on the first bookkeeping write).
     prefixes: OnceLock<Vec<ChainHash>>,
-    /// [`ChainView::describe`] of "everything applied".
-    at_head: OnceLock<String>,
 }
 
 impl ChainView {
@@ -53,14 +51,7 @@ impl ChainView {
             chain,
             graph,
             prefixes: OnceLock::new(),
-            at_head: OnceLock::new(),
         })
-    }
-
-    /// How a database with every revision applied is described.
-    pub fn at_head(&self) -> &str {
-        self.at_head
-            .get_or_init(|| self.describe(&vec![true; self.len()]))
     }
 
     /// `sha256:<hex>` [`ChainHash`] over the revisions of `applied`, in chain

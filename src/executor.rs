@@ -126,26 +126,8 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
         self.applied()
     }
 
-    /// The fast path of the up-to-date check: `Some(description)` when the
-    /// chain state says every revision is applied (one single-row query;
-    /// see [`crate::bookkeeping`] for what it trusts), `None` when the full
-    /// verification must decide. A missing state table or row is `None`.
-    fn fast_at_head(&mut self) -> Option<String> {
-        let stored = self
-            .conn
-            .load_counted_chain_state(self.options.table)
-            .ok()??;
-        let n = i64::try_from(self.view.len()).ok()?;
-        let at_head = stored.chain_hash == self.view.chain.chain_hash
-            && stored.row_count == n
-            && stored.actual_rows == n;
-        at_head.then(|| self.view.at_head().to_owned())
-    }
-
+    /// The full up-to-date check; [`fast_at_head`] runs before it.
     pub fn check(&mut self) -> Result<CheckOutcome, Error> {
-        if let Some(at) = self.fast_at_head() {
-            return Ok(CheckOutcome::AtHead { at });
-        }
         let applied = self.applied()?;
         let at = self.view.describe(&applied);
         let pending: Vec<&'static str> = self
@@ -274,21 +256,8 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
         Ok(Tracked::new(applied, rows.len()))
     }
 
-    /// True when upgrading to `target` from "everything applied" is a no-op,
-    /// so the up-to-date fast path may answer for the planner. `head` with
-    /// several heads is an error the planner must report.
-    fn fast_target(&self, target: &str) -> bool {
-        target == "heads" || (target == "head" && self.view.chain.heads.len() == 1)
-    }
-
     pub fn upgrade(&mut self, target: &str) -> Result<RunReport, Error> {
         self.locked(|ex| {
-            // Migrate-on-start-up at head: one query, no rows read, nothing written.
-            if ex.fast_target(target) {
-                if let Some(now_at) = ex.fast_at_head() {
-                    return Ok(ex.nothing_to_do(now_at));
-                }
-            }
             ex.ensure_table()?;
             let tracked = ex.tracked()?;
             ex.refuse_unadopted(&tracked.applied)?;
@@ -307,12 +276,7 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
     }
 
     fn nothing_to_do(&self, now_at: String) -> RunReport {
-        let out = self.options.output;
-        out.line(&format!("nothing to do: database already at {now_at}"));
-        RunReport {
-            steps: Vec::new(),
-            now_at,
-        }
+        nothing_to_do(self.options.output, now_at)
     }
 
     fn execute(&mut self, steps: &[PlanStep], mut tracked: Tracked) -> Result<RunReport, Error> {
@@ -694,6 +658,54 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
             "stamped: database now recorded at {} (no migration SQL was run)",
             report.now_at
         ));
+    }
+}
+
+/// The fast path of the up-to-date check, before any graph is built or lock
+/// taken: `Some(description)` when the chain state says every revision of
+/// `chain` is applied (one single-row query; [`crate::bookkeeping`] says what
+/// it trusts), `None` when the full verification must decide — a missing
+/// state table or row, a failed query, any mismatch.
+///
+/// Answering without the migration lock is safe: it only ever concludes
+/// "nothing to do", which is true at the moment of the read, exactly as if
+/// this run had taken the lock just before any other migrator.
+pub(crate) fn fast_at_head<C: MigrationConnection>(
+    conn: &mut C,
+    chain: &crate::embedded::EmbeddedChain,
+    table: &str,
+    lock_timeout: Duration,
+) -> Option<String> {
+    conn.prepare_session(lock_timeout).ok()?;
+    let stored = conn.load_counted_chain_state(table).ok()??;
+    let n = i64::try_from(chain.revisions.len()).ok()?;
+    let at_head =
+        stored.chain_hash == chain.chain_hash && stored.row_count == n && stored.actual_rows == n;
+    // With every revision applied, the applied heads are the chain's heads
+    // (in the same topological order `ChainView::describe` uses).
+    at_head.then(|| {
+        chain
+            .heads
+            .iter()
+            .map(|h| format!("{h} (head)"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
+}
+
+/// True when upgrading to `target` from "everything applied" is a no-op, so
+/// [`fast_at_head`] may answer for the planner. `head` with several heads is
+/// an error the planner must report.
+pub(crate) fn fast_target(chain: &crate::embedded::EmbeddedChain, target: &str) -> bool {
+    target == "heads" || (target == "head" && chain.heads.len() == 1)
+}
+
+/// The report (and line) of a run with nothing to do.
+pub(crate) fn nothing_to_do(out: Output, now_at: String) -> RunReport {
+    out.line(&format!("nothing to do: database already at {now_at}"));
+    RunReport {
+        steps: Vec::new(),
+        now_at,
     }
 }
 

@@ -14,7 +14,7 @@ use crate::chain::ChainView;
 use crate::dialects::{sql_dialect_for, MigrationConnection};
 use crate::embedded::{EmbeddedChain, Revision};
 use crate::error::Error;
-use crate::executor::{Executor, RunOptions};
+use crate::executor::{self, Executor, RunOptions};
 use crate::recovery::{AdoptReport, ResolveAs, ResolveReport};
 use crate::report::{CheckOutcome, CurrentState, Output, RunReport, StampReport};
 
@@ -108,6 +108,12 @@ impl Migrator {
         conn: &mut C,
         target: &str,
     ) -> Result<RunReport, Error> {
+        // Migrate-on-start-up at head: one query; no graph, lock or rows.
+        if executor::fast_target(self.chain, target) {
+            if let Some(at) = self.fast_at_head(conn)? {
+                return Ok(executor::nothing_to_do(self.output(), at));
+            }
+        }
         self.with_executor(conn, |ex| ex.upgrade(target))
     }
 
@@ -180,7 +186,14 @@ impl Migrator {
 
     /// Whether the database is at head. An inconsistent database is an
     /// [`Error::Inconsistent`].
+    ///
+    /// One single-row query when the chain state the migrator maintains says
+    /// the database is at head; the full verification otherwise (see
+    /// [`crate::bookkeeping`] for what the fast path trusts).
     pub fn check<C: MigrationConnection>(&self, conn: &mut C) -> Result<CheckOutcome, Error> {
+        if let Some(at) = self.fast_at_head(conn)? {
+            return Ok(CheckOutcome::AtHead { at });
+        }
         self.with_executor(conn, |ex| ex.check())
     }
 
@@ -263,6 +276,22 @@ impl Migrator {
         }
     }
 
+    fn output(&self) -> Output {
+        Output { quiet: self.quiet }
+    }
+
+    /// [`executor::fast_at_head`] after validating the table name (it goes
+    /// into SQL text).
+    fn fast_at_head<C: MigrationConnection>(&self, conn: &mut C) -> Result<Option<String>, Error> {
+        self.check_table()?;
+        Ok(executor::fast_at_head(
+            conn,
+            self.chain,
+            &self.table,
+            self.lock_timeout,
+        ))
+    }
+
     fn with_executor<C: MigrationConnection, T>(
         &self,
         conn: &mut C,
@@ -273,7 +302,7 @@ impl Migrator {
         let options = RunOptions {
             table: &self.table,
             lock_timeout: self.lock_timeout,
-            output: Output { quiet: self.quiet },
+            output: self.output(),
             single_transaction: self.single_transaction,
         };
         let mut executor = Executor::new(conn, &view, options)?;

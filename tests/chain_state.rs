@@ -218,3 +218,17 @@ fn the_offline_script_writes_the_same_state_as_the_migrator() {
     m.downgrade(&mut online, "0001").expect("online down");
     assert_eq!(state(&mut offline), state(&mut online));
 }
+
+#[test]
+fn fast_and_full_checks_describe_several_heads_alike() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/branching");
+    let m = migrator_for(&dir);
+    let fx = Fixture::new(&[]);
+    let mut conn = fx.conn();
+    m.upgrade(&mut conn, "heads").expect("upgrade heads");
+    let fast = m.check(&mut conn).expect("fast check");
+    exec(&mut conn, "DELETE FROM lithify_revisions_state");
+    let full = m.check(&mut conn).expect("full check");
+    assert!(matches!(fast, CheckOutcome::AtHead { .. }), "{fast:?}");
+    assert_eq!(fast, full);
+}
