@@ -19,12 +19,13 @@ use std::time::{Duration, Instant};
 
 use common::fixtures;
 
-const VARIANTS: [&str; 5] = [
+const VARIANTS: [&str; 6] = [
     "floor_tx_each",
     "floor_one_tx",
     "diesel_from_path",
     "diesel_embedded",
     "lithify_upgrade",
+    "lithify_one_tx",
 ];
 
 fn env_list(name: &str, default: &[usize]) -> Vec<usize> {
@@ -58,7 +59,8 @@ fn run(variant: usize, n: usize) -> Duration {
         1 => common::floor_one_tx(&mut db.conn, &chain),
         2 => common::diesel_from_path(&mut db.conn, &chain),
         3 => common::diesel_embedded(&mut db.conn, source),
-        _ => common::lithify_upgrade(&mut db.conn, &migrator),
+        4 => common::lithify_upgrade(&mut db.conn, &migrator),
+        _ => common::lithify_upgrade_one_tx(&mut db.conn, &migrator),
     }
     let took = start.elapsed();
     drop(db);

@@ -112,6 +112,19 @@ mod apply {
             });
     }
 
+    /// lithify: `upgrade_to_head` with `single_transaction(true)`.
+    #[divan::bench(args = NS)]
+    fn lithify_upgrade_one_tx(bencher: divan::Bencher, n: usize) {
+        let chain = fixtures::chain(n);
+        let migrator = fixtures::lithify_migrator(n);
+        bencher
+            .with_inputs(|| fixtures::FreshDb::new(&chain.scratch))
+            .bench_local_values(|mut db| {
+                common::lithify_upgrade_one_tx(&mut db.conn, &migrator);
+                db
+            });
+    }
+
     /// diesel_migrations: `run_pending_migrations` on the directory.
     #[divan::bench(args = NS)]
     fn diesel_from_path(bencher: divan::Bencher, n: usize) {
@@ -156,12 +169,40 @@ mod check {
         });
     }
 
-    /// Breakdown of `lithify_check`: building the chain view (graph) alone,
-    /// through `Migrator::history`, which builds it and reads nothing.
+    /// `Migrator::check` on a new `Migrator` each time, as at a process's
+    /// start (nothing cached): the fast path must not need the graph.
+    #[divan::bench(args = NS)]
+    fn lithify_check_new_migrator(bencher: divan::Bencher, n: usize) {
+        let mut conn = fixtures::lithify_applied(n);
+        bencher.bench_local(|| {
+            let migrator = fixtures::lithify_migrator(n);
+            let outcome = migrator.check(&mut conn).expect("lithify check");
+            assert!(matches!(outcome, lithify::CheckOutcome::AtHead { .. }));
+        });
+    }
+
+    /// The full verification the check falls back to when the chain state
+    /// does not match (`Migrator::applied`: read every row, verify each),
+    /// graph already built.
+    #[divan::bench(args = NS)]
+    fn lithify_full_verification(bencher: divan::Bencher, n: usize) {
+        let migrator = fixtures::lithify_migrator(n);
+        let mut conn = fixtures::lithify_applied(n);
+        bencher.bench_local(|| {
+            let applied = migrator.applied(&mut conn).expect("lithify applied");
+            assert!(applied.iter().all(|a| *a));
+        });
+    }
+
+    /// Part of the full verification: building the chain view (graph), once
+    /// per `Migrator`; a new one each time, through `Migrator::history`,
+    /// which builds it and reads nothing.
     #[divan::bench(args = NS)]
     fn lithify_part_view(bencher: divan::Bencher, n: usize) {
-        let migrator = fixtures::lithify_migrator(n);
-        bencher.bench_local(|| migrator.history().expect("history"));
+        bencher.bench_local(|| {
+            let migrator = fixtures::lithify_migrator(n);
+            migrator.history().expect("history").len()
+        });
     }
 
     /// Breakdown of `lithify_check`: loading every bookkeeping row alone.

@@ -339,3 +339,13 @@ pub fn diesel_embedded(conn: &mut SqliteConnection, source: fixtures::MemSource)
 pub fn lithify_upgrade(conn: &mut SqliteConnection, migrator: &lithify::Migrator) {
     migrator.upgrade_to_head(conn).expect("lithify applies");
 }
+
+/// lithify's `Migrator::upgrade_to_head` with `single_transaction(true)`:
+/// the whole run in one transaction (compare with `floor_one_tx`).
+pub fn lithify_upgrade_one_tx(conn: &mut SqliteConnection, migrator: &lithify::Migrator) {
+    migrator
+        .clone()
+        .single_transaction(true)
+        .upgrade_to_head(conn)
+        .expect("lithify applies in one transaction");
+}
