@@ -364,10 +364,20 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
         let before = self.view.describe(&tracked.applied);
         let out = self.options.output;
         let result = self.transaction(|ex| {
+            // Re-read once, inside the transaction: from here until it
+            // commits nobody else can change the bookkeeping (SQLite: this
+            // transaction holds the write lock; PostgreSQL: the run lock), so
+            // the steps need no re-check and the state is written once, at
+            // the end, in the same commit.
+            *tracked = ex.tracked()?;
             let mut reports = Vec::with_capacity(steps.len());
             for (step, sql) in steps.iter().zip(sqls) {
                 let direction = direction(step.direction);
-                let outcome = ex.step_body(step.revision, direction, sql, tracked)?;
+                let outcome = if tracked.applied[step.revision] == (direction == Direction::Up) {
+                    StepOutcome::AlreadyDone
+                } else {
+                    ex.run_step(step.revision, direction, sql, tracked, false)?
+                };
                 let report = StepReport {
                     revision: ex.view.revision(step.revision),
                     direction,
@@ -376,6 +386,8 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
                 out.line(&ex.step_line(step.revision, &report));
                 reports.push(report);
             }
+            let state = tracked.state(ex.view);
+            ex.write_state(&state)?;
             Ok(reports)
         });
         // A failure rolled back the revisions before it too: say where the
@@ -478,6 +490,20 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
         if !self.still_needed(ix, direction, tracked)? {
             return Ok(StepOutcome::AlreadyDone);
         }
+        self.run_step(ix, direction, sql, tracked, true)
+    }
+
+    /// Run step `ix`'s SQL and record it; with `with_state`, together with
+    /// the chain state it leads to (a single-transaction run writes the
+    /// state once, at its end).
+    fn run_step(
+        &mut self,
+        ix: usize,
+        direction: Direction,
+        sql: &str,
+        tracked: &mut Tracked,
+        with_state: bool,
+    ) -> Result<StepOutcome, Error> {
         let started = Instant::now();
         self.conn
             .run_revision_sql(sql, true)
@@ -491,7 +517,12 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
             },
             Direction::Down => Record::Removed { id: revision.id },
         };
-        self.record_change(&record, tracked, "recording the revision")?;
+        if with_state {
+            self.record_change(&record, tracked, "recording the revision")?;
+        } else {
+            tracked.after(self.view, &record);
+            self.record(&record).map_err(db("recording the revision"))?;
+        }
         Ok(StepOutcome::Ran { duration })
     }
 

@@ -49,6 +49,19 @@ fn a_successful_run_and_its_downgrade() {
     let mut conn = fx.conn();
     let report = m.upgrade_to_head(&mut conn).expect("upgrade");
     assert_eq!(report.ran(), 5);
+    // The state is written once, in the same commit, for the fast check.
+    #[derive(diesel::QueryableByName)]
+    struct Hash {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        chain_hash: String,
+    }
+    let stored: Vec<Hash> = diesel::RunQueryDsl::load(
+        diesel::sql_query("SELECT chain_hash FROM lithify_revisions_state"),
+        &mut conn,
+    )
+    .expect("state");
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].chain_hash, m.chain().chain_hash);
     assert!(matches!(
         m.check(&mut conn),
         Ok(lithify::CheckOutcome::AtHead { .. })
