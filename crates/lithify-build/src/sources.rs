@@ -167,11 +167,18 @@ fn sorted_entries(dir: &Path) -> std::io::Result<Vec<(String, PathBuf, bool)>> {
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        // Follow symlinks: a linked revision directory is still a revision.
-        let is_dir = fs::metadata(entry.path())
-            .map(|m| m.is_dir())
-            .unwrap_or(false);
-        entries.push((name.clone(), dir.join(&name), is_dir));
+        let path = entry.path();
+        // The entry's type comes with the listing on most file systems (no
+        // system call); only a symlink, or a type the listing did not give,
+        // costs a `stat` — one per file made this scan half again slower
+        // than reading the files. Symlinks are followed: a linked revision
+        // directory is still a revision.
+        let is_dir = match entry.file_type() {
+            Ok(t) if t.is_dir() => true,
+            Ok(t) if !t.is_symlink() => false,
+            _ => fs::metadata(&path).map(|m| m.is_dir()).unwrap_or(false),
+        };
+        entries.push((name, path, is_dir));
     }
     entries.sort();
     Ok(entries)

@@ -191,3 +191,29 @@ fn empty_directory_compiles_to_an_empty_chain() {
     assert!(code.contains("pub static REVISIONS: [&::lithify::Revision; 0] = [];"));
     assert!(code.contains("pub mod revisions {}\n"));
 }
+
+/// Entries are typed from the directory listing; symlinks are still followed
+/// (a linked revision directory is a revision, a linked file is a file).
+#[cfg(unix)]
+#[test]
+fn symlinked_revision_directories_and_files_are_followed() {
+    let plain = Fixture::new();
+    plain.rev(
+        "2024-01-01-000000_a",
+        "CREATE TABLE a (x INT);\n",
+        "DROP TABLE a;\n",
+    );
+    let linked = Fixture::new();
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let target = elsewhere.path().join("a");
+    std::fs::create_dir_all(&target).expect("mkdir");
+    std::fs::write(target.join("up.sql"), "CREATE TABLE a (x INT);\n").expect("up");
+    std::fs::write(elsewhere.path().join("down.sql"), "DROP TABLE a;\n").expect("down");
+    std::os::unix::fs::symlink(elsewhere.path().join("down.sql"), target.join("down.sql"))
+        .expect("link file");
+    std::os::unix::fs::symlink(&target, linked.dir.join("2024-01-01-000000_a")).expect("link dir");
+    let a = plain.builder().compile().expect("plain");
+    let b = linked.builder().compile().expect("linked");
+    assert_eq!(b.revisions.len(), 1);
+    assert_eq!(a.revisions[0].checksum, b.revisions[0].checksum);
+}

@@ -82,11 +82,17 @@ pub fn canonicalize(bytes: &[u8]) -> Cow<'_, [u8]> {
 
 impl fmt::Display for Checksum {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(PREFIX)?;
-        for b in self.0 {
-            write!(f, "{b:02x}")?;
+        // One write of a stack buffer: the build formats every revision's
+        // checksum several times, and 32 `{:02x}` calls were a visible share.
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut hex = [0u8; 64];
+        for (pair, b) in hex.chunks_exact_mut(2).zip(self.0) {
+            pair[0] = HEX[usize::from(b >> 4)];
+            pair[1] = HEX[usize::from(b & 0x0f)];
         }
-        Ok(())
+        f.write_str(PREFIX)?;
+        // Only ASCII hex digits were written.
+        f.write_str(std::str::from_utf8(&hex).map_err(|_| fmt::Error)?)
     }
 }
 
