@@ -14,7 +14,10 @@
 //!    with `lithify_build` and leak it into the `'static` form a generated
 //!    module embeds; diesel embedded: the in-memory set; floor: the SQL in
 //!    memory), and opens a fresh SQLite file;
-//! 2. reads `VmRSS` (`before`) and `getrusage(RUSAGE_SELF).ru_maxrss` (the
+//! 2. returns the allocator's free memory to the kernel (glibc
+//!    `malloc_trim(0)`: otherwise what the preparation freed, for lithify the
+//!    compiler's working set, stays resident and hides the apply's own
+//!    allocations), reads `VmRSS` (`before`) and `getrusage(RUSAGE_SELF).ru_maxrss` (the
 //!    peak so far, preparation included), then resets the kernel's peak-RSS
 //!    mark by writing `5` to `/proc/self/clear_refs`;
 //! 3. applies the chain, then reads `VmHWM` from `/proc/self/status`: the peak
@@ -94,8 +97,10 @@ fn child(variant: &str, n: usize, dir: &Path, db: &Path) {
     conn.batch_execute("PRAGMA synchronous = OFF")
         .expect("pragma");
 
-    let before = status_kb("VmRSS");
     let prep_peak = ru_maxrss_kb();
+    // SAFETY: malloc_trim only returns free heap pages to the kernel.
+    unsafe { libc::malloc_trim(0) };
+    let before = status_kb("VmRSS");
     std::fs::write("/proc/self/clear_refs", "5").expect("reset peak RSS (/proc/self/clear_refs)");
     let start = Instant::now();
     match variant {
