@@ -179,6 +179,16 @@ pub trait MigrationConnection {
         timeout: Duration,
     ) -> Result<(), BackendError>;
 
+    /// True when [`MigrationConnection::acquire_migration_lock`] really
+    /// excludes every other migrator for the whole run (PostgreSQL, MySQL).
+    /// Then nothing but this run changes the bookkeeping between the
+    /// verification before planning and the last step, and the executor
+    /// skips the per-step re-check (a round trip or two per revision). The
+    /// default, false, keeps the re-check (SQLite serialises per revision).
+    fn lock_covers_run(&self) -> bool {
+        false
+    }
+
     /// Release what [`MigrationConnection::acquire_migration_lock`] took.
     /// Called on every path, errors included.
     fn release_migration_lock(&mut self, table: &str) -> Result<(), BackendError>;

@@ -182,6 +182,10 @@ impl MigrationConnection for MysqlConnection {
         })
     }
 
+    fn lock_covers_run(&self) -> bool {
+        true
+    }
+
     fn release_migration_lock(&mut self, table: &str) -> Result<(), BackendError> {
         let name = current_lock_name(self, table)?;
         diesel::sql_query("SELECT CAST(COALESCE(RELEASE_LOCK(?), -1) AS SIGNED) AS n")

@@ -202,6 +202,10 @@ impl MigrationConnection for PgConnection {
         }
     }
 
+    fn lock_covers_run(&self) -> bool {
+        true
+    }
+
     fn release_migration_lock(&mut self, table: &str) -> Result<(), BackendError> {
         diesel::sql_query("SELECT pg_advisory_unlock($1) AS ok")
             .bind::<BigInt, _>(pg_key(table))
