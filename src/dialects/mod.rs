@@ -19,6 +19,59 @@ use thiserror::Error;
 
 use crate::bookkeeping::{state_table, BookkeepingRow, ChainState, CountedChainState};
 
+/// The row-reading methods of [`MigrationConnection`]. Their bodies are the
+/// same on every engine (the SQL comes from the connection's [`SqlDialect`]);
+/// only diesel's `LoadQuery` bounds need the concrete connection type, so each
+/// engine's impl expands this macro instead of repeating the methods.
+// Expanded by every engine's file; a build with no engine has none.
+#[cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(unused_macros)
+)]
+macro_rules! load_rows_with_sql_query {
+    () => {
+        fn load_bookkeeping(
+            &mut self,
+            table: &str,
+        ) -> Result<Vec<$crate::bookkeeping::BookkeepingRow>, $crate::dialects::BackendError> {
+            let sql = self.sql_dialect().select_bookkeeping_rows(table);
+            Ok(diesel::RunQueryDsl::load(diesel::sql_query(sql), self)?)
+        }
+
+        fn load_diesel_versions(
+            &mut self,
+        ) -> Result<Option<Vec<String>>, $crate::dialects::BackendError> {
+            $crate::dialects::diesel_versions(self)
+        }
+
+        fn load_bookkeeping_row(
+            &mut self,
+            table: &str,
+            id: &str,
+        ) -> Result<Option<$crate::bookkeeping::BookkeepingRow>, $crate::dialects::BackendError> {
+            let sql = self.sql_dialect().select_bookkeeping_row(table, id);
+            $crate::dialects::first_row(self, sql)
+        }
+
+        fn load_chain_state(
+            &mut self,
+            table: &str,
+        ) -> Result<Option<$crate::bookkeeping::ChainState>, $crate::dialects::BackendError> {
+            let sql = self.sql_dialect().select_chain_state(table);
+            $crate::dialects::first_row(self, sql)
+        }
+
+        fn load_counted_chain_state(
+            &mut self,
+            table: &str,
+        ) -> Result<Option<$crate::bookkeeping::CountedChainState>, $crate::dialects::BackendError>
+        {
+            let sql = self.sql_dialect().select_counted_chain_state(table);
+            $crate::dialects::first_row(self, sql)
+        }
+    };
+}
+
 #[cfg(feature = "mysql")]
 pub mod mysql;
 #[cfg(feature = "postgres")]

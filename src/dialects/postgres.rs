@@ -29,7 +29,6 @@ use super::{
     lock_key, split_table, standard_identifier, standard_literal, BackendError, CountRow,
     MigrationConnection, SqlDialect,
 };
-use crate::bookkeeping::{BookkeepingRow, ChainState, CountedChainState};
 use crate::split::split_statements;
 
 /// How often a waiting migrator retries the advisory lock.
@@ -247,33 +246,7 @@ impl MigrationConnection for PgConnection {
         Ok(rows.first().is_some_and(|c| c.n > 0))
     }
 
-    fn load_bookkeeping(&mut self, table: &str) -> Result<Vec<BookkeepingRow>, BackendError> {
-        let sql = PostgresDialect.select_bookkeeping_rows(table);
-        Ok(diesel::sql_query(sql).load::<BookkeepingRow>(self)?)
-    }
-
-    fn load_diesel_versions(&mut self) -> Result<Option<Vec<String>>, BackendError> {
-        super::diesel_versions(self)
-    }
-
-    fn load_bookkeeping_row(
-        &mut self,
-        table: &str,
-        id: &str,
-    ) -> Result<Option<BookkeepingRow>, BackendError> {
-        super::first_row(self, PostgresDialect.select_bookkeeping_row(table, id))
-    }
-
-    fn load_chain_state(&mut self, table: &str) -> Result<Option<ChainState>, BackendError> {
-        super::first_row(self, PostgresDialect.select_chain_state(table))
-    }
-
-    fn load_counted_chain_state(
-        &mut self,
-        table: &str,
-    ) -> Result<Option<CountedChainState>, BackendError> {
-        super::first_row(self, PostgresDialect.select_counted_chain_state(table))
-    }
+    load_rows_with_sql_query!();
 }
 
 #[cfg(test)]

@@ -14,7 +14,6 @@ use diesel::sqlite::SqliteConnection;
 use lithify_core::Dialect;
 
 use super::{standard_identifier, standard_literal, BackendError, MigrationConnection, SqlDialect};
-use crate::bookkeeping::{BookkeepingRow, ChainState, CountedChainState};
 
 /// SQLite's SQL text.
 #[derive(Debug, Clone, Copy, Default)]
@@ -106,31 +105,5 @@ impl MigrationConnection for SqliteConnection {
         Ok(rows.first().is_some_and(|c| c.n > 0))
     }
 
-    fn load_bookkeeping(&mut self, table: &str) -> Result<Vec<BookkeepingRow>, BackendError> {
-        let sql = SqliteDialect.select_bookkeeping_rows(table);
-        Ok(diesel::sql_query(sql).load::<BookkeepingRow>(self)?)
-    }
-
-    fn load_diesel_versions(&mut self) -> Result<Option<Vec<String>>, BackendError> {
-        super::diesel_versions(self)
-    }
-
-    fn load_bookkeeping_row(
-        &mut self,
-        table: &str,
-        id: &str,
-    ) -> Result<Option<BookkeepingRow>, BackendError> {
-        super::first_row(self, SqliteDialect.select_bookkeeping_row(table, id))
-    }
-
-    fn load_chain_state(&mut self, table: &str) -> Result<Option<ChainState>, BackendError> {
-        super::first_row(self, SqliteDialect.select_chain_state(table))
-    }
-
-    fn load_counted_chain_state(
-        &mut self,
-        table: &str,
-    ) -> Result<Option<CountedChainState>, BackendError> {
-        super::first_row(self, SqliteDialect.select_counted_chain_state(table))
-    }
+    load_rows_with_sql_query!();
 }
