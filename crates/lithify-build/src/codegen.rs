@@ -89,33 +89,97 @@ fn footer(out: &mut String, names: &[String]) {
 
 fn revision(out: &mut String, rev: &CompiledRevision, name: &str, dialects: &BTreeSet<Dialect>) {
     doc_comment(out, rev);
+    if let Some(up) = same_sql(&rev.up, dialects) {
+        let down = match &rev.down {
+            Some(d) => match same_sql(d, dialects) {
+                Some(text) => Some(text),
+                None => return revision_with_consts(out, rev, name, dialects),
+            },
+            None => None,
+        };
+        // The common case, one text for every dialect in each direction: a
+        // plain struct expression with the SQL inline, no local items (each
+        // body and nested `const` costs rustc type checking, borrow checking
+        // and const evaluation; see BENCHMARKS.md item 2).
+        let _ = writeln!(
+            out,
+            "    pub static {name}: ::lithify::Revision = ::lithify::Revision {{"
+        );
+        revision_fields(out, rev, "        ");
+        same_call(out, "        ", "up: ", up, ",");
+        match down {
+            Some(down) => same_call(out, "        ", "down: Some(", down, "),"),
+            None => out.push_str("        down: None,\n"),
+        }
+        out.push_str("    };\n");
+        return;
+    }
+    revision_with_consts(out, rev, name, dialects);
+}
+
+/// The SQL text when every dialect (all three compiled in) runs the same text.
+fn same_sql<'a>(sql: &'a DialectSql, dialects: &BTreeSet<Dialect>) -> Option<&'a str> {
+    if dialects.len() == Dialect::ALL.len() && sql.per_dialect.is_empty() {
+        sql.shared.as_deref()
+    } else {
+        None
+    }
+}
+
+/// `<head>::lithify::Sql::same(<lit>)<tail>` as rustfmt lays it out: on one
+/// line when the literal is single-line and fits, else the literal on lines of
+/// its own.
+fn same_call(out: &mut String, pad: &str, head: &str, text: &str, tail: &str) {
+    let lit = sql_lit(text);
+    // `tail` closes `head`'s parentheses (if any) and ends the field.
+    let call = "::lithify::Sql::same(";
+    let width = pad.len() + head.len() + call.len() + lit.len() + 1 + tail.len();
+    if width <= MAX_WIDTH && !lit.contains('\n') {
+        let _ = writeln!(out, "{pad}{head}{call}{lit}){tail}");
+    } else {
+        let _ = writeln!(out, "{pad}{head}{call}\n{pad}    {lit},\n{pad}){tail}");
+    }
+}
+
+/// The fields every revision has, before `up` and `down`.
+fn revision_fields(out: &mut String, rev: &CompiledRevision, pad: &str) {
+    field(out, pad, "id", &str_lit(&rev.id));
+    field(out, pad, "name", &str_lit(&rev.dir_name));
+    field(out, pad, "message", &str_lit(&rev.message));
+    str_list_field(out, pad, "parents", &rev.parents);
+    str_list_field(out, pad, "depends_on", &rev.depends_on);
+    str_list_field(out, pad, "branch_labels", &rev.branch_labels);
+    field(
+        out,
+        pad,
+        "transactional",
+        if rev.transactional { "true" } else { "false" },
+    );
+    field(out, pad, "checksum", &str_lit(&rev.checksum.to_string()));
+    let accepted: Vec<String> = rev
+        .accepted_checksums
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    str_list_field(out, pad, "accepted_checksums", &accepted);
+}
+
+/// A revision whose dialects differ (or not all compiled in): the SQL as local
+/// consts first, so text shared by several dialects appears once.
+fn revision_with_consts(
+    out: &mut String,
+    rev: &CompiledRevision,
+    name: &str,
+    dialects: &BTreeSet<Dialect>,
+) {
     let _ = writeln!(out, "    pub static {name}: ::lithify::Revision = {{");
-    // The SQL comes first, as local consts, so it reads top to bottom and text
-    // shared by several dialects appears once.
     let up = sql_consts(out, "UP", &rev.up, dialects);
     let down = rev
         .down
         .as_ref()
         .map(|d| sql_consts(out, "DOWN", d, dialects));
     out.push_str("        ::lithify::Revision {\n");
-    field(out, "id", &str_lit(&rev.id));
-    field(out, "name", &str_lit(&rev.dir_name));
-    field(out, "message", &str_lit(&rev.message));
-    str_list_field(out, "parents", &rev.parents);
-    str_list_field(out, "depends_on", &rev.depends_on);
-    str_list_field(out, "branch_labels", &rev.branch_labels);
-    field(
-        out,
-        "transactional",
-        if rev.transactional { "true" } else { "false" },
-    );
-    field(out, "checksum", &str_lit(&rev.checksum.to_string()));
-    let accepted: Vec<String> = rev
-        .accepted_checksums
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
-    str_list_field(out, "accepted_checksums", &accepted);
+    revision_fields(out, rev, "            ");
     out.push_str("            up: ");
     sql_struct(out, &up);
     out.push_str(",\n");
@@ -149,13 +213,13 @@ fn doc_comment(out: &mut String, rev: &CompiledRevision) {
     }
 }
 
-fn field(out: &mut String, name: &str, value: &str) {
-    let _ = writeln!(out, "            {name}: {value},");
+fn field(out: &mut String, pad: &str, name: &str, value: &str) {
+    let _ = writeln!(out, "{pad}{name}: {value},");
 }
 
-fn str_list_field(out: &mut String, name: &str, values: &[String]) {
+fn str_list_field(out: &mut String, pad: &str, name: &str, values: &[String]) {
     let items: Vec<String> = values.iter().map(|v| str_lit(v)).collect();
-    list(out, 12, &format!("{name}: &"), &items, ",");
+    list(out, pad.len(), &format!("{name}: &"), &items, ",");
 }
 
 /// `<lhs> = <rhs>;` as rustfmt lays it out: on one line when it fits, else
