@@ -106,7 +106,25 @@ impl Output {
     }
 }
 
-/// `12 ms`.
+/// `12 ms`; below 10 ms with one decimal (`0.4 ms`), since most SQLite
+/// revisions take less than a millisecond and `0 ms` reads like nothing ran.
 pub(crate) fn millis(d: Duration) -> String {
-    format!("{} ms", d.as_millis())
+    if d < Duration::from_millis(10) {
+        format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+    } else {
+        format!("{} ms", d.as_millis())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_durations_keep_a_decimal() {
+        assert_eq!(millis(Duration::from_micros(420)), "0.4 ms");
+        assert_eq!(millis(Duration::from_micros(9_960)), "10.0 ms");
+        assert_eq!(millis(Duration::from_millis(12)), "12 ms");
+        assert_eq!(millis(Duration::from_secs(2)), "2000 ms");
+    }
 }
