@@ -72,19 +72,7 @@ fn states(conn: &mut diesel::SqliteConnection) -> Vec<(String, String)> {
 
 #[test]
 fn non_transactional_revision_failing_is_left_started_and_refused() {
-    let fx = Fixture::new(&[
-        ("one", "CREATE TABLE t1 (id INTEGER);", "DROP TABLE t1;"),
-        (
-            "two",
-            "CREATE TABLE t2 (id INTEGER);\nINSERT INTO missing VALUES (1);",
-            "DROP TABLE t2;",
-        ),
-    ]);
-    std::fs::write(
-        fx.dir.join("0002_two/metadata.toml"),
-        "run_in_transaction = false\n",
-    )
-    .expect("metadata");
+    let fx = Fixture::failing_outside_a_transaction();
     let m = fx.migrator();
     let mut conn = fx.conn();
     let err = m.upgrade(&mut conn, "head").expect_err("fails");

@@ -64,19 +64,7 @@ fn every_change_rewrites_the_state() {
 
 #[test]
 fn a_started_row_is_in_the_count_not_the_hash_and_resolve_rewrites_it() {
-    let fx = Fixture::new(&[
-        ("one", "CREATE TABLE t1 (id INTEGER);", "DROP TABLE t1;"),
-        (
-            "two",
-            "CREATE TABLE t2 (id INTEGER);\nINSERT INTO missing VALUES (1);",
-            "DROP TABLE t2;",
-        ),
-    ]);
-    std::fs::write(
-        fx.dir.join("0002_two/metadata.toml"),
-        "run_in_transaction = false\n",
-    )
-    .expect("metadata");
+    let fx = Fixture::failing_outside_a_transaction();
     let m = fx.migrator();
     let mut conn = fx.conn();
     m.upgrade_to_head(&mut conn).expect_err("two fails");

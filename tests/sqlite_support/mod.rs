@@ -21,6 +21,26 @@ pub struct Fixture {
 }
 
 impl Fixture {
+    /// Two revisions; the second runs outside a transaction
+    /// (`run_in_transaction = false`) and fails after creating its table, so
+    /// it is left `started` with part of its work done.
+    pub fn failing_outside_a_transaction() -> Fixture {
+        let fx = Fixture::new(&[
+            ("one", "CREATE TABLE t1 (id INTEGER);", "DROP TABLE t1;"),
+            (
+                "two",
+                "CREATE TABLE t2 (id INTEGER);\nINSERT INTO missing VALUES (1);",
+                "DROP TABLE t2;",
+            ),
+        ]);
+        std::fs::write(
+            fx.dir.join("0002_two/metadata.toml"),
+            "run_in_transaction = false\n",
+        )
+        .expect("metadata");
+        fx
+    }
+
     pub fn new(revisions: &[Rev<'_>]) -> Fixture {
         let tmp = tempfile::tempdir().expect("tempdir");
         let dir = tmp.path().join("migrations");
