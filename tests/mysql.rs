@@ -9,62 +9,23 @@ use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
 use diesel::mysql::MysqlConnection;
-use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
 use server_support::*;
 
-fn server_url() -> String {
-    std::env::var("MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".into())
+/// MySQL / MariaDB at MYSQL_URL.
+struct Mysql;
+
+impl Server for Mysql {
+    type Conn = MysqlConnection;
+    const URL_VAR: &'static str = "MYSQL_URL";
+    const DEFAULT_URL: &'static str = "mysql://root@127.0.0.1:3306";
+    const ADMIN_DATABASE: &'static str = "mysql";
+    const DROP_OPTIONS: &'static str = "";
 }
 
-struct TestDb {
-    name: String,
-    url: String,
-}
-
-impl TestDb {
-    fn new(tag: &str) -> TestDb {
-        let name = unique_name(tag);
-        admin()
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .expect("create database");
-        let url = url_with_database(&server_url(), &name);
-        TestDb { name, url }
-    }
-
-    fn conn(&self) -> MysqlConnection {
-        MysqlConnection::establish(&self.url).expect("connect to the test database")
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        let _ = admin().batch_execute(&format!("DROP DATABASE IF EXISTS {}", self.name));
-    }
-}
+type TestDb = ServerDb<Mysql>;
 
 fn admin() -> MysqlConnection {
-    MysqlConnection::establish(&url_with_database(&server_url(), "mysql"))
-        .expect("connect to the MySQL server (set MYSQL_URL)")
-}
-
-#[derive(QueryableByName)]
-struct Line {
-    #[diesel(sql_type = Text)]
-    line: String,
-}
-
-#[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
-fn count(conn: &mut MysqlConnection, sql: &str) -> i64 {
-    diesel::sql_query(sql)
-        .get_result::<Count>(conn)
-        .expect(sql)
-        .n
+    admin_connection::<Mysql>()
 }
 
 /// Columns and indexes of the application's tables.
@@ -78,14 +39,9 @@ fn schema(conn: &mut MysqlConnection) -> Vec<String> {
                FROM information_schema.STATISTICS \
                WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME NOT LIKE 'lithify\\_revisions%' \
                ORDER BY 1";
-    let mut lines: Vec<String> = diesel::sql_query(sql)
-        .load::<Line>(conn)
-        .expect("schema")
-        .into_iter()
-        .map(|l| l.line)
-        .collect();
-    lines.sort();
-    lines
+    let mut schema = lines(conn, sql);
+    schema.sort();
+    schema
 }
 
 fn rows(migrator: &lithify::Migrator, conn: &mut MysqlConnection) -> Vec<(String, String)> {

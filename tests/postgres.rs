@@ -9,77 +9,28 @@ use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
-use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
 use lithify::{Error, StepOutcome};
 use server_support::*;
 
+/// PostgreSQL at POSTGRES_URL.
+struct Postgres;
+
+impl Server for Postgres {
+    type Conn = PgConnection;
+    const URL_VAR: &'static str = "POSTGRES_URL";
+    const DEFAULT_URL: &'static str = "postgres://postgres@127.0.0.1:5432";
+    const ADMIN_DATABASE: &'static str = "postgres";
+    const DROP_OPTIONS: &'static str = " WITH (FORCE)";
+}
+
+type TestDb = ServerDb<Postgres>;
+
 fn server_url() -> String {
-    std::env::var("POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
-}
-
-/// A database of its own, dropped (connections and all) when the test ends.
-struct TestDb {
-    name: String,
-    url: String,
-}
-
-impl TestDb {
-    fn new(tag: &str) -> TestDb {
-        let name = unique_name(tag);
-        let mut admin = admin();
-        admin
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .expect("create database");
-        let url = url_with_database(&server_url(), &name);
-        TestDb { name, url }
-    }
-
-    fn conn(&self) -> PgConnection {
-        PgConnection::establish(&self.url).expect("connect to the test database")
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        let _ = admin().batch_execute(&format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            self.name
-        ));
-    }
+    server_base_url::<Postgres>()
 }
 
 fn admin() -> PgConnection {
-    PgConnection::establish(&url_with_database(&server_url(), "postgres"))
-        .expect("connect to the PostgreSQL server (set POSTGRES_URL)")
-}
-
-#[derive(QueryableByName)]
-struct Line {
-    #[diesel(sql_type = Text)]
-    line: String,
-}
-
-#[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
-fn lines(conn: &mut PgConnection, sql: &str) -> Vec<String> {
-    diesel::sql_query(sql)
-        .load::<Line>(conn)
-        .expect(sql)
-        .into_iter()
-        .map(|l| l.line)
-        .collect()
-}
-
-fn count(conn: &mut PgConnection, sql: &str) -> i64 {
-    diesel::sql_query(sql)
-        .get_result::<Count>(conn)
-        .expect(sql)
-        .n
+    admin_connection::<Postgres>()
 }
 
 /// Columns, indexes and constraints of the application's tables.

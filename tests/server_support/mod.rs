@@ -8,6 +8,8 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
 use lithify::Migrator;
 use lithify_build::Builder;
 
@@ -152,4 +154,108 @@ pub fn times_ran(outputs: &[Output], id: &str) -> usize {
                 .collect::<Vec<_>>()
         })
         .count()
+}
+
+/// A database server the suites make throw-away databases on; what differs
+/// between PostgreSQL and MySQL for [`ServerDb`] lives here.
+pub trait Server {
+    /// diesel's connection type for this server.
+    type Conn: diesel::Connection;
+    /// Environment variable with the server's URL (no database).
+    const URL_VAR: &'static str;
+    /// URL used when that variable is not set.
+    const DEFAULT_URL: &'static str;
+    /// A database that always exists, for creating and dropping others.
+    const ADMIN_DATABASE: &'static str;
+    /// Appended to `DROP DATABASE IF EXISTS <name>` (PostgreSQL's
+    /// `WITH (FORCE)` ends connections a test left open).
+    const DROP_OPTIONS: &'static str;
+}
+
+/// The server's URL, from [`Server::URL_VAR`] or its default.
+pub fn server_base_url<S: Server>() -> String {
+    std::env::var(S::URL_VAR).unwrap_or_else(|_| S::DEFAULT_URL.into())
+}
+
+/// A connection to the server's [`Server::ADMIN_DATABASE`].
+pub fn admin_connection<S: Server>() -> S::Conn {
+    let url = url_with_database(&server_base_url::<S>(), S::ADMIN_DATABASE);
+    S::Conn::establish(&url)
+        .unwrap_or_else(|e| panic!("connect to the server (set {}): {e}", S::URL_VAR))
+}
+
+/// A database of its own, dropped (connections and all) when the test ends.
+pub struct ServerDb<S: Server> {
+    /// Database name.
+    pub name: String,
+    /// URL of the database.
+    pub url: String,
+    server: std::marker::PhantomData<S>,
+}
+
+impl<S: Server> ServerDb<S> {
+    /// Create a uniquely named database.
+    pub fn new(tag: &str) -> ServerDb<S> {
+        let name = unique_name(tag);
+        admin_connection::<S>()
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("create database");
+        let url = url_with_database(&server_base_url::<S>(), &name);
+        ServerDb {
+            name,
+            url,
+            server: std::marker::PhantomData,
+        }
+    }
+
+    /// A new connection to this database.
+    pub fn conn(&self) -> S::Conn {
+        S::Conn::establish(&self.url).expect("connect to the test database")
+    }
+}
+
+impl<S: Server> Drop for ServerDb<S> {
+    fn drop(&mut self) {
+        let _ = admin_connection::<S>().batch_execute(&format!(
+            "DROP DATABASE IF EXISTS {}{}",
+            self.name,
+            S::DROP_OPTIONS
+        ));
+    }
+}
+
+/// One text column named `line`.
+#[derive(diesel::QueryableByName)]
+pub struct Line {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub line: String,
+}
+
+/// One integer column named `n`.
+#[derive(diesel::QueryableByName)]
+pub struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub n: i64,
+}
+
+/// The `line` column of every row `sql` returns.
+pub fn lines<C>(conn: &mut C, sql: &str) -> Vec<String>
+where
+    for<'a> diesel::query_builder::SqlQuery: diesel::query_dsl::LoadQuery<'a, C, Line>,
+{
+    diesel::RunQueryDsl::load::<Line>(diesel::sql_query(sql), conn)
+        .expect(sql)
+        .into_iter()
+        .map(|l| l.line)
+        .collect()
+}
+
+/// The `n` column of the one row `sql` returns.
+pub fn count<C>(conn: &mut C, sql: &str) -> i64
+where
+    for<'a> diesel::query_builder::SqlQuery: diesel::query_dsl::LoadQuery<'a, C, Count>,
+{
+    diesel::RunQueryDsl::get_result::<Count>(diesel::sql_query(sql), conn)
+        .expect(sql)
+        .n
 }
