@@ -17,7 +17,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::fixtures;
+use common::{env_list, fixtures, median};
 
 const VARIANTS: [&str; 6] = [
     "floor_tx_each",
@@ -27,26 +27,6 @@ const VARIANTS: [&str; 6] = [
     "lithify_upgrade",
     "lithify_one_tx",
 ];
-
-fn env_list(name: &str, default: &[usize]) -> Vec<usize> {
-    match std::env::var(name) {
-        Ok(v) => v
-            .split(',')
-            .map(|x| x.trim().parse().expect("a comma-separated list of numbers"))
-            .collect(),
-        Err(_) => default.to_vec(),
-    }
-}
-
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(|a, b| a.total_cmp(b));
-    let m = xs.len() / 2;
-    if xs.len() % 2 == 1 {
-        xs[m]
-    } else {
-        (xs[m - 1] + xs[m]) / 2.0
-    }
-}
 
 fn run(variant: usize, n: usize) -> Duration {
     let chain = fixtures::chain(n);

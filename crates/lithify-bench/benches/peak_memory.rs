@@ -38,6 +38,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+use common::env_list;
 use common::fixtures::{MemMigration, MemSource};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -149,16 +150,6 @@ fn child(variant: &str, n: usize, dir: &Path, db: &Path) {
         "{variant} {before} {apply_peak} {} {process_peak} {secs:.2}",
         apply_peak.saturating_sub(before)
     );
-}
-
-fn env_list(name: &str, default: &[usize]) -> Vec<usize> {
-    match std::env::var(name) {
-        Ok(v) => v
-            .split(',')
-            .map(|x| x.trim().parse().expect("a comma-separated list of numbers"))
-            .collect(),
-        Err(_) => default.to_vec(),
-    }
 }
 
 fn main() {

@@ -41,7 +41,7 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use common::fixtures;
+use common::{env_list, fixtures, median};
 use diesel::connection::SimpleConnection;
 use diesel::migration::{Migration, MigrationSource};
 use diesel::pg::{Pg, PgConnection};
@@ -294,26 +294,6 @@ fn timed_apply(variant: usize, s: &Setup, admin: &mut PgConnection) -> Duration 
     let took = start.elapsed();
     db.drop_with(admin);
     took
-}
-
-fn env_list(name: &str, default: &[usize]) -> Vec<usize> {
-    match std::env::var(name) {
-        Ok(v) => v
-            .split(',')
-            .map(|x| x.trim().parse().expect("a comma-separated list of numbers"))
-            .collect(),
-        Err(_) => default.to_vec(),
-    }
-}
-
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(|a, b| a.total_cmp(b));
-    let m = xs.len() / 2;
-    if xs.len() % 2 == 1 {
-        xs[m]
-    } else {
-        (xs[m - 1] + xs[m]) / 2.0
-    }
 }
 
 /// Median of `reps` calls of `f`, in milliseconds.

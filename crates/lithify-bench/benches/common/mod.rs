@@ -349,3 +349,26 @@ pub fn lithify_upgrade_one_tx(conn: &mut SqliteConnection, migrator: &lithify::M
         .upgrade_to_head(conn)
         .expect("lithify applies in one transaction");
 }
+
+/// The numbers in environment variable `name` (comma-separated), or `default`
+/// when it is unset: how a run picks its N values and round counts.
+pub fn env_list(name: &str, default: &[usize]) -> Vec<usize> {
+    match std::env::var(name) {
+        Ok(v) => v
+            .split(',')
+            .map(|x| x.trim().parse().expect("a comma-separated list of numbers"))
+            .collect(),
+        Err(_) => default.to_vec(),
+    }
+}
+
+/// Median of `xs` (mean of the middle two for an even count).
+pub fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(|a, b| a.total_cmp(b));
+    let m = xs.len() / 2;
+    if xs.len() % 2 == 1 {
+        xs[m]
+    } else {
+        (xs[m - 1] + xs[m]) / 2.0
+    }
+}
