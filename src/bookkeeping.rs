@@ -12,14 +12,19 @@
 //! [`state_table`] of its name (`lithify_revisions_state`), holding a
 //! [`ChainState`]: the [`lithify_core::ChainHash`] over the applied
 //! revisions (id and embedded checksum, in the chain's topological order) and
-//! the number of bookkeeping rows. Every change lithify makes to the
-//! bookkeeping rewrites it in the same transaction ([`render_change`]), so the
-//! up-to-date check an application runs at start-up is one single-row query:
+//! the number of bookkeeping rows. Whenever the row exists it describes the
+//! bookkeeping exactly: a command that changes one row (stamp, adopt,
+//! resolve) rewrites it in the same transaction; a run of revisions deletes
+//! it in the transaction of its first change and writes it in the
+//! transaction of its last ([`StateUpdate`]), so while a run is under way, or
+//! after one stopped halfway, there is no row. That keeps the state's cost
+//! per run, not per revision. The up-to-date check an application runs at
+//! start-up is then one single-row query:
 //! stored hash equal to the binary's `CHAIN_HASH`, stored row count equal to
 //! the real `COUNT(*)` and to the number of revisions means "at head" without
-//! loading a row or building the graph. Anything else (no state row: a
-//! database written by an older lithify; a stale or different hash) falls
-//! back to the full verification.
+//! loading a row or building the graph. Anything else (no state row: a run
+//! under way or interrupted, a database written by an older lithify; a
+//! different hash) falls back to the full verification.
 //!
 //! Trust: the fast path believes the state row, which only lithify writes.
 //! The row count catches rows inserted or deleted by hand (and a `started`
@@ -197,6 +202,11 @@ pub fn render(record: &Record<'_>, table: &str, dialect: &dyn SqlDialect) -> Str
     }
 }
 
+/// Render the statement that deletes the state row, without the trailing `;`.
+pub fn render_state_clear(table: &str, dialect: &dyn SqlDialect) -> String {
+    format!("DELETE FROM {}", dialect.quote_table(&state_table(table)))
+}
+
 /// Render the statements that replace the state row with `state`, without
 /// the trailing `;`. A delete and an insert rather than an upsert: the same
 /// text on every engine, and a missing row is always safe (it only sends the
@@ -204,7 +214,7 @@ pub fn render(record: &Record<'_>, table: &str, dialect: &dyn SqlDialect) -> Str
 pub fn render_state(state: &ChainState, table: &str, dialect: &dyn SqlDialect) -> [String; 2] {
     let t = dialect.quote_table(&state_table(table));
     [
-        format!("DELETE FROM {t}"),
+        render_state_clear(table, dialect),
         format!(
             "INSERT INTO {t} (chain_hash, row_count) VALUES ({}, {})",
             dialect.quote_literal(&state.chain_hash),
@@ -213,21 +223,49 @@ pub fn render_state(state: &ChainState, table: &str, dialect: &dyn SqlDialect) -
     ]
 }
 
-/// Render one bookkeeping change together with the chain state it leads to,
-/// as statements without the trailing `;`; the online executor and the
-/// offline script both use this. The state row is deleted *before* the row
-/// changes and written after: where the statements are not one transaction
-/// (a non-transactional revision's bookkeeping on MySQL), a crash in between
-/// leaves no state row, which is safe, rather than a stale one that could
-/// still claim "at head".
-pub fn render_change(
+/// What one bookkeeping change of a run does to the chain-state row.
+///
+/// A run clears the row with its first change and writes the state it leads
+/// to with its last, each in the same transaction as that change (module
+/// docs): a run of N revisions pays for the state once instead of N times,
+/// and a run that stops halfway (a failed revision, a crash) leaves no state
+/// row, which is always safe: the next check takes the full verification and
+/// the next run writes the row again.
+#[derive(Debug, Clone, Copy)]
+pub struct StateUpdate<'a> {
+    /// Delete the state row before the change (the run's first change).
+    pub clear: bool,
+    /// Write this state after the change (the run's last change).
+    pub write: Option<&'a ChainState>,
+}
+
+/// Render one bookkeeping change with its [`StateUpdate`], as statements
+/// without the trailing `;`; the online executor and the offline script both
+/// use this. The state row is deleted *before* the row changes and written
+/// after: where the statements are not one transaction (a non-transactional
+/// revision's bookkeeping on MySQL), a crash in between leaves no state row,
+/// which is safe, rather than a stale one that could still claim "at head".
+pub fn render_with_state(
     record: &Record<'_>,
-    state: &ChainState,
+    update: StateUpdate<'_>,
     table: &str,
     dialect: &dyn SqlDialect,
-) -> [String; 3] {
-    let [delete, insert] = render_state(state, table, dialect);
-    [delete, render(record, table, dialect), insert]
+) -> Vec<String> {
+    let mut statements = Vec::with_capacity(3);
+    match update.write {
+        // Writing deletes first too: the table holds one row.
+        Some(state) => {
+            let [delete, insert] = render_state(state, table, dialect);
+            statements.extend([delete, render(record, table, dialect), insert]);
+        }
+        None => {
+            if update.clear {
+                statements.push(render_state_clear(table, dialect));
+            }
+            statements.push(render(record, table, dialect));
+        }
+    }
+    statements
 }
 
 fn insert(

@@ -1,35 +1,26 @@
 //! Runs plans against a live connection, generic over [`MigrationConnection`].
 //!
 //! Order of work for every command that writes:
-//! 1. session set-up and the run-wide migration lock (engines that have one);
+//! 1. session set-up and the run-wide migration lock (PostgreSQL advisory
+//!    lock, MySQL `GET_LOCK`, SQLite lock file), held until the last step;
 //! 2. read the bookkeeping and verify it against the embedded chain, refusing
 //!    on any inconsistency before anything changes;
 //! 3. plan once;
-//! 4. for each step, inside the revision's own transaction, re-read *that
-//!    revision's* row and the chain-state row (two single-row reads) and skip
-//!    the step if another migrator did it meanwhile — on SQLite that
-//!    transaction is `BEGIN IMMEDIATE`, so this re-check is what makes "every
-//!    revision applied exactly once" hold across processes. Only when the
-//!    state row is not what this run expects (another writer changed the
-//!    bookkeeping since it planned; or an older lithify wrote it) is the whole
-//!    table re-read and re-verified, inside the same transaction. Re-reading
-//!    it before every step made a run O(N²).
+//! 4. run each step: a transactional revision and its bookkeeping in one
+//!    transaction; a non-transactional one marked started before and
+//!    finished after.
 //!
-//! PostgreSQL and MySQL hold a run-wide lock from before step 2 to after the
-//! last step, so no other lithify migrator (of any version: the lock key is
-//! pinned) can change the bookkeeping in between; the re-check would always
-//! find what the run expects, and there it is skipped
-//! ([`MigrationConnection::lock_covers_run`]): on a server it is one or two
-//! round trips per revision, which measured as a visible share of a run.
-//! What it would not catch anyway is a writer that takes no lock at all (an
-//! offline script run by hand at the same moment): under PostgreSQL's
-//! READ COMMITTED such a writer can commit between the re-check and the
-//! revision's own `INSERT`, which the primary key then refuses, rolling the
-//! revision back; that stays true without the re-check.
+//! The lock keeps every other lithify migrator (of any version on the
+//! servers: the lock key is pinned) out from step 2 to the end, so the
+//! bookkeeping cannot change between the verification and the steps, and the
+//! steps re-check nothing. What the lock does not exclude is a writer that
+//! takes no lock at all (an offline script run by hand at the same moment):
+//! its row then collides with the step's own `INSERT` on the primary key,
+//! which rolls the revision back.
 //!
-//! Every bookkeeping change is written together with the chain state it
-//! leads to ([`bookkeeping::render_change`]), which the up-to-date check
-//! reads instead of the rows (see [`crate::bookkeeping`]).
+//! The chain state (see [`crate::bookkeeping`]) is deleted by the run's
+//! first bookkeeping change and written by its last, each in that change's
+//! transaction ([`bookkeeping::StateUpdate`]): once per run, not per revision.
 
 mod recovery;
 
@@ -38,7 +29,7 @@ use std::time::{Duration, Instant};
 
 use lithify_core::planner::{self, PlanStep, StepDirection};
 
-use crate::bookkeeping::{self, BookkeepingRow, ChainState, Record, RowState};
+use crate::bookkeeping::{self, BookkeepingRow, ChainState, Record, RowState, StateUpdate};
 use crate::chain::{ChainView, Tracked};
 use crate::dialects::{BackendError, MigrationConnection, SqlDialect};
 use crate::error::{db, Direction, Error};
@@ -62,6 +53,9 @@ pub(crate) struct Executor<'a, C: MigrationConnection> {
     view: &'a ChainView,
     dialect: &'static dyn SqlDialect,
     options: RunOptions<'a>,
+    /// Whether this run's bookkeeping changes have deleted the chain-state
+    /// row yet (its first change does).
+    state_cleared: bool,
 }
 
 impl<'a, C: MigrationConnection> Executor<'a, C> {
@@ -78,6 +72,7 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
             view,
             dialect,
             options,
+            state_cleared: false,
         })
     }
 
@@ -154,10 +149,12 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
     /// Run `f` holding the run-wide migration lock, releasing it on every
     /// path: success, error, and panic (caught, the lock released, then the
     /// panic resumed), so a caller that survives a panic does not keep other
-    /// migrators out. A killed process's lock is freed by the server.
+    /// migrators out. A killed process's lock is freed by the server (or, for
+    /// SQLite's lock file, by the kernel).
     fn locked<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T, Error>) -> Result<T, Error> {
         let (table, timeout) = (self.options.table, self.options.lock_timeout);
-        self.conn
+        let lock = self
+            .conn
             .acquire_migration_lock(table, timeout)
             .map_err(db("taking the migration lock"))?;
         let result = panic::catch_unwind(AssertUnwindSafe(|| f(self)));
@@ -165,6 +162,7 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
             .conn
             .release_migration_lock(table)
             .map_err(db("releasing the migration lock"));
+        drop(lock);
         let result = result.unwrap_or_else(|payload| panic::resume_unwind(payload));
         // The run's own error matters more than a failed release after it.
         let value = result?;
@@ -192,19 +190,29 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
         self.conn.execute_sql(&sql)
     }
 
-    /// Write one bookkeeping change together with the chain state it leads
-    /// to, and account for it in `tracked`.
-    fn record_change(
+    /// Write one bookkeeping change of a run, account for it in `tracked`,
+    /// and update the chain state as the run's rule says (module docs): the
+    /// first change deletes it, the `last` one writes the state it leads to.
+    fn record_step(
         &mut self,
         record: &Record<'_>,
         tracked: &mut Tracked,
+        last: bool,
         action: &'static str,
     ) -> Result<(), Error> {
         tracked.after(self.view, record);
-        let state = tracked.state(self.view);
-        let sql = bookkeeping::render_change(record, &state, self.options.table, self.dialect)
+        let state = last.then(|| tracked.state(self.view));
+        let update = StateUpdate {
+            clear: !self.state_cleared,
+            write: state.as_ref(),
+        };
+        let sql = bookkeeping::render_with_state(record, update, self.options.table, self.dialect)
             .join(";\n");
-        self.conn.execute_sql(&sql).map_err(db(action))
+        self.conn.execute_sql(&sql).map_err(db(action))?;
+        // Should this change's transaction roll back instead, the run stops
+        // there, so no later change relies on the flag.
+        self.state_cleared = true;
+        Ok(())
     }
 
     fn write_state(&mut self, state: &ChainState) -> Result<(), Error> {
@@ -299,8 +307,9 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
             self.execute_in_one_transaction(steps, &sqls, &mut tracked)?
         } else {
             let mut reports = Vec::with_capacity(steps.len());
-            for (step, sql) in steps.iter().zip(sqls) {
-                let report = self.step(*step, sql, &mut tracked)?;
+            let last = steps.len() - 1;
+            for (i, (step, sql)) in steps.iter().zip(sqls).enumerate() {
+                let report = self.step(*step, sql, &mut tracked, i == last)?;
                 out.line(&self.step_line(step.revision, &report));
                 reports.push(report);
             }
@@ -315,10 +324,10 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
         Ok(report)
     }
 
-    /// A run with nothing to do still repairs a missing or stale chain state
-    /// (a database last written by an older lithify, or a state a crash left
-    /// behind), so the next start-up check takes the fast path. Re-read in
-    /// the transaction: on SQLite another migrator may be writing meanwhile.
+    /// A run with nothing to do still repairs a missing chain state (a
+    /// database last written by an older lithify, or a run that stopped
+    /// halfway), so the next start-up check takes the fast path. `tracked`
+    /// was read under the migration lock, which is still held.
     fn heal_state(&mut self, tracked: &Tracked) -> Result<(), Error> {
         let expected = tracked.state(self.view);
         let stored = self
@@ -329,11 +338,7 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
         if stored.as_ref() == Some(&expected) {
             return Ok(());
         }
-        self.transaction(|ex| {
-            let tracked = ex.tracked()?;
-            let state = tracked.state(ex.view);
-            ex.write_state(&state)
-        })
+        self.transaction(|ex| ex.write_state(&expected))
     }
 
     /// The whole plan in one transaction (see
@@ -368,20 +373,12 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
         let before = self.view.describe(&tracked.applied);
         let out = self.options.output;
         let result = self.transaction(|ex| {
-            // Re-read once, inside the transaction: from here until it
-            // commits nobody else can change the bookkeeping (SQLite: this
-            // transaction holds the write lock; PostgreSQL: the run lock), so
-            // the steps need no re-check and the state is written once, at
-            // the end, in the same commit.
-            *tracked = ex.tracked()?;
+            // The run lock has kept the bookkeeping as `tracked` read it; the
+            // state is written once, at the end, in the same commit.
             let mut reports = Vec::with_capacity(steps.len());
             for (step, sql) in steps.iter().zip(sqls) {
                 let direction = direction(step.direction);
-                let outcome = if tracked.applied[step.revision] == (direction == Direction::Up) {
-                    StepOutcome::AlreadyDone
-                } else {
-                    ex.run_step(step.revision, direction, sql, tracked, false)?
-                };
+                let outcome = ex.run_step(step.revision, direction, sql, tracked, None)?;
                 let report = StepReport {
                     revision: ex.view.revision(step.revision),
                     direction,
@@ -438,13 +435,14 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
         step: PlanStep,
         sql: &str,
         tracked: &mut Tracked,
+        last: bool,
     ) -> Result<StepReport, Error> {
         let revision = self.view.revision(step.revision);
         let direction = direction(step.direction);
         let outcome = if revision.transactional && self.dialect.transactional_ddl() {
-            self.transaction(|ex| ex.step_body(step.revision, direction, sql, tracked))?
+            self.transaction(|ex| ex.run_step(step.revision, direction, sql, tracked, Some(last)))?
         } else {
-            self.step_outside_transaction(step.revision, direction, sql, tracked)?
+            self.step_outside_transaction(step.revision, direction, sql, tracked, last)?
         };
         Ok(StepReport {
             revision,
@@ -453,63 +451,18 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
         })
     }
 
-    /// Inside the caller's transaction: is step `ix` in `direction` still
-    /// needed? Reads the revision's own row and the state row; re-reads and
-    /// re-verifies the whole table only when they disagree with `tracked`
-    /// (module docs). Errors on a row that does not verify (left `started`
-    /// by another migrator, checksum drift).
-    fn still_needed(
-        &mut self,
-        ix: usize,
-        direction: Direction,
-        tracked: &mut Tracked,
-    ) -> Result<bool, Error> {
-        if self.conn.lock_covers_run() {
-            return Ok(tracked.applied[ix] != (direction == Direction::Up));
-        }
-        let table = self.options.table;
-        let id = self.view.revision(ix).id;
-        let row = self
-            .conn
-            .load_bookkeeping_row(table, id)
-            .map_err(db("re-checking the revision"))?;
-        let done = match &row {
-            Some(row) => self.view.check_row(ix, row, true)?,
-            None => false,
-        };
-        // A missing state table reads as "unexpected", which re-verifies.
-        let stored = self.conn.load_chain_state(table).ok().flatten();
-        if done != tracked.applied[ix] || stored != Some(tracked.state(self.view)) {
-            *tracked = self.tracked()?;
-        }
-        Ok(tracked.applied[ix] != (direction == Direction::Up))
-    }
-
-    /// SQL and bookkeeping in the caller's transaction, so they commit
-    /// together or not at all.
-    fn step_body(
-        &mut self,
-        ix: usize,
-        direction: Direction,
-        sql: &str,
-        tracked: &mut Tracked,
-    ) -> Result<StepOutcome, Error> {
-        if !self.still_needed(ix, direction, tracked)? {
-            return Ok(StepOutcome::AlreadyDone);
-        }
-        self.run_step(ix, direction, sql, tracked, true)
-    }
-
-    /// Run step `ix`'s SQL and record it; with `with_state`, together with
-    /// the chain state it leads to (a single-transaction run writes the
-    /// state once, at its end).
+    /// Run step `ix`'s SQL and record it, in the caller's transaction so the
+    /// two commit together or not at all. `in_run` is `Some(last)` when the
+    /// change follows the run's chain-state rule ([`Executor::record_step`]),
+    /// `None` in a single-transaction run, which writes the state once at
+    /// its end.
     fn run_step(
         &mut self,
         ix: usize,
         direction: Direction,
         sql: &str,
         tracked: &mut Tracked,
-        with_state: bool,
+        in_run: Option<bool>,
     ) -> Result<StepOutcome, Error> {
         let started = Instant::now();
         self.conn
@@ -524,41 +477,36 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
             },
             Direction::Down => Record::Removed { id: revision.id },
         };
-        if with_state {
-            self.record_change(&record, tracked, "recording the revision")?;
-        } else {
-            tracked.after(self.view, &record);
-            self.record(&record).map_err(db("recording the revision"))?;
+        match in_run {
+            Some(last) => self.record_step(&record, tracked, last, "recording the revision")?,
+            None => {
+                tracked.after(self.view, &record);
+                self.record(&record).map_err(db("recording the revision"))?;
+            }
         }
         Ok(StepOutcome::Ran { duration })
     }
 
-    /// Marked started in a short transaction (which also claims the step
-    /// against other migrators), run, then marked done; a crash in between
-    /// leaves a `started` row that the next run refuses to ignore.
+    /// Marked started in a short transaction, run, then marked done; a
+    /// crash in between leaves a `started` row that the next run refuses to
+    /// ignore.
     fn step_outside_transaction(
         &mut self,
         ix: usize,
         direction: Direction,
         sql: &str,
         tracked: &mut Tracked,
+        last: bool,
     ) -> Result<StepOutcome, Error> {
         let revision = self.view.revision(ix);
-        let claimed = self.transaction(|ex| {
-            if !ex.still_needed(ix, direction, tracked)? {
-                return Ok(None);
-            }
-            let before = tracked.applied.clone();
-            let record = match direction {
-                Direction::Up => Record::Started { revision },
-                Direction::Down => Record::Reverting { id: revision.id },
-            };
-            ex.record_change(&record, tracked, "marking the revision started")?;
-            Ok(Some(before))
-        })?;
-        let Some(before) = claimed else {
-            return Ok(StepOutcome::AlreadyDone);
+        let before = tracked.applied.clone();
+        let record = match direction {
+            Direction::Up => Record::Started { revision },
+            Direction::Down => Record::Reverting { id: revision.id },
         };
+        self.transaction(|ex| {
+            ex.record_step(&record, tracked, false, "marking the revision started")
+        })?;
         let started = Instant::now();
         self.conn
             .run_revision_sql(sql, false)
@@ -571,7 +519,7 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
             },
             Direction::Down => Record::Removed { id: revision.id },
         };
-        self.record_change(&record, tracked, "marking the revision finished")?;
+        self.record_step(&record, tracked, last, "marking the revision finished")?;
         Ok(StepOutcome::Ran { duration })
     }
 
@@ -602,10 +550,8 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
             Direction::Up => (parents, revision.id.to_owned()),
             Direction::Down => (revision.id.to_owned(), parents),
         };
-        let tail = match report.outcome {
-            StepOutcome::Ran { duration } => format!("({})", millis(duration)),
-            StepOutcome::AlreadyDone => "(already done by another migrator, skipped)".to_owned(),
-        };
+        let StepOutcome::Ran { duration } = report.outcome;
+        let tail = format!("({})", millis(duration));
         format!(
             "{} {from} -> {to}: {} {tail}",
             report.direction.verb(),
@@ -749,21 +695,16 @@ pub(crate) fn nothing_to_do(out: Output, now_at: String) -> RunReport {
 
 fn summary(report: &RunReport, elapsed: Duration) -> String {
     let ran = report.ran();
-    let skipped = report.steps.len() - ran;
     let verb = match report.steps.first().map(|s| s.direction) {
         Some(Direction::Down) => "downgraded",
         _ => "upgraded",
     };
-    let mut line = format!(
-        "{verb} {ran} revision{} in {}",
+    format!(
+        "{verb} {ran} revision{} in {}; database now at {}",
         plural(ran),
-        millis(elapsed)
-    );
-    if skipped > 0 {
-        line.push_str(&format!(" ({skipped} already done by another migrator)"));
-    }
-    line.push_str(&format!("; database now at {}", report.now_at));
-    line
+        millis(elapsed),
+        report.now_at
+    )
 }
 
 fn plural(n: usize) -> &'static str {

@@ -2,19 +2,19 @@
 //! run by hand. Bookkeeping statements come from [`bookkeeping::render`], the
 //! same function the online executor uses, and the transaction framing follows
 //! the same rule (one transaction per transactional revision), so the script is
-//! what the migrator would send — chain-state row included: each bookkeeping
-//! change is rendered by [`bookkeeping::render_change`] with the state it
-//! leads to, assuming the database holds exactly START's revisions (if it
-//! holds more, the row count in the state will not match and the next check
-//! simply takes the full verification).
+//! what the migrator would send — chain-state row included: as online, the
+//! first bookkeeping change deletes the state row and the last writes the
+//! state the range leads to ([`bookkeeping::StateUpdate`]), assuming the
+//! database holds exactly START's revisions (if it holds more, the row count
+//! in the state will not match and the next check simply takes the full
+//! verification).
 
 use lithify_core::planner::{self, StepDirection};
 use lithify_core::target::{self, split_range};
 
-use crate::bookkeeping::{self, Record};
+use crate::bookkeeping::{self, Record, StateUpdate};
 use crate::chain::{ChainView, Tracked};
 use crate::dialects::SqlDialect;
-use crate::embedded::Revision;
 use crate::error::{Direction, Error};
 
 /// Render the script for `range` (`START:END`; without `:`, `base:END` for an
@@ -49,8 +49,8 @@ pub(crate) fn render_script(
     if plan.steps.is_empty() {
         out.push_str("\n-- nothing to do: the range contains no revisions\n");
     }
-    for step in &plan.steps {
-        let revision = view.revision(step.revision);
+    let last = plan.steps.len().saturating_sub(1);
+    for (i, step) in plan.steps.iter().enumerate() {
         let direction = match step.direction {
             StepDirection::Up => Direction::Up,
             StepDirection::Down => Direction::Down,
@@ -61,8 +61,11 @@ pub(crate) fn render_script(
             dialect,
             table,
             step.revision,
-            revision,
             direction,
+            Position {
+                first: i == 0,
+                last: i == last,
+            },
             &mut tracked,
         )?);
     }
@@ -119,15 +122,23 @@ fn lies_below(view: &ChainView, start_applied: &[bool], end: &str) -> bool {
     subset && end_applied.as_slice() != start_applied
 }
 
+/// Where a step stands in the script, for the chain-state rule.
+#[derive(Debug, Clone, Copy)]
+struct Position {
+    first: bool,
+    last: bool,
+}
+
 fn render_step(
     view: &ChainView,
     dialect: &dyn SqlDialect,
     table: &str,
     ix: usize,
-    revision: &'static Revision,
     direction: Direction,
+    position: Position,
     tracked: &mut Tracked,
 ) -> Result<String, Error> {
+    let revision = view.revision(ix);
     let sql = match direction {
         Direction::Up => revision.up.for_dialect(dialect.dialect()),
         Direction::Down => revision.down.and_then(|d| d.for_dialect(dialect.dialect())),
@@ -148,10 +159,14 @@ fn render_step(
         direction.verb(),
         revision.message
     );
-    let mut stmt = |r: Record<'_>| {
+    let mut stmt = |r: Record<'_>, clear: bool, write: bool| {
         tracked.after(view, &r);
-        let state = tracked.state(view);
-        bookkeeping::render_change(&r, &state, table, dialect)
+        let state = write.then(|| tracked.state(view));
+        let update = StateUpdate {
+            clear,
+            write: state.as_ref(),
+        };
+        bookkeeping::render_with_state(&r, update, table, dialect)
             .iter()
             .map(|s| format!("{s};\n"))
             .collect::<String>()
@@ -168,7 +183,7 @@ fn render_step(
         out.push_str(&format!(
             "{};\n{sql}\n{}{};\n",
             dialect.begin_transaction(),
-            stmt(record),
+            stmt(record, position.first, position.last),
             dialect.commit_transaction()
         ));
     } else {
@@ -186,8 +201,8 @@ fn render_step(
             ),
         };
         out.push_str("-- non-transactional: marked started before and finished after\n");
-        let before = stmt(before);
-        let after = stmt(after);
+        let before = stmt(before, position.first, false);
+        let after = stmt(after, false, position.last);
         out.push_str(&format!("{before}{sql}\n{after}"));
     }
     Ok(out)

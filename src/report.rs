@@ -8,7 +8,9 @@ use crate::bookkeeping::BookkeepingRow;
 use crate::embedded::Revision;
 use crate::error::{Direction, Inconsistency};
 
-/// What happened to one planned revision.
+/// What happened to one planned revision. A run holds the migration lock
+/// from planning to its last step, so every planned step runs: no other
+/// migrator can have done it meanwhile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepOutcome {
     /// Its SQL ran and its bookkeeping committed.
@@ -16,8 +18,6 @@ pub enum StepOutcome {
         /// Time the revision's SQL took.
         duration: Duration,
     },
-    /// Another migrator had already done it by the time this one got the lock.
-    AlreadyDone,
 }
 
 /// One planned revision and what happened to it.
@@ -27,7 +27,7 @@ pub struct StepReport {
     pub revision: &'static Revision,
     /// Upgrade or downgrade.
     pub direction: Direction,
-    /// Ran or skipped.
+    /// What happened.
     pub outcome: StepOutcome,
 }
 

@@ -1,6 +1,8 @@
-//! The chain-state row: written with every bookkeeping change (online and in
-//! the offline script), trusted by the up-to-date check, and falling back to
-//! the full verification when it is missing or does not match.
+//! The chain-state row: cleared by a run's first bookkeeping change and
+//! written by its last, rewritten by every other command that changes the
+//! bookkeeping (online and in the offline script), trusted by the up-to-date
+//! check, and falling back to the full verification when it is missing or
+//! does not match.
 mod sqlite_support;
 
 use diesel::RunQueryDsl;
@@ -63,22 +65,58 @@ fn every_change_rewrites_the_state() {
 }
 
 #[test]
-fn a_started_row_is_in_the_count_not_the_hash_and_resolve_rewrites_it() {
+fn during_a_run_there_is_no_state_row() {
+    // Revision three records what a start-up check running at that moment
+    // (after two, the run's first, committed) would find in the state table.
+    let fx = Fixture::new(&[
+        ("one", "CREATE TABLE t1 (id INTEGER);", "DROP TABLE t1;"),
+        ("two", "CREATE TABLE t2 (id INTEGER);", "DROP TABLE t2;"),
+        (
+            "three",
+            "CREATE TABLE seen AS SELECT COUNT(*) AS n FROM lithify_revisions_state;",
+            "DROP TABLE seen;",
+        ),
+        ("four", "CREATE TABLE t4 (id INTEGER);", "DROP TABLE t4;"),
+    ]);
+    let m = fx.migrator();
+    let mut conn = fx.conn();
+    m.upgrade(&mut conn, "0001").expect("first");
+    assert_eq!(state(&mut conn).len(), 1);
+    m.upgrade_to_head(&mut conn).expect("rest");
+    #[derive(diesel::QueryableByName)]
+    struct Seen {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let seen: Vec<Seen> = diesel::sql_query("SELECT n FROM seen")
+        .load(&mut conn)
+        .expect("seen");
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].n, 0, "the run's first change cleared the state");
+    assert_eq!(
+        state(&mut conn),
+        [State {
+            chain_hash: m.chain().chain_hash.to_owned(),
+            row_count: 4,
+        }],
+        "the run's last change wrote it"
+    );
+}
+
+#[test]
+fn a_run_that_stops_halfway_leaves_no_state_and_resolve_writes_it() {
     let fx = Fixture::failing_outside_a_transaction();
     let m = fx.migrator();
     let mut conn = fx.conn();
     m.upgrade_to_head(&mut conn).expect_err("two fails");
-    let expected = State {
-        chain_hash: hash_of_first(&m, 1),
-        row_count: 2,
-    };
-    assert_eq!(state(&mut conn), [expected]);
+    assert_eq!(state(&mut conn), [], "a stale state could claim head");
     assert!(matches!(
         m.check(&mut conn),
         Err(Error::Inconsistent(Inconsistency::LeftStarted { .. }))
     ));
     m.resolve(&mut conn, "0002", ResolveAs::Applied)
         .expect("resolve");
+    // The started row was in the count, not the hash; resolved, it is both.
     assert_eq!(
         state(&mut conn),
         [State {

@@ -1,8 +1,11 @@
 //! Two `lithify` processes upgrading one SQLite file at once: every revision is
-//! applied exactly once and both exit 0.
+//! applied exactly once and both exit 0, non-transactional revisions
+//! included; a migrator that cannot get the lock in time names its holder.
 mod sqlite_support;
 
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
 
 use diesel::RunQueryDsl;
 use sqlite_support::*;
@@ -38,26 +41,17 @@ fn two_processes_apply_each_revision_exactly_once() {
         })
         .collect();
     let fx = Fixture::new(&as_revs(&revs));
-    let spawn = || {
-        Command::new(env!("CARGO_BIN_EXE_lithify"))
-            .arg("--dir")
-            .arg(&fx.dir)
-            .arg("--database-url")
-            .arg(&fx.db)
-            .arg("upgrade")
-            .env_remove("DATABASE_URL")
-            .current_dir(fx.tmp.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn lithify")
-    };
-    let (a, b) = (spawn(), spawn());
-    let outputs = [
-        a.wait_with_output().expect("wait a"),
-        b.wait_with_output().expect("wait b"),
-    ];
-    for out in &outputs {
+    // Every third revision runs outside a transaction: a second migrator
+    // must wait for it to finish, not find it `started` and refuse.
+    for i in (3..=N).step_by(3) {
+        std::fs::write(
+            fx.dir.join(format!("{i:04}_rev{i}/metadata.toml")),
+            "run_in_transaction = false\n",
+        )
+        .expect("metadata");
+    }
+    let outputs = [spawn_upgrade(&fx), spawn_upgrade(&fx)].map(|child| {
+        let out = child.wait_with_output().expect("wait");
         assert!(
             out.status.success(),
             "exit {:?}\nstdout:\n{}\nstderr:\n{}",
@@ -65,7 +59,8 @@ fn two_processes_apply_each_revision_exactly_once() {
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
-    }
+        out
+    });
 
     let mut conn = fx.conn();
     let log: Vec<LogRow> =
@@ -89,4 +84,69 @@ fn two_processes_apply_each_revision_exactly_once() {
         })
         .sum();
     assert_eq!(ran, N);
+}
+
+fn spawn_upgrade(fx: &Fixture) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_lithify"))
+        .arg("--dir")
+        .arg(&fx.dir)
+        .arg("--database-url")
+        .arg(&fx.db)
+        .arg("upgrade")
+        .env_remove("DATABASE_URL")
+        .current_dir(fx.tmp.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn lithify")
+}
+
+/// Hold `<db>-lithify-lock` the way another migrator would.
+fn hold_lock(db: &Path) -> std::fs::File {
+    let mut name = db.as_os_str().to_owned();
+    name.push("-lithify-lock");
+    let file = std::fs::File::create(name).expect("lock file");
+    file.lock().expect("lock");
+    file
+}
+
+#[test]
+fn a_migrator_waits_for_the_lock_and_names_the_file_when_it_gives_up() {
+    let revs = tables_chain(2);
+    let fx = Fixture::new(&as_revs(&revs));
+    let held = hold_lock(&fx.db);
+    let m = fx.migrator().lock_timeout(Duration::from_millis(200));
+    let mut conn = fx.conn();
+    let err = m.upgrade_to_head(&mut conn).expect_err("the lock is held");
+    let message = err.to_string();
+    assert!(
+        message.contains("could not take the migration lock")
+            && message.contains("test.db-lithify-lock"),
+        "{message}"
+    );
+    assert_eq!(
+        tables(&mut conn),
+        Vec::<String>::new(),
+        "nothing ran without the lock"
+    );
+    drop(held);
+    m.upgrade_to_head(&mut conn)
+        .expect("upgrade once the lock is free");
+    assert_eq!(recorded(&mut conn), ["0001", "0002"]);
+}
+
+#[test]
+fn read_only_commands_do_not_wait_for_the_lock() {
+    let revs = tables_chain(2);
+    let fx = Fixture::new(&as_revs(&revs));
+    let m = fx.migrator();
+    let mut conn = fx.conn();
+    m.upgrade_to_head(&mut conn).expect("upgrade");
+    let _held = hold_lock(&fx.db);
+    let m = m.lock_timeout(Duration::from_millis(100));
+    assert!(matches!(
+        m.check(&mut conn),
+        Ok(lithify::CheckOutcome::AtHead { .. })
+    ));
+    assert_eq!(m.current(&mut conn).expect("current").rows.len(), 2);
 }

@@ -8,7 +8,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Duration;
 
 use lithify::bookkeeping::BookkeepingRow;
-use lithify::dialects::{BackendError, MigrationConnection, SqlDialect, SqliteDialect};
+use lithify::dialects::{BackendError, MigrationConnection, RunLock, SqlDialect, SqliteDialect};
 use server_support::*;
 
 /// Records whether the lock is held; fails or panics inside revision SQL.
@@ -28,10 +28,14 @@ impl MigrationConnection for FakeConnection {
         Ok(())
     }
 
-    fn acquire_migration_lock(&mut self, _table: &str, _t: Duration) -> Result<(), BackendError> {
+    fn acquire_migration_lock(
+        &mut self,
+        _table: &str,
+        _t: Duration,
+    ) -> Result<RunLock, BackendError> {
         self.held = true;
         self.acquired += 1;
-        Ok(())
+        Ok(RunLock::in_session())
     }
 
     fn release_migration_lock(&mut self, _table: &str) -> Result<(), BackendError> {

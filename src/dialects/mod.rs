@@ -44,15 +44,6 @@ macro_rules! load_rows_with_sql_query {
             $crate::dialects::diesel_versions(self)
         }
 
-        fn load_bookkeeping_row(
-            &mut self,
-            table: &str,
-            id: &str,
-        ) -> Result<Option<$crate::bookkeeping::BookkeepingRow>, $crate::dialects::BackendError> {
-            let sql = self.sql_dialect().select_bookkeeping_row(table, id);
-            $crate::dialects::first_row(self, sql)
-        }
-
         fn load_chain_state(
             &mut self,
             table: &str,
@@ -72,6 +63,8 @@ macro_rules! load_rows_with_sql_query {
     };
 }
 
+#[cfg(feature = "sqlite")]
+mod lock_file;
 #[cfg(feature = "mysql")]
 pub mod mysql;
 #[cfg(feature = "postgres")]
@@ -103,6 +96,15 @@ pub enum BackendError {
         /// The engine's error.
         #[source]
         source: diesel::result::Error,
+    },
+    /// The lock file of a SQLite database could not be opened or locked.
+    #[error("cannot use the migration lock file {}: {source}; lithify needs to create it beside the database, so the directory must be writable", path.display())]
+    LockFile {
+        /// `<database>-lithify-lock`.
+        path: std::path::PathBuf,
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
     },
     /// The migration lock could not be taken in time.
     #[error("could not take the migration lock within {waited:?}: {holder}; another migrator is running, wait for it or raise the lock timeout")]
@@ -146,16 +148,6 @@ pub trait SqlDialect: Sync + Send + 'static {
     /// type reads every engine.
     fn select_bookkeeping_rows(&self, table: &str) -> String;
 
-    /// `SELECT` of the one bookkeeping row of revision `id` (the re-check a
-    /// revision transaction makes before it runs).
-    fn select_bookkeeping_row(&self, table: &str, id: &str) -> String {
-        format!(
-            "{} WHERE id = {}",
-            self.select_bookkeeping_rows(table),
-            self.quote_literal(id)
-        )
-    }
-
     /// `CREATE TABLE IF NOT EXISTS` for the chain-state table of bookkeeping
     /// table `table` ([`crate::bookkeeping::state_table`]). Types every engine
     /// shares; run after [`SqlDialect::create_bookkeeping_table`], which
@@ -188,8 +180,9 @@ pub trait SqlDialect: Sync + Send + 'static {
     }
 
     /// Statement opening the transaction a revision runs in. SQLite uses
-    /// `BEGIN IMMEDIATE` so that concurrent migrators queue for the write lock
-    /// before they read the bookkeeping, instead of deadlocking on upgrade.
+    /// `BEGIN IMMEDIATE`, which takes the write lock up front: a transaction
+    /// that reads first and writes later can fail with "database is locked"
+    /// against the application's own writers instead of waiting for them.
     fn begin_transaction(&self) -> &'static str;
 
     /// Statement committing that transaction.
@@ -223,27 +216,21 @@ pub trait MigrationConnection {
     /// migrator waiting for another one's write lock waits instead of failing).
     fn prepare_session(&mut self, lock_timeout: Duration) -> Result<(), BackendError>;
 
-    /// Take the lock that keeps other migrators out for the whole run
-    /// (PostgreSQL advisory lock, MySQL `GET_LOCK`). Engines that serialise
-    /// per revision transaction instead (SQLite's `BEGIN IMMEDIATE`) do nothing.
+    /// Take the lock that keeps other migrators out for the whole run:
+    /// PostgreSQL's advisory lock and MySQL's `GET_LOCK` belong to the
+    /// session; SQLite's is a lock file beside the database, held by the
+    /// returned [`RunLock`]. Held from before the bookkeeping is read until
+    /// after the last step, so nothing but this run changes the bookkeeping
+    /// in between and the steps need no re-check.
     fn acquire_migration_lock(
         &mut self,
         table: &str,
         timeout: Duration,
-    ) -> Result<(), BackendError>;
+    ) -> Result<RunLock, BackendError>;
 
-    /// True when [`MigrationConnection::acquire_migration_lock`] really
-    /// excludes every other migrator for the whole run (PostgreSQL, MySQL).
-    /// Then nothing but this run changes the bookkeeping between the
-    /// verification before planning and the last step, and the executor
-    /// skips the per-step re-check (a round trip or two per revision). The
-    /// default, false, keeps the re-check (SQLite serialises per revision).
-    fn lock_covers_run(&self) -> bool {
-        false
-    }
-
-    /// Release what [`MigrationConnection::acquire_migration_lock`] took.
-    /// Called on every path, errors included.
+    /// Release what [`MigrationConnection::acquire_migration_lock`] took in
+    /// the session (the executor drops the [`RunLock`] right after). Called
+    /// on every path, errors and panics included.
     fn release_migration_lock(&mut self, table: &str) -> Result<(), BackendError>;
 
     /// Run one or more statements that return no rows.
@@ -263,20 +250,6 @@ pub trait MigrationConnection {
 
     /// Every bookkeeping row, in no particular order.
     fn load_bookkeeping(&mut self, table: &str) -> Result<Vec<BookkeepingRow>, BackendError>;
-
-    /// The bookkeeping row of revision `id`, if there is one. The default
-    /// reads every row (correct, but linear); the engines' files override it
-    /// with a single-row query.
-    fn load_bookkeeping_row(
-        &mut self,
-        table: &str,
-        id: &str,
-    ) -> Result<Option<BookkeepingRow>, BackendError> {
-        Ok(self
-            .load_bookkeeping(table)?
-            .into_iter()
-            .find(|r| r.id == id))
-    }
 
     /// The chain-state row; `None` when the state table is empty. An error
     /// when it does not exist (a database last written by an older lithify).
@@ -302,6 +275,35 @@ pub trait MigrationConnection {
     /// ([`DIESEL_MIGRATIONS_TABLE`]), for adopting a database diesel migrated;
     /// `None` when that table does not exist.
     fn load_diesel_versions(&mut self) -> Result<Option<Vec<String>>, BackendError>;
+}
+
+/// The run-wide migration lock, as returned by
+/// [`MigrationConnection::acquire_migration_lock`]. Dropping it releases
+/// what it holds itself (SQLite's lock file); a lock that belongs to the
+/// database session is released by
+/// [`MigrationConnection::release_migration_lock`].
+#[derive(Debug)]
+#[must_use = "the migration lock is released when this is dropped"]
+pub struct RunLock {
+    #[cfg(feature = "sqlite")]
+    _file: Option<lock_file::LockFile>,
+}
+
+impl RunLock {
+    /// A lock held by the database session itself (PostgreSQL's advisory
+    /// lock, MySQL's `GET_LOCK`), or none where no other connection can reach
+    /// the database (a private in-memory SQLite database).
+    pub fn in_session() -> RunLock {
+        RunLock {
+            #[cfg(feature = "sqlite")]
+            _file: None,
+        }
+    }
+
+    #[cfg(feature = "sqlite")]
+    fn file(file: lock_file::LockFile) -> RunLock {
+        RunLock { _file: Some(file) }
+    }
 }
 
 /// The table in which diesel records applied migrations.

@@ -21,7 +21,9 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use lithify_core::Dialect;
 
-use super::{lock_key, split_table, BackendError, CountRow, MigrationConnection, SqlDialect};
+use super::{
+    lock_key, split_table, BackendError, CountRow, MigrationConnection, RunLock, SqlDialect,
+};
 
 /// MySQL's (and MariaDB's) SQL text.
 #[derive(Debug, Clone, Copy, Default)]
@@ -161,7 +163,7 @@ impl MigrationConnection for MysqlConnection {
         &mut self,
         table: &str,
         timeout: Duration,
-    ) -> Result<(), BackendError> {
+    ) -> Result<RunLock, BackendError> {
         let name = current_lock_name(self, table)?;
         let started = Instant::now();
         // GET_LOCK waits in whole seconds on MySQL; rounding up never gives up early.
@@ -173,16 +175,12 @@ impl MigrationConnection for MysqlConnection {
             .bind::<BigInt, _>(seconds)
             .get_result::<CountRow>(self)?;
         if got.n == 1 {
-            return Ok(());
+            return Ok(RunLock::in_session());
         }
         Err(BackendError::LockTimeout {
             waited: started.elapsed(),
             holder: describe_holder(self, &name),
         })
-    }
-
-    fn lock_covers_run(&self) -> bool {
-        true
     }
 
     fn release_migration_lock(&mut self, table: &str) -> Result<(), BackendError> {

@@ -27,7 +27,7 @@ use lithify_core::Dialect;
 
 use super::{
     lock_key, split_table, standard_identifier, standard_literal, BackendError, CountRow,
-    MigrationConnection, SqlDialect,
+    MigrationConnection, RunLock, SqlDialect,
 };
 use crate::split::split_statements;
 
@@ -180,7 +180,7 @@ impl MigrationConnection for PgConnection {
         &mut self,
         table: &str,
         timeout: Duration,
-    ) -> Result<(), BackendError> {
+    ) -> Result<RunLock, BackendError> {
         let key = pg_key(table);
         let started = Instant::now();
         loop {
@@ -188,7 +188,7 @@ impl MigrationConnection for PgConnection {
                 .bind::<BigInt, _>(key)
                 .get_result::<Acquired>(self)?;
             if row.ok {
-                return Ok(());
+                return Ok(RunLock::in_session());
             }
             let waited = started.elapsed();
             if waited >= timeout {
@@ -199,10 +199,6 @@ impl MigrationConnection for PgConnection {
             }
             std::thread::sleep(POLL_INTERVAL.min(timeout - waited));
         }
-    }
-
-    fn lock_covers_run(&self) -> bool {
-        true
     }
 
     fn release_migration_lock(&mut self, table: &str) -> Result<(), BackendError> {

@@ -1,10 +1,14 @@
 //! SQLite through diesel's `SqliteConnection`.
 //!
-//! Concurrency: SQLite has no advisory lock, so instead every revision runs in
-//! a `BEGIN IMMEDIATE` transaction, which takes the database's write lock
-//! before the bookkeeping is re-read. A second migrator waits on that lock
-//! (up to `busy_timeout`), then sees the revision already applied and skips it.
+//! Concurrency: one migrator at a time through a lock file beside the
+//! database ([`super::lock_file`]), held for the whole run; a second migrator
+//! waits for it (up to the lock timeout), then finds the work done. Each
+//! revision still runs in `BEGIN IMMEDIATE` with a `busy_timeout`, so the
+//! application's own connections are waited for rather than failed against.
+//! A database without a file (`:memory:`, a temporary database) takes no
+//! lock: no other connection can reach it.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -13,7 +17,10 @@ use diesel::sql_types::{BigInt, Text};
 use diesel::sqlite::SqliteConnection;
 use lithify_core::Dialect;
 
-use super::{standard_identifier, standard_literal, BackendError, MigrationConnection, SqlDialect};
+use super::{
+    lock_file, standard_identifier, standard_literal, BackendError, MigrationConnection, RunLock,
+    SqlDialect,
+};
 
 /// SQLite's SQL text.
 #[derive(Debug, Clone, Copy, Default)]
@@ -67,6 +74,25 @@ struct Count {
     n: i64,
 }
 
+#[derive(QueryableByName)]
+struct DatabaseFile {
+    #[diesel(sql_type = Text)]
+    file: String,
+}
+
+/// The file of the connection's main database; `None` for an in-memory or
+/// temporary database, which SQLite reports with an empty name.
+fn main_database_file(conn: &mut SqliteConnection) -> Result<Option<PathBuf>, BackendError> {
+    let rows = diesel::sql_query("SELECT file FROM pragma_database_list WHERE name = 'main'")
+        .load::<DatabaseFile>(conn)?;
+    Ok(rows
+        .into_iter()
+        .next()
+        .map(|r| r.file)
+        .filter(|f| !f.is_empty())
+        .map(PathBuf::from))
+}
+
 impl MigrationConnection for SqliteConnection {
     fn sql_dialect(&self) -> &'static dyn SqlDialect {
         &SqliteDialect
@@ -78,16 +104,25 @@ impl MigrationConnection for SqliteConnection {
         Ok(())
     }
 
+    /// One lock file per database, whatever the bookkeeping table: SQLite
+    /// serialises writers anyway, so two chains in one file lose nothing by
+    /// taking turns.
     fn acquire_migration_lock(
         &mut self,
         _table: &str,
-        _timeout: Duration,
-    ) -> Result<(), BackendError> {
-        // Serialisation happens per revision through BEGIN IMMEDIATE (module docs).
-        Ok(())
+        timeout: Duration,
+    ) -> Result<RunLock, BackendError> {
+        match main_database_file(self)? {
+            Some(database) => {
+                let held = lock_file::acquire(&lock_file::lock_path(&database), timeout)?;
+                Ok(RunLock::file(held))
+            }
+            None => Ok(RunLock::in_session()),
+        }
     }
 
     fn release_migration_lock(&mut self, _table: &str) -> Result<(), BackendError> {
+        // The lock file is released when the executor drops the RunLock.
         Ok(())
     }
 
