@@ -138,12 +138,44 @@ pub enum Command {
 #[derive(Debug, Clone, Parser)]
 #[command(about = "Run the database migrations embedded in this binary")]
 pub struct MigrateArgs {
-    /// Database: a file path, sqlite://path, postgres://... or mysql://... Default: $DATABASE_URL, then DATABASE_URL in ./.env.
-    #[arg(long, global = true, value_name = "URL")]
-    pub database_url: Option<String>,
+    /// Where and how to connect.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
     /// The command.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The options of every command that talks to a database, shared by both
+/// front ends.
+#[derive(Debug, Clone, Default, PartialEq, Eq, clap::Args)]
+pub struct DatabaseArgs {
+    /// Database: a file path, sqlite://path, postgres://... or mysql://... Default: $DATABASE_URL, then DATABASE_URL in ./.env.
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Seconds to wait for another migrator to finish before giving up
+    /// (default: the application's setting, 60 unless it changed it).
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub lock_timeout: Option<u64>,
+    /// Bookkeeping table, optionally `schema.table` (default: the
+    /// application's setting, `lithify_revisions` unless it changed it).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub bookkeeping_table: Option<String>,
+}
+
+impl DatabaseArgs {
+    /// `migrator` with the options given on the command line applied; the
+    /// application's own settings stay where a flag is absent.
+    pub fn configure(&self, migrator: &Migrator) -> Migrator {
+        let mut configured = migrator.clone();
+        if let Some(seconds) = self.lock_timeout {
+            configured = configured.lock_timeout(std::time::Duration::from_secs(seconds));
+        }
+        if let Some(table) = &self.bookkeeping_table {
+            configured = configured.bookkeeping_table(table.clone());
+        }
+        configured
+    }
 }
 
 /// Implementation of [`Migrator::handle_cli_flag`].
@@ -157,9 +189,9 @@ pub(crate) fn handle_flag(migrator: &Migrator, args: Vec<OsString>) -> Option<Ex
     );
     Some(match parsed {
         Ok(parsed) => run(
-            migrator,
+            &parsed.database.configure(migrator),
             &parsed.command,
-            parsed.database_url.or(before_url),
+            parsed.database.database_url.or(before_url),
         ),
         Err(e) => clap_exit(&e),
     })

@@ -298,3 +298,85 @@ fn history_ranges() {
         "0003 -> 0004 (head), create t4\n0002 -> 0003, create t3\n"
     );
 }
+
+#[test]
+fn lock_timeout_and_bookkeeping_table_flags_on_both_front_ends() {
+    let revs = tables_chain(2);
+    let fx = Fixture::new(&as_revs(&revs));
+    let cwd = fx.tmp.path();
+    let db = fx.db.to_string_lossy().into_owned();
+
+    // Another migrator holds the database's lock file: with --lock-timeout 0
+    // the run gives up at once, says why, and changes nothing.
+    let mut lock_name = fx.db.as_os_str().to_owned();
+    lock_name.push("-lithify-lock");
+    let held = std::fs::File::create(&lock_name).expect("lock file");
+    held.lock().expect("lock");
+    let args = ["--database-url", &db, "--lock-timeout", "0", "upgrade"];
+    let o = run(LITHIFY, cwd, &args);
+    assert_eq!(code(&o), 3, "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("could not take the migration lock"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(tables(&mut fx.conn()).is_empty());
+    drop(held);
+
+    // The table flag names the bookkeeping table, before or after the command.
+    let o = run(
+        LITHIFY,
+        cwd,
+        &[
+            "--bookkeeping-table",
+            "schema_history",
+            "--database-url",
+            &db,
+            "upgrade",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let names: Vec<String> = schema(&mut fx.conn()).into_iter().map(|r| r.name).collect();
+    assert!(names.contains(&"schema_history".to_owned()), "{names:?}");
+    assert!(
+        !names.contains(&"lithify_revisions".to_owned()),
+        "{names:?}"
+    );
+
+    // The application's --migrate flag takes the same options.
+    let app_db = cwd.join("app.db").to_string_lossy().into_owned();
+    let app = |command: &str| {
+        run(
+            JOBBOARD,
+            cwd,
+            &[
+                "--database-url",
+                &app_db,
+                "--migrate",
+                command,
+                "--bookkeeping-table",
+                "ops_revisions",
+            ],
+        )
+    };
+    let o = app("upgrade");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = app("current");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("(head)"), "{}", stdout(&o));
+
+    // A name that cannot be a table is refused as a usage error.
+    let o = run(
+        LITHIFY,
+        cwd,
+        &[
+            "--database-url",
+            &db,
+            "--bookkeeping-table",
+            "x; DROP TABLE t1",
+            "current",
+        ],
+    );
+    assert_ne!(code(&o), 0);
+    assert!(stderr(&o).contains("x; DROP TABLE t1"), "{}", stderr(&o));
+}

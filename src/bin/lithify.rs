@@ -19,9 +19,9 @@ struct Args {
     /// The migrations directory.
     #[arg(long, global = true, default_value = "migrations")]
     dir: PathBuf,
-    /// Database: a file path, sqlite://path, postgres://... or mysql://... Default: $DATABASE_URL, then DATABASE_URL in ./.env.
-    #[arg(long, global = true, value_name = "URL")]
-    database_url: Option<String>,
+    /// Where and how to connect.
+    #[command(flatten)]
+    database: cli::DatabaseArgs,
     /// The command.
     #[command(subcommand)]
     command: Authoring,
@@ -172,22 +172,28 @@ fn check(args: &Args) -> ExitCode {
         args.dir.display(),
         chain.revisions.len()
     );
-    match &args.database_url {
-        Some(url) => cli::run(&migrator(&chain), &Command::Check, Some(url.clone())),
+    match &args.database.database_url {
+        Some(url) => cli::run(&migrator(args, &chain), &Command::Check, Some(url.clone())),
         None => ExitCode::SUCCESS,
     }
 }
 
 fn run(args: &Args, command: &Command) -> ExitCode {
     match Builder::new(&args.dir).compile() {
-        Ok(chain) => cli::run(&migrator(&chain), command, args.database_url.clone()),
+        Ok(chain) => cli::run(
+            &migrator(args, &chain),
+            command,
+            args.database.database_url.clone(),
+        ),
         Err(diags) => failed(&diags, exit::FAILURE),
     }
 }
 
-/// One directory per process, so leaking the chain to `'static` is its true lifetime.
-fn migrator(chain: &CompiledChain) -> Migrator {
-    Migrator::new(lithify::leak::leak_chain(chain))
+/// One directory per process, so leaking the chain to `'static` is its true
+/// lifetime. Configured with the command line's database options.
+fn migrator(args: &Args, chain: &CompiledChain) -> Migrator {
+    args.database
+        .configure(&Migrator::new(lithify::leak::leak_chain(chain)))
 }
 
 /// Print the errors (and the warnings around them) and return `code`.
