@@ -237,6 +237,7 @@ fn parse_entry(path: &Path, lines: &LineIndex, table: &Table) -> Result<LockEntr
             };
             amendments.push(Amendment { from, to, reason });
         }
+        check_amendments_link(path, line, &id, &amendments, &sum)?;
     }
     Ok(LockEntry {
         id,
@@ -245,6 +246,37 @@ fn parse_entry(path: &Path, lines: &LineIndex, table: &Table) -> Result<LockEntr
         amendments,
         line,
     })
+}
+
+/// `lithify seal --amend` appends `{from = current, to = new}` and moves the
+/// checksum to `to`, so a revision's amendments always form one chain ending
+/// at its checksum. One that does not was edited by hand: `total` does not
+/// cover amendments, and a forged `from` would make the run time accept a
+/// checksum nobody sealed.
+fn check_amendments_link(
+    path: &Path,
+    line: u32,
+    id: &str,
+    amendments: &[Amendment],
+    checksum: &Checksum,
+) -> Result<(), Diagnostic> {
+    let ends = amendments.iter().map(|a| &a.to);
+    let starts = amendments.iter().skip(1).map(|a| &a.from).chain([checksum]);
+    for (n, (end, next)) in ends.zip(starts).enumerate() {
+        if end != next {
+            let what = if n + 1 == amendments.len() {
+                format!("the last amendment of `{id}` ends at {end}, but its checksum is {next}")
+            } else {
+                format!(
+                    "amendment {} of `{id}` ends at {end}, but amendment {} starts from {next}",
+                    n + 1,
+                    n + 2
+                )
+            };
+            return Err(malformed(path, line, what));
+        }
+    }
+    Ok(())
 }
 
 /// How strictly [`verify`] treats the revisions it looks at.
@@ -280,6 +312,7 @@ pub(crate) fn verify(
                 {
                     out.push(edited(rev, entry))
                 }
+                Some(rev) if rev.dir_name != entry.name => out.push(renamed(rev, entry)),
                 Some(_) => {}
             }
         }
@@ -327,6 +360,21 @@ fn deleted(dir: &Path, lock_path: &Path, entry: &LockEntry) -> Diagnostic {
         ))
         .with_note("databases may already have applied it; a released revision cannot be removed")
         .with_help(format!("restore it with `git checkout -- {rev_dir}`"))
+}
+
+/// The checksum covers the files, not the directory's name, and databases
+/// record only the id, so a rename breaks nothing already applied; but it
+/// renames the generated `revisions::<NAME>` item, and the lock should say
+/// where the sealed revision lives now.
+fn renamed(rev: &SourceRevision, entry: &LockEntry) -> Diagnostic {
+    Diagnostic::warning(format!("sealed revision `{}` was renamed", rev.id))
+        .at(&rev.dir)
+        .with_note(format!(
+            "sealed as `{}`, now `{}`; its files are unchanged",
+            entry.name, rev.dir_name
+        ))
+        .with_note("the generated `revisions::<NAME>` item follows the directory's new name")
+        .with_help("run `lithify seal` to record the new name in lithify.lock")
 }
 
 fn edited(rev: &SourceRevision, entry: &LockEntry) -> Diagnostic {
@@ -415,6 +463,7 @@ pub fn seal_new(dir: impl AsRef<Path>) -> Result<Vec<String>, Diagnostics> {
         .collect();
     let mut doc = load_for_edit(dir, &analysis)?;
     let revisions = revision_tables(&mut doc, dir)?;
+    record_renames(revisions, &analysis.ordered());
     for rev in &new {
         revisions.push(entry_table(rev));
     }
@@ -519,6 +568,20 @@ fn revision_tables<'d>(
                 "`revision` must be a list of `[[revision]]` tables",
             ))
         })
+}
+
+/// Point sealed entries whose directory was renamed at the new name (the
+/// name is not part of `total`, so nothing else changes).
+fn record_renames(tables: &mut ArrayOfTables, revisions: &[&SourceRevision]) {
+    for table in tables.iter_mut() {
+        let id = table.get("id").and_then(Item::as_str).unwrap_or_default();
+        let Some(rev) = revisions.iter().find(|r| r.id == id) else {
+            continue;
+        };
+        if table.get("name").and_then(Item::as_str) != Some(rev.dir_name.as_str()) {
+            table["name"] = toml_edit::value(rev.dir_name.clone());
+        }
+    }
 }
 
 fn entry_table(rev: &SourceRevision) -> Table {

@@ -99,3 +99,79 @@ fn amending_an_unsealed_revision_is_refused() {
         f.render(&err)
     );
 }
+
+#[test]
+fn a_renamed_sealed_revision_warns_until_sealed_again() {
+    let f = Fixture::new();
+    two_revisions(&f);
+    seal_new(&f.dir).expect("seal");
+    std::fs::rename(
+        f.dir.join("2024-01-02-000000_create_jobs"),
+        f.dir.join("2024-01-02-000000_create_job_postings"),
+    )
+    .expect("rename");
+    let chain = f
+        .builder()
+        .require_seals(true)
+        .compile()
+        .expect("a rename is not an edit");
+    let shown = f.render(&chain.diagnostics);
+    assert!(
+        shown.contains("warning: sealed revision `20240102000000` was renamed")
+            && shown.contains("sealed as `2024-01-02-000000_create_jobs`"),
+        "{shown}"
+    );
+    snap!("renamed_sealed_revision", shown);
+    let total_before = f.read("lithify.lock");
+    assert!(seal_new(&f.dir).expect("seal").is_empty(), "nothing new");
+    let lock = f.read("lithify.lock");
+    assert!(
+        lock.contains("name = \"2024-01-02-000000_create_job_postings\""),
+        "{lock}"
+    );
+    let total = |text: &str| {
+        text.lines()
+            .find(|l| l.starts_with("total"))
+            .map(str::to_owned)
+    };
+    assert_eq!(
+        total(&lock),
+        total(&total_before),
+        "names are not in the total"
+    );
+    let chain = f.builder().compile().expect("builds");
+    assert!(
+        chain.diagnostics.0.is_empty(),
+        "{}",
+        f.render(&chain.diagnostics)
+    );
+}
+
+#[test]
+fn an_amendment_chain_that_does_not_link_is_a_hand_edit() {
+    let f = Fixture::new();
+    two_revisions(&f);
+    seal_new(&f.dir).expect("seal");
+    f.file(
+        "2024-01-01-000000_create_companies/up.sql",
+        "-- amended\nCREATE TABLE companies (id INTEGER PRIMARY KEY);\n",
+    );
+    let amendment = amend(&f.dir, "20240101000000", "document it").expect("amend");
+    let forged = "sha256:".to_owned() + &"ab".repeat(32);
+    let lock = f.read("lithify.lock").replacen(
+        &format!("to = \"{}\"", amendment.to),
+        &format!("to = \"{forged}\""),
+        1,
+    );
+    f.file("lithify.lock", &lock);
+    let err = f.builder().compile().expect_err("a broken amendment chain");
+    let shown = f.render(&err);
+    assert!(
+        shown.contains("malformed lithify.lock")
+            && shown.contains(&format!(
+                "ends at {forged}, but its checksum is {}",
+                amendment.to
+            )),
+        "{shown}"
+    );
+}
