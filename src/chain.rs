@@ -23,6 +23,8 @@ pub(crate) const BASE: &str = "<base>";
 #[derive(Debug)]
 pub(crate) struct ChainView {
     pub chain: &'static EmbeddedChain,
+    /// The chain's revisions, parsed once (by the first view of the chain).
+    revisions: &'static [Revision],
     pub graph: Graph,
     /// `prefixes[k]`: the [`ChainHash`] over the first `k` revisions, so the
     /// hash of an applied set costs its part beyond the longest applied
@@ -31,11 +33,12 @@ pub(crate) struct ChainView {
 }
 
 impl ChainView {
-    /// Build the graph. The build already validated it, so a failure here means
-    /// the generated module was tampered with; it is still an error, not a panic.
+    /// Parse the revisions and build the graph. The build already validated
+    /// both, so a failure here means the build's output was tampered with; it
+    /// is still an error, not a panic.
     pub fn new(chain: &'static EmbeddedChain) -> Result<ChainView, Error> {
-        let nodes = chain
-            .revisions
+        let revisions = chain.revisions.try_slice()?;
+        let nodes = revisions
             .iter()
             .map(|r| RevisionNode {
                 id: r.id.to_owned(),
@@ -49,6 +52,7 @@ impl ChainView {
         })?;
         Ok(ChainView {
             chain,
+            revisions,
             graph,
             prefixes: OnceLock::new(),
         })
@@ -62,7 +66,7 @@ impl ChainView {
             let mut hash = ChainHash::new();
             let mut out = Vec::with_capacity(self.len() + 1);
             out.push(hash.clone());
-            for revision in self.chain.revisions {
+            for revision in self.revisions {
                 hash.push_text(revision.id, revision.checksum);
                 out.push(hash.clone());
             }
@@ -91,12 +95,12 @@ impl ChainView {
 
     /// The revision at graph index `ix`.
     pub fn revision(&self, ix: usize) -> &'static Revision {
-        self.chain.revisions[ix]
+        &self.revisions[ix]
     }
 
     /// Number of revisions.
     pub fn len(&self) -> usize {
-        self.chain.revisions.len()
+        self.revisions.len()
     }
 
     /// Nothing applied.

@@ -70,9 +70,9 @@ impl<DB: DieselDialect> MigrationSource<DB> for DieselSource {
     fn migrations(&self) -> diesel::migration::Result<Vec<Box<dyn Migration<DB>>>> {
         Ok(self
             .chain
-            .revisions
+            .try_revisions()?
             .iter()
-            .map(|&revision| Box::new(DieselMigration { revision }) as Box<dyn Migration<DB>>)
+            .map(|revision| Box::new(DieselMigration { revision }) as Box<dyn Migration<DB>>)
             .collect())
     }
 }

@@ -1,5 +1,5 @@
 //! Seal every unsealed revision of a directory (what `lithify seal` does), and
-//! print the module the build would generate with `--print`.
+//! print the module the build would generate, then its packed data, with `--print`.
 //!
 //! `cargo run -p lithify-build --example seal -- migrations [--print]`
 
@@ -14,7 +14,10 @@ fn main() -> ExitCode {
     if args.iter().any(|a| a == "--print") {
         return match lithify_build::Builder::new(dir).compile() {
             Ok(chain) => {
-                print!("{}", lithify_build::Builder::new(dir).generate(&chain));
+                let generated = lithify_build::Builder::new(dir).generate(&chain);
+                print!("{}", generated.module);
+                println!("// ---- {} ----", generated.packed_file);
+                print!("{}", generated.packed);
                 ExitCode::SUCCESS
             }
             Err(diags) => {

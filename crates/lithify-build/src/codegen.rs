@@ -1,13 +1,23 @@
-//! Generation of the Rust module that embeds a compiled chain.
+//! Generation of the Rust module that embeds a compiled chain, and of the
+//! packed chain data it includes.
 //!
-//! The output is written already formatted as rustfmt would format it (a test
+//! Every revision's data (ids, lists, SQL) goes into one text blob in
+//! [`lithify_core::packed`]'s format, written next to the module and pulled in
+//! with one `include_str!`; the module keeps only what an application names
+//! (HEAD, HEADS, CHAIN_HASH, REVISIONS, CHAIN, MIGRATOR and one small item
+//! per revision). rustc compiles a string literal almost for free, where one
+//! struct expression per revision cost most of an application's compile time
+//! (BENCHMARKS.md item 2).
+//!
+//! The module is written already formatted as rustfmt would format it (a test
 //! checks this), so a reader of `OUT_DIR/lithify_migrations.rs` sees ordinary
-//! code. Generation is one pass into one pre-sized `String`: linear in the size
-//! of the chain, quick even for ten thousand revisions.
+//! code. Generation is linear in the size of the chain, quick even for ten
+//! thousand revisions.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
+use lithify_core::packed::{PackedRevision, PackedSql};
 use lithify_core::Dialect;
 
 use crate::compile::{CompiledChain, CompiledRevision, DialectSql};
@@ -15,12 +25,12 @@ use crate::compile::{CompiledChain, CompiledRevision, DialectSql};
 /// rustfmt's default maximum line width.
 const MAX_WIDTH: usize = 100;
 
-/// The module text for `chain`, embedding the SQL of `dialects` only.
-pub fn generate(chain: &CompiledChain, dialects: &BTreeSet<Dialect>) -> String {
-    let sql_bytes: usize = chain.revisions.iter().map(sql_len).sum();
-    let mut out = String::with_capacity(sql_bytes * 2 + chain.revisions.len() * 1024 + 1024);
+/// The module text for `chain`; `packed_file` is the packed data's file name,
+/// which must be written next to the module (see [`pack`]).
+pub fn generate(chain: &CompiledChain, packed_file: &str) -> String {
+    let mut out = String::with_capacity(chain.revisions.len() * 192 + 1024);
     let names = item_names(&chain.revisions);
-    header(&mut out, chain);
+    header(&mut out, chain, packed_file);
     out.push_str("\n/// One item per revision, named after its directory.\npub mod revisions {");
     if !chain.revisions.is_empty() {
         out.push('\n');
@@ -29,30 +39,83 @@ pub fn generate(chain: &CompiledChain, dialects: &BTreeSet<Dialect>) -> String {
         if i > 0 {
             out.push('\n');
         }
-        revision(&mut out, rev, name, dialects);
+        revision(&mut out, rev, name, i);
     }
     out.push_str("}\n");
-    footer(&mut out, &names);
+    footer(&mut out, chain, packed_file);
     out
 }
 
-fn sql_len(rev: &CompiledRevision) -> usize {
-    let one = |s: &DialectSql| {
-        s.shared.as_ref().map_or(0, String::len)
-            + s.per_dialect.values().map(String::len).sum::<usize>()
-    };
-    one(&rev.up) + rev.down.as_ref().map_or(0, one)
+/// The packed data for `chain` ([`lithify_core::packed`]), with the SQL of
+/// `dialects` only: a dialect the application does not embed costs nothing.
+pub fn pack(chain: &CompiledChain, dialects: &BTreeSet<Dialect>) -> String {
+    // `PackedRevision` borrows; the checksums exist only as values until here.
+    let checksums: Vec<(String, Vec<String>)> = chain
+        .revisions
+        .iter()
+        .map(|r| {
+            let accepted = r.accepted_checksums.iter().map(ToString::to_string);
+            (r.checksum.to_string(), accepted.collect())
+        })
+        .collect();
+    let revisions: Vec<PackedRevision<'_>> = chain
+        .revisions
+        .iter()
+        .zip(&checksums)
+        .map(|(rev, (checksum, accepted))| packed_revision(rev, checksum, accepted, dialects))
+        .collect();
+    lithify_core::packed::encode(&revisions)
 }
 
-fn header(out: &mut String, chain: &CompiledChain) {
+fn packed_revision<'a>(
+    rev: &'a CompiledRevision,
+    checksum: &'a str,
+    accepted: &'a [String],
+    dialects: &BTreeSet<Dialect>,
+) -> PackedRevision<'a> {
+    let strs = |items: &'a [String]| items.iter().map(String::as_str).collect();
+    PackedRevision {
+        id: &rev.id,
+        dir_name: &rev.dir_name,
+        message: &rev.message,
+        parents: strs(&rev.parents),
+        depends_on: strs(&rev.depends_on),
+        branch_labels: strs(&rev.branch_labels),
+        transactional: rev.transactional,
+        checksum,
+        accepted_checksums: strs(accepted),
+        up: packed_sql(&rev.up, dialects),
+        down: rev.down.as_ref().map(|d| packed_sql(d, dialects)),
+    }
+}
+
+fn packed_sql<'a>(sql: &'a DialectSql, dialects: &BTreeSet<Dialect>) -> PackedSql<'a> {
+    let get = |d: Dialect| {
+        if dialects.contains(&d) {
+            sql.for_dialect(d)
+        } else {
+            None
+        }
+    };
+    PackedSql {
+        sqlite: get(Dialect::Sqlite),
+        postgres: get(Dialect::Postgres),
+        mysql: get(Dialect::Mysql),
+    }
+}
+
+fn header(out: &mut String, chain: &CompiledChain, packed_file: &str) {
     let dir = chain.dir.display().to_string().replace('\\', "/");
     let _ = writeln!(
         out,
         "// @generated by lithify-build from `{}`: do not edit.",
         one_line(&dir)
     );
-    out.push_str(
-        "// The build script regenerates it whenever a file in that directory changes.\n\n",
+    out.push_str("// The build script regenerates it whenever a file in that directory changes.\n");
+    let _ = writeln!(
+        out,
+        "// Every revision's data is packed in `{}`, beside this file.\n",
+        one_line(packed_file)
     );
     if let [head] = chain.heads.as_slice() {
         out.push_str("/// The head revision: what `upgrade head` migrates to.\n");
@@ -70,16 +133,19 @@ fn header(out: &mut String, chain: &CompiledChain) {
     );
 }
 
-fn footer(out: &mut String, names: &[String]) {
-    out.push_str("\n/// Every revision, in topological order.\n");
-    let items: Vec<String> = names.iter().map(|n| format!("&revisions::{n}")).collect();
-    let head = format!(
-        "pub static REVISIONS: [&::lithify::Revision; {}] = ",
-        names.len()
-    );
-    list(out, 0, &head, &items, ";");
+fn footer(out: &mut String, chain: &CompiledChain, packed_file: &str) {
+    // Laid out as rustfmt does: the call does not fit after `=`.
     out.push_str(
-        "\n/// The whole chain, as the migrator sees it.\n\
+        "\n/// Every revision, in topological order: the data packed beside this file,\n\
+         /// parsed on first use.\n\
+         pub static REVISIONS: ::lithify::Revisions =\n    \
+         ::lithify::Revisions::new(::lithify::PackedRevisions {\n",
+    );
+    let _ = writeln!(out, "        data: include_str!({}),", str_lit(packed_file));
+    let _ = writeln!(out, "        len: {},", chain.revisions.len());
+    out.push_str(
+        "        package: env!(\"CARGO_PKG_NAME\"),\n    });\n\
+         \n/// The whole chain, as the migrator sees it.\n\
          pub static CHAIN: ::lithify::EmbeddedChain = ::lithify::EmbeddedChain {\n    \
          revisions: &REVISIONS,\n    heads: HEADS,\n    chain_hash: CHAIN_HASH,\n};\n\
          \n/// The migrator for this chain.\n\
@@ -87,111 +153,16 @@ fn footer(out: &mut String, names: &[String]) {
     );
 }
 
-fn revision(out: &mut String, rev: &CompiledRevision, name: &str, dialects: &BTreeSet<Dialect>) {
+/// One doc-commented item per revision: a reference into `REVISIONS` by
+/// index, which rustc checks about as cheaply as a constant.
+fn revision(out: &mut String, rev: &CompiledRevision, name: &str, index: usize) {
     doc_comment(out, rev);
-    if let Some(up) = same_sql(&rev.up, dialects) {
-        let down = match &rev.down {
-            Some(d) => match same_sql(d, dialects) {
-                Some(text) => Some(text),
-                None => return revision_with_consts(out, rev, name, dialects),
-            },
-            None => None,
-        };
-        // The common case, one text for every dialect in each direction: a
-        // plain struct expression with the SQL inline, no local items (each
-        // body and nested `const` costs rustc type checking, borrow checking
-        // and const evaluation; see BENCHMARKS.md item 2).
-        let _ = writeln!(
-            out,
-            "    pub static {name}: ::lithify::Revision = ::lithify::Revision {{"
-        );
-        revision_fields(out, rev, "        ");
-        same_call(out, "        ", "up: ", up, ",");
-        match down {
-            Some(down) => same_call(out, "        ", "down: Some(", down, "),"),
-            None => out.push_str("        down: None,\n"),
-        }
-        out.push_str("    };\n");
-        return;
-    }
-    revision_with_consts(out, rev, name, dialects);
-}
-
-/// The SQL text when every dialect (all three compiled in) runs the same text.
-fn same_sql<'a>(sql: &'a DialectSql, dialects: &BTreeSet<Dialect>) -> Option<&'a str> {
-    if dialects.len() == Dialect::ALL.len() && sql.per_dialect.is_empty() {
-        sql.shared.as_deref()
-    } else {
-        None
-    }
-}
-
-/// `<head>::lithify::Sql::same(<lit>)<tail>` as rustfmt lays it out: on one
-/// line when the literal is single-line and fits, else the literal on lines of
-/// its own.
-fn same_call(out: &mut String, pad: &str, head: &str, text: &str, tail: &str) {
-    let lit = sql_lit(text);
-    // `tail` closes `head`'s parentheses (if any) and ends the field.
-    let call = "::lithify::Sql::same(";
-    let width = pad.len() + head.len() + call.len() + lit.len() + 1 + tail.len();
-    if width <= MAX_WIDTH && !lit.contains('\n') {
-        let _ = writeln!(out, "{pad}{head}{call}{lit}){tail}");
-    } else {
-        let _ = writeln!(out, "{pad}{head}{call}\n{pad}    {lit},\n{pad}){tail}");
-    }
-}
-
-/// The fields every revision has, before `up` and `down`.
-fn revision_fields(out: &mut String, rev: &CompiledRevision, pad: &str) {
-    field(out, pad, "id", &str_lit(&rev.id));
-    field(out, pad, "name", &str_lit(&rev.dir_name));
-    field(out, pad, "message", &str_lit(&rev.message));
-    str_list_field(out, pad, "parents", &rev.parents);
-    str_list_field(out, pad, "depends_on", &rev.depends_on);
-    str_list_field(out, pad, "branch_labels", &rev.branch_labels);
-    field(
+    assign(
         out,
-        pad,
-        "transactional",
-        if rev.transactional { "true" } else { "false" },
+        "    ",
+        &format!("pub static {name}: ::lithify::RevisionRef"),
+        &format!("::lithify::RevisionRef::new(&super::REVISIONS, {index})"),
     );
-    field(out, pad, "checksum", &str_lit(&rev.checksum.to_string()));
-    let accepted: Vec<String> = rev
-        .accepted_checksums
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
-    str_list_field(out, pad, "accepted_checksums", &accepted);
-}
-
-/// A revision whose dialects differ (or not all compiled in): the SQL as local
-/// consts first, so text shared by several dialects appears once.
-fn revision_with_consts(
-    out: &mut String,
-    rev: &CompiledRevision,
-    name: &str,
-    dialects: &BTreeSet<Dialect>,
-) {
-    let _ = writeln!(out, "    pub static {name}: ::lithify::Revision = {{");
-    let up = sql_consts(out, "UP", &rev.up, dialects);
-    let down = rev
-        .down
-        .as_ref()
-        .map(|d| sql_consts(out, "DOWN", d, dialects));
-    out.push_str("        ::lithify::Revision {\n");
-    revision_fields(out, rev, "            ");
-    out.push_str("            up: ");
-    sql_struct(out, &up);
-    out.push_str(",\n");
-    match down {
-        Some(down) => {
-            out.push_str("            down: Some(");
-            sql_struct(out, &down);
-            out.push_str("),\n");
-        }
-        None => out.push_str("            down: None,\n"),
-    }
-    out.push_str("        }\n    };\n");
 }
 
 /// `/// <message> (`<dir_name>`)`, one doc line per message line.
@@ -211,15 +182,6 @@ fn doc_comment(out: &mut String, rev: &CompiledRevision) {
     } else {
         let _ = writeln!(out, "    /// {last} {dir}");
     }
-}
-
-fn field(out: &mut String, pad: &str, name: &str, value: &str) {
-    let _ = writeln!(out, "{pad}{name}: {value},");
-}
-
-fn str_list_field(out: &mut String, pad: &str, name: &str, values: &[String]) {
-    let items: Vec<String> = values.iter().map(|v| str_lit(v)).collect();
-    list(out, pad.len(), &format!("{name}: &"), &items, ",");
 }
 
 /// `<lhs> = <rhs>;` as rustfmt lays it out: on one line when it fits, else
@@ -251,7 +213,7 @@ fn list(out: &mut String, indent: usize, head: &str, items: &[String], tail: &st
     }
     let _ = writeln!(out, "{pad}{head}[");
     if items.iter().all(|i| i.len() <= SHORT_ITEM) {
-        packed(out, &pad, items);
+        packed_lines(out, &pad, items);
     } else {
         for item in items {
             let _ = writeln!(out, "{pad}    {item},");
@@ -260,7 +222,7 @@ fn list(out: &mut String, indent: usize, head: &str, items: &[String], tail: &st
     let _ = writeln!(out, "{pad}]{tail}");
 }
 
-fn packed(out: &mut String, pad: &str, items: &[String]) {
+fn packed_lines(out: &mut String, pad: &str, items: &[String]) {
     let mut line = String::new();
     for item in items {
         let extra = if line.is_empty() {
@@ -281,85 +243,6 @@ fn packed(out: &mut String, pad: &str, items: &[String]) {
     if !line.is_empty() {
         let _ = writeln!(out, "{pad}    {line}");
     }
-}
-
-/// Emit one `const` per distinct SQL text the enabled dialects use, and return
-/// which const (if any) each dialect refers to, in [`Dialect::ALL`] order.
-fn sql_consts(
-    out: &mut String,
-    prefix: &str,
-    sql: &DialectSql,
-    dialects: &BTreeSet<Dialect>,
-) -> [Option<String>; 3] {
-    let mut shared_emitted = false;
-    Dialect::ALL.map(|d| {
-        if !dialects.contains(&d) {
-            return None;
-        }
-        if let Some(text) = sql.per_dialect.get(&d) {
-            let name = format!("{prefix}_{}", d.name().to_ascii_uppercase());
-            assign(
-                out,
-                "        ",
-                &format!("const {name}: &str"),
-                &sql_lit(text),
-            );
-            return Some(name);
-        }
-        let text = sql.shared.as_ref()?;
-        if !shared_emitted {
-            assign(
-                out,
-                "        ",
-                &format!("const {prefix}: &str"),
-                &sql_lit(text),
-            );
-            shared_emitted = true;
-        }
-        Some(prefix.to_owned())
-    })
-}
-
-/// A `::lithify::Sql` value naming the consts [`sql_consts`] emitted.
-fn sql_struct(out: &mut String, consts: &[Option<String>; 3]) {
-    out.push_str("::lithify::Sql {\n");
-    for (d, c) in Dialect::ALL.iter().zip(consts) {
-        match c {
-            Some(c) => {
-                let _ = writeln!(out, "                {}: Some({c}),", d.name());
-            }
-            None => {
-                let _ = writeln!(out, "                {}: None,", d.name());
-            }
-        }
-    }
-    out.push_str("            }");
-}
-
-/// A string literal for SQL: raw (`r"..."` / `r#"..."#`) so the SQL reads as
-/// written, with as few `#` as it needs. A lone carriage return cannot appear in
-/// a raw literal, so such text falls back to an escaped literal.
-fn sql_lit(text: &str) -> String {
-    if text.contains('\r') {
-        return str_lit(text);
-    }
-    let hashes = raw_hashes(text);
-    let fence = "#".repeat(hashes);
-    format!("r{fence}\"{text}\"{fence}")
-}
-
-/// The number of `#` a raw string needs: one more than the longest run of `#`
-/// that follows a `"` in the text (zero if it has no `"`).
-fn raw_hashes(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    let mut needed = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b'"' {
-            let run = bytes[i + 1..].iter().take_while(|&&c| c == b'#').count();
-            needed = needed.max(run + 1);
-        }
-    }
-    needed
 }
 
 /// An ordinary escaped string literal.
@@ -431,14 +314,6 @@ fn natural_name(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn raw_strings_get_enough_hashes() {
-        assert_eq!(sql_lit("SELECT 1;"), "r\"SELECT 1;\"");
-        assert_eq!(sql_lit("SELECT \"a\";"), "r#\"SELECT \"a\";\"#");
-        assert_eq!(sql_lit("x \"## y"), "r###\"x \"## y\"###");
-        assert_eq!(sql_lit("a\rb"), "\"a\\rb\"");
-    }
 
     #[test]
     fn natural_names() {

@@ -171,14 +171,38 @@ impl Builder {
         );
     }
 
-    /// The Rust module embedding `chain`, with the SQL of this builder's dialects.
-    pub fn generate(&self, chain: &CompiledChain) -> String {
-        crate::codegen::generate(chain, &self.dialects)
+    /// File name of the packed chain data, written next to the module: the
+    /// module's name with the extension `.chain` (`lithify_migrations.chain`).
+    pub fn packed_file(&self) -> String {
+        let path = Path::new(&self.module_file).with_extension("chain");
+        let name = path.to_string_lossy().into_owned();
+        // A module named `x.chain` must not be overwritten by its own data.
+        if name == self.module_file {
+            format!("{name}.chain")
+        } else {
+            name
+        }
+    }
+
+    /// The Rust module embedding `chain` and the packed data it includes,
+    /// with the SQL of this builder's dialects.
+    pub fn generate(&self, chain: &CompiledChain) -> Generated {
+        let packed_file = self.packed_file();
+        // The module includes the data relative to itself.
+        let included = Path::new(&packed_file)
+            .file_name()
+            .map_or_else(|| packed_file.clone(), |n| n.to_string_lossy().into_owned());
+        Generated {
+            module: crate::codegen::generate(chain, &included),
+            packed: crate::codegen::pack(chain, &self.dialects),
+            packed_file,
+        }
     }
 
     /// For build scripts: compile, print cargo instructions, write
-    /// `OUT_DIR/<module_file>`, and return the chain. On errors, print them and
-    /// exit with status 1 (no panic backtrace to wade through).
+    /// `OUT_DIR/<module_file>` and the packed data beside it, and return the
+    /// chain. On errors, print them and exit with status 1 (no panic
+    /// backtrace to wade through).
     pub fn compile_or_exit(&self) -> CompiledChain {
         // A directory makes cargo rescan it recursively, so added files count too.
         println!("cargo:rerun-if-changed={}", self.dir.display());
@@ -188,25 +212,52 @@ impl Builder {
             Err(diags) => exit_with(&diags),
         };
         emit_cargo_warnings(&chain.diagnostics);
-        if let Err(d) = self.write_module(&chain) {
+        let written = std::env::var_os("OUT_DIR")
+            .ok_or_else(|| Diagnostic::error("OUT_DIR is not set: compile_or_exit is meant for build scripts; use compile() and write_to() elsewhere"))
+            .and_then(|out_dir| self.write_to(&chain, Path::new(&out_dir)));
+        if let Err(d) = written {
             exit_with(&Diagnostics(vec![d]));
         }
         chain
     }
 
-    fn write_module(&self, chain: &CompiledChain) -> Result<(), Diagnostic> {
-        let out_dir = std::env::var_os("OUT_DIR")
-            .ok_or_else(|| Diagnostic::error("OUT_DIR is not set: compile_or_exit is meant for build scripts; use compile() and generate() elsewhere"))?;
-        let path = Path::new(&out_dir).join(&self.module_file);
-        let code = self.generate(chain);
-        // Leave an unchanged file alone so its mtime does not trigger rebuilds.
-        if std::fs::read_to_string(&path).ok().as_deref() == Some(code.as_str()) {
-            return Ok(());
-        }
-        std::fs::write(&path, code).map_err(|e| {
-            Diagnostic::error(format!("cannot write the generated module: {e}")).at(path)
-        })
+    /// Write the generated module and its packed data into `dir` (what
+    /// [`Builder::compile_or_exit`] does with `OUT_DIR`); returns the module's path.
+    pub fn write_to(&self, chain: &CompiledChain, dir: &Path) -> Result<PathBuf, Diagnostic> {
+        let generated = self.generate(chain);
+        // The data first: the module is useless without it.
+        write_if_changed(
+            &dir.join(&generated.packed_file),
+            &generated.packed,
+            "packed chain data",
+        )?;
+        let module = dir.join(&self.module_file);
+        write_if_changed(&module, &generated.module, "generated module")?;
+        Ok(module)
     }
+}
+
+/// What the build writes: the module and the packed data it includes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    /// The Rust module (`Builder::module_file`).
+    pub module: String,
+    /// Every revision's data in [`lithify_core::packed`]'s format, which the
+    /// module includes with `include_str!` from beside itself.
+    pub packed: String,
+    /// File name of `packed`, next to the module ([`Builder::packed_file`]).
+    pub packed_file: String,
+}
+
+/// Write `text` to `path` unless it already holds exactly that, so an
+/// unchanged file keeps its mtime and triggers no rebuild.
+fn write_if_changed(path: &Path, text: &str, what: &str) -> Result<(), Diagnostic> {
+    if std::fs::read_to_string(path).ok().as_deref() == Some(text) {
+        return Ok(());
+    }
+    std::fs::write(path, text).map_err(|e| {
+        Diagnostic::error(format!("cannot write the {what}: {e}")).at(path.to_path_buf())
+    })
 }
 
 fn env_requires_seals() -> bool {

@@ -37,7 +37,9 @@ pub mod seal;
 pub mod sources;
 
 pub use authoring::{merge, new_revision, NewOptions};
-pub use compile::{Builder, CompiledChain, CompiledRevision, DialectSql, REQUIRE_SEALS_ENV};
+pub use compile::{
+    Builder, CompiledChain, CompiledRevision, DialectSql, Generated, REQUIRE_SEALS_ENV,
+};
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use lithify_core::Dialect;
 pub use seal::{amend, seal_new};

@@ -1,5 +1,5 @@
-//! The generated module: shape (snapshot of the reference chain), formatting,
-//! item names, and speed on large chains.
+//! The generated module and its packed data: shape (snapshots of the
+//! reference chain), formatting, item names, and speed on large chains.
 
 mod common;
 
@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use common::Fixture;
 use lithify_build::{Builder, CompiledChain, CompiledRevision, Dialect, DialectSql};
+use lithify_core::packed::{decode, PackedRevision};
 use lithify_core::{ChainHash, Checksum};
 
 /// The workspace's reference chain, as a path relative to this crate (cargo
@@ -32,19 +33,63 @@ fn reference_chain_module() {
         .0
         .iter()
         .any(|d| d.file.as_ref().is_some_and(|f| f.ends_with("README.md"))));
-    let code = reference().generate(&chain);
-    assert_rustfmt_clean(&code);
-    snap!("reference_chain_module", code);
+    let generated = reference().generate(&chain);
+    assert_eq!(generated.packed_file, "lithify_migrations.chain");
+    assert!(generated
+        .module
+        .contains("data: include_str!(\"lithify_migrations.chain\"),"));
+    assert_rustfmt_clean(&generated.module);
+    let revisions = unpack(&generated.packed);
+    assert_eq!(revisions.len(), 6);
+    for (packed, compiled) in revisions.iter().zip(&chain.revisions) {
+        assert_eq!(packed.id, compiled.id);
+        assert_eq!(packed.checksum, compiled.checksum.to_string());
+        assert_eq!(
+            packed.up.postgres,
+            compiled.up.for_dialect(Dialect::Postgres)
+        );
+    }
+    snap!("reference_chain_module", generated.module);
+    snap!("reference_chain_packed", generated.packed);
+}
+
+fn unpack(packed: &str) -> Vec<PackedRevision<'_>> {
+    decode(packed).unwrap_or_else(|e| panic!("the packed data does not decode: {e}"))
 }
 
 #[test]
 fn sqlite_only_module_embeds_no_other_dialect() {
     let builder = reference().dialects([Dialect::Sqlite]);
     let chain = builder.compile().expect("compiles");
-    let code = builder.generate(&chain);
-    assert!(!code.contains("BIGSERIAL") && !code.contains("AUTO_INCREMENT"));
-    assert!(code.contains("postgres: None,"));
-    assert_rustfmt_clean(&code);
+    let generated = builder.generate(&chain);
+    let packed = &generated.packed;
+    assert!(!packed.contains("BIGSERIAL") && !packed.contains("AUTO_INCREMENT"));
+    assert!(packed.contains("\nup.postgres -\n") && packed.contains("\nup.mysql -\n"));
+    for revision in unpack(packed) {
+        assert!(revision.up.sqlite.is_some());
+        assert_eq!((revision.up.postgres, revision.up.mysql), (None, None));
+    }
+    assert_rustfmt_clean(&generated.module);
+}
+
+#[test]
+fn packed_file_sits_beside_the_module() {
+    let name = |module: &str| reference().module_file(module).packed_file();
+    assert_eq!(name("lithify_migrations.rs"), "lithify_migrations.chain");
+    assert_eq!(name("db.rs"), "db.chain");
+    assert_eq!(name("generated"), "generated.chain");
+    assert_eq!(name("x.chain"), "x.chain.chain");
+    let builder = reference().module_file("db.rs");
+    let chain = builder.compile().expect("compiles");
+    assert!(builder
+        .generate(&chain)
+        .module
+        .contains("data: include_str!(\"db.chain\"),"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let module = builder.write_to(&chain, dir.path()).expect("writes");
+    assert_eq!(module, dir.path().join("db.rs"));
+    let packed = std::fs::read_to_string(dir.path().join("db.chain")).expect("packed data");
+    assert_eq!(unpack(&packed).len(), 6);
 }
 
 #[test]
@@ -67,8 +112,8 @@ fn awkward_inputs_stay_rustfmt_clean() {
         "depends_on = [\"20240101000000\", \"20240102000000\"]\nparents = [\"20240102000000\"]\ntransactional = false\n",
     );
     let chain = f.builder().compile().expect("compiles");
-    let code = f.builder().generate(&chain);
-    let code = common::redact(f.tmp.path(), &code);
+    let generated = f.builder().generate(&chain);
+    let code = common::redact(f.tmp.path(), &generated.module);
     assert!(
         code.contains("pub static CREATE_USERS_20240101000000:"),
         "{code}"
@@ -78,10 +123,18 @@ fn awkward_inputs_stay_rustfmt_clean() {
         "{code}"
     );
     assert!(code.contains("pub static R_9LIVES:"), "{code}");
-    assert!(
-        code.contains("r###\"SELECT \"a\"#, '\"##';\n\"###"),
-        "{code}"
+    // Quotes, `#`, a lone carriage return and multi-line messages round-trip.
+    let revisions = unpack(&generated.packed);
+    assert_eq!(revisions[0].up.sqlite, Some("SELECT \"a\"#, '\"##';\n"));
+    assert_eq!(revisions[1].up.sqlite, Some("SELECT 1;\rSELECT 2;\n"));
+    assert_eq!(revisions[1].up.mysql, Some("SELECT 3;"));
+    assert_eq!(revisions[1].message, "a message\n\nwith paragraphs");
+    assert_eq!(revisions[1].branch_labels, ["accounts"]);
+    assert_eq!(
+        revisions[2].depends_on,
+        ["20240101000000", "20240102000000"]
     );
+    assert!(!revisions[2].transactional);
     assert_rustfmt_clean(&code);
     snap!("awkward_module", code);
 }
@@ -131,15 +184,21 @@ fn synthetic(n: usize) -> CompiledChain {
 fn ten_thousand_revisions_generate_quickly() {
     let chain = synthetic(10_000);
     let start = Instant::now();
-    let code = Builder::new("migrations").generate(&chain);
+    let generated = Builder::new("migrations").generate(&chain);
     let elapsed = start.elapsed();
-    assert!(code.contains("pub static REVISIONS: [&::lithify::Revision; 10000] = ["));
+    assert!(generated.module.contains("        len: 10000,\n"));
     // Generous bound for a debug build on a slow machine; it takes a few tens of ms.
     assert!(elapsed.as_secs_f64() < 5.0, "generation took {elapsed:?}");
+    assert_eq!(unpack(&generated.packed).len(), 10_000);
     // Linear: ten times the revisions, roughly ten times the text.
     let small = Builder::new("migrations").generate(&synthetic(1_000));
-    let ratio = code.len() as f64 / small.len() as f64;
-    assert!((9.0..11.5).contains(&ratio), "size ratio {ratio}");
+    for (big, small) in [
+        (&generated.module, &small.module),
+        (&generated.packed, &small.packed),
+    ] {
+        let ratio = big.len() as f64 / small.len() as f64;
+        assert!((9.0..11.5).contains(&ratio), "size ratio {ratio}");
+    }
 }
 
 /// Run `rustfmt --check` on `code` when rustfmt is installed.

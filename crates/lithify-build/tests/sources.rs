@@ -185,11 +185,13 @@ fn empty_directory_compiles_to_an_empty_chain() {
     let f = Fixture::new();
     let chain = f.builder().compile().expect("empty is valid");
     assert!(chain.revisions.is_empty() && chain.heads.is_empty());
-    let code = f.builder().generate(&chain);
+    let generated = f.builder().generate(&chain);
+    let code = &generated.module;
     assert!(!code.contains("pub const HEAD:"));
     assert!(code.contains("pub const HEADS: &[&str] = &[];"));
-    assert!(code.contains("pub static REVISIONS: [&::lithify::Revision; 0] = [];"));
+    assert!(code.contains("        len: 0,\n"));
     assert!(code.contains("pub mod revisions {}\n"));
+    assert_eq!(generated.packed, "lithify-chain 1\ncount 0\n");
 }
 
 /// Entries are typed from the directory listing; symlinks are still followed

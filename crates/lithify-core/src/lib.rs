@@ -8,6 +8,7 @@ pub mod checksum;
 pub mod dialect;
 pub mod graph;
 pub mod id;
+pub mod packed;
 pub mod planner;
 pub mod target;
 
@@ -15,5 +16,6 @@ pub use checksum::{ChainHash, Checksum, ChecksumParseError};
 pub use dialect::Dialect;
 pub use graph::{Graph, GraphError, RevisionNode};
 pub use id::{validate_revision_id, IdError};
+pub use packed::{PackError, PackProblem, PackedRevision, PackedSql};
 pub use planner::{Plan, PlanError, PlanStep, StepDirection};
 pub use target::{Resolution, Target, TargetError};
