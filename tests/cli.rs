@@ -308,10 +308,7 @@ fn lock_timeout_and_bookkeeping_table_flags_on_both_front_ends() {
 
     // Another migrator holds the database's lock file: with --lock-timeout 0
     // the run gives up at once, says why, and changes nothing.
-    let mut lock_name = fx.db.as_os_str().to_owned();
-    lock_name.push("-lithify-lock");
-    let held = std::fs::File::create(&lock_name).expect("lock file");
-    held.lock().expect("lock");
+    let held = fx.hold_migration_lock();
     let args = ["--database-url", &db, "--lock-timeout", "0", "upgrade"];
     let o = run(LITHIFY, cwd, &args);
     assert_eq!(code(&o), 3, "{}", stdout(&o));

@@ -3,8 +3,7 @@
 //! included; a migrator that cannot get the lock in time names its holder.
 mod sqlite_support;
 
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Duration;
 
 use diesel::RunQueryDsl;
@@ -87,34 +86,18 @@ fn two_processes_apply_each_revision_exactly_once() {
 }
 
 fn spawn_upgrade(fx: &Fixture) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_lithify"))
-        .arg("--dir")
-        .arg(&fx.dir)
-        .arg("--database-url")
-        .arg(&fx.db)
-        .arg("upgrade")
-        .env_remove("DATABASE_URL")
-        .current_dir(fx.tmp.path())
+    fx.lithify(&["upgrade"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn lithify")
 }
 
-/// Hold `<db>-lithify-lock` the way another migrator would.
-fn hold_lock(db: &Path) -> std::fs::File {
-    let mut name = db.as_os_str().to_owned();
-    name.push("-lithify-lock");
-    let file = std::fs::File::create(name).expect("lock file");
-    file.lock().expect("lock");
-    file
-}
-
 #[test]
 fn a_migrator_waits_for_the_lock_and_names_the_file_when_it_gives_up() {
     let revs = tables_chain(2);
     let fx = Fixture::new(&as_revs(&revs));
-    let held = hold_lock(&fx.db);
+    let held = fx.hold_migration_lock();
     let m = fx.migrator().lock_timeout(Duration::from_millis(200));
     let mut conn = fx.conn();
     let err = m.upgrade_to_head(&mut conn).expect_err("the lock is held");
@@ -142,7 +125,7 @@ fn read_only_commands_do_not_wait_for_the_lock() {
     let m = fx.migrator();
     let mut conn = fx.conn();
     m.upgrade_to_head(&mut conn).expect("upgrade");
-    let _held = hold_lock(&fx.db);
+    let _held = fx.hold_migration_lock();
     let m = m.lock_timeout(Duration::from_millis(100));
     assert!(matches!(
         m.check(&mut conn),

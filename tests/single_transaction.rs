@@ -2,8 +2,6 @@
 //! plan commits together or not at all.
 mod sqlite_support;
 
-use std::process::Command;
-
 use lithify::Error;
 use sqlite_support::*;
 
@@ -100,15 +98,8 @@ fn a_non_transactional_revision_in_the_range_is_refused_before_anything_runs() {
 fn the_cli_flag_turns_it_on() {
     let fx = failing_third();
     let run = |extra: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_lithify"))
-            .arg("--dir")
-            .arg(&fx.dir)
-            .arg("--database-url")
-            .arg(&fx.db)
-            .arg("upgrade")
+        fx.lithify(&["upgrade"])
             .args(extra)
-            .env_remove("DATABASE_URL")
-            .current_dir(fx.tmp.path())
             .output()
             .expect("run lithify")
     };

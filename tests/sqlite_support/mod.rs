@@ -62,6 +62,31 @@ impl Fixture {
     pub fn conn(&self) -> SqliteConnection {
         SqliteConnection::establish(&self.db.to_string_lossy()).expect("open db")
     }
+
+    /// `lithify --dir <migrations> --database-url <db> <args>`, run in the
+    /// fixture's directory and blind to the environment's DATABASE_URL.
+    pub fn lithify(&self, args: &[&str]) -> std::process::Command {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_lithify"));
+        command
+            .arg("--dir")
+            .arg(&self.dir)
+            .arg("--database-url")
+            .arg(&self.db)
+            .args(args)
+            .env_remove("DATABASE_URL")
+            .current_dir(self.tmp.path());
+        command
+    }
+
+    /// Hold the database's `<db>-lithify-lock` as another migrator would,
+    /// until the returned file is dropped.
+    pub fn hold_migration_lock(&self) -> std::fs::File {
+        let mut name = self.db.as_os_str().to_owned();
+        name.push("-lithify-lock");
+        let file = std::fs::File::create(name).expect("lock file");
+        file.lock().expect("lock");
+        file
+    }
 }
 
 /// A quiet migrator over the chain compiled from `dir`.
