@@ -132,6 +132,16 @@ pub enum Command {
     },
     /// Record the revisions diesel applied (`__diesel_schema_migrations`) as applied.
     Adopt,
+    /// Apply every revision, revert it and apply it again on an empty
+    /// scratch database, checking that each down restores the schema its up
+    /// started from. Exit 1 when one does not.
+    Replay {
+        /// An empty database to replay on (default: a new temporary SQLite
+        /// file, removed afterwards). Never DATABASE_URL: replay tears the
+        /// schema down.
+        #[arg(long, value_name = "URL")]
+        scratch: Option<String>,
+    },
 }
 
 /// `<app> --migrate [--database-url URL] <command>`.
@@ -282,11 +292,57 @@ fn try_run(
             print_history(&view, range.as_deref(), *verbose, None)?;
             Ok(exit::OK)
         }
+        Command::Replay { scratch } => replay(migrator, command, scratch.as_deref()),
         _ => {
             let url =
                 url::resolve(database_url, Path::new(".")).ok_or(Error::MissingDatabaseUrl)?;
             let url = DatabaseUrl::parse(&url)?;
             with_connection(&url, DbCommand { migrator, command })?
+        }
+    }
+}
+
+/// `replay` on `scratch`, or on a new temporary SQLite file that is removed
+/// afterwards (with the files SQLite and lithify put beside it).
+fn replay(migrator: &Migrator, command: &Command, scratch: Option<&str>) -> Result<u8, Error> {
+    // Named, not `_`: the file must outlive the connection.
+    let (url, _temporary) = match scratch {
+        Some(url) => (url.to_owned(), None),
+        None => {
+            let file = ScratchFile::new();
+            println!("replaying on a temporary SQLite database");
+            (file.path.to_string_lossy().into_owned(), Some(file))
+        }
+    };
+    let url = DatabaseUrl::parse(&url)?;
+    with_connection(&url, DbCommand { migrator, command })?
+}
+
+/// A database file path in the temp directory, deleted (with its journal
+/// and lock file) on drop.
+struct ScratchFile {
+    path: std::path::PathBuf,
+}
+
+impl ScratchFile {
+    fn new() -> ScratchFile {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let name = format!("lithify-replay-{}-{nanos}.db", std::process::id());
+        ScratchFile {
+            path: std::env::temp_dir().join(name),
+        }
+    }
+}
+
+impl Drop for ScratchFile {
+    fn drop(&mut self) {
+        for suffix in ["", "-journal", "-wal", "-shm", "-lithify-lock"] {
+            let mut name = self.path.as_os_str().to_owned();
+            name.push(suffix);
+            // Best effort: a leftover file in the temp dir harms nobody.
+            let _ = std::fs::remove_file(name);
         }
     }
 }
@@ -369,6 +425,7 @@ impl WithConnection for DbCommand<'_> {
                 m.resolve(conn, revision, how).map(|_| exit::OK)
             }
             Command::Adopt => m.adopt(conn).map(|_| exit::OK),
+            Command::Replay { .. } => m.replay(conn).map(|_| exit::OK),
             Command::Sql { .. } | Command::Heads { .. } | Command::Branches => Ok(exit::OK),
         }
     }

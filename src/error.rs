@@ -194,6 +194,10 @@ pub enum Error {
     /// `adopt` or `resolve` had nothing to act on.
     #[error(transparent)]
     Recovery(#[from] crate::recovery::RecoveryError),
+    /// `replay` found a down that does not restore its schema, or was given
+    /// a database that is not empty.
+    #[error(transparent)]
+    Replay(#[from] crate::replay::ReplayError),
     /// The embedded chain does not form a valid graph (the generated module was altered).
     #[error("the embedded migration chain is invalid: {}", .problems.join("; "))]
     InvalidChain {
@@ -212,6 +216,8 @@ impl Error {
             | Error::DialectUnavailable(_)
             | Error::SingleTransaction { .. } => exit::USAGE,
             Error::Inconsistent(_) => exit::REFUSED,
+            Error::Replay(crate::replay::ReplayError::NotEmpty { .. }) => exit::USAGE,
+            Error::Replay(_) => exit::CHECK_FAILED,
             _ => exit::FAILURE,
         }
     }

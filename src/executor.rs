@@ -23,6 +23,7 @@
 //! transaction ([`bookkeeping::StateUpdate`]): once per run, not per revision.
 
 mod recovery;
+mod replay;
 
 use std::panic::{self, AssertUnwindSafe};
 use std::time::{Duration, Instant};

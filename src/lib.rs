@@ -38,6 +38,7 @@ pub mod leak;
 mod migrator;
 mod offline;
 pub mod recovery;
+pub mod replay;
 pub mod report;
 pub mod split;
 pub mod url;
@@ -49,6 +50,7 @@ pub use error::{Direction, Error, Inconsistency};
 pub use lithify_core::Dialect;
 pub use migrator::Migrator;
 pub use recovery::{AdoptReport, ResolveAs, ResolveReport};
+pub use replay::{ReplayError, ReplayReport};
 pub use report::{CheckOutcome, CurrentState, RunReport, StampReport, StepOutcome, StepReport};
 pub use url::DatabaseUrl;
 

@@ -16,6 +16,7 @@ use crate::embedded::{EmbeddedChain, Revision};
 use crate::error::Error;
 use crate::executor::{self, Executor, RunOptions};
 use crate::recovery::{AdoptReport, ResolveAs, ResolveReport};
+use crate::replay::ReplayReport;
 use crate::report::{CheckOutcome, CurrentState, Output, RunReport, StampReport};
 
 /// Runs the embedded chain against databases.
@@ -177,6 +178,13 @@ impl Migrator {
         how: ResolveAs,
     ) -> Result<ResolveReport, Error> {
         self.with_executor(conn, |ex| ex.resolve(id, how))
+    }
+
+    /// Every revision up, down and up again on an empty scratch database,
+    /// checking that each down restores the schema its up started from (see
+    /// [`crate::replay`]). Refuses a database that is not empty.
+    pub fn replay<C: MigrationConnection>(&self, conn: &mut C) -> Result<ReplayReport, Error> {
+        self.with_executor(conn, |ex| ex.replay())
     }
 
     /// What the database records; never creates the bookkeeping table.

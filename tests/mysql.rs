@@ -321,3 +321,20 @@ fn single_transaction_is_refused_and_says_why() {
     assert!(rows(&migrator, &mut conn).is_empty(), "nothing ran");
     assert!(lock_is_free(&db));
 }
+
+#[test]
+fn replay_checks_every_down_of_the_reference_chain() {
+    let db = TestDb::new("my_replay");
+    let report = migrator_for(&reference_dir())
+        .replay(&mut db.conn())
+        .expect("the reference chain's downs undo their ups on MariaDB");
+    assert_eq!(report.replayed.len(), 6);
+    let err = migrator_for(&reference_dir())
+        .replay(&mut db.conn())
+        .expect_err("now it is not empty");
+    assert!(
+        err.to_string()
+            .contains("replay needs an empty scratch database"),
+        "{err}"
+    );
+}

@@ -552,3 +552,50 @@ fn single_transaction_failure_in_revision_three_of_five_leaves_nothing() {
     assert!(applied_ids(&migrator, &mut conn).is_empty());
     assert_eq!(advisory_locks(&db), 0);
 }
+
+#[test]
+fn replay_checks_every_down_of_the_reference_chain_and_finds_an_unreverted_type_change() {
+    let db = TestDb::new("pg_replay");
+    let report = migrator_for(&reference_dir())
+        .replay(&mut db.conn())
+        .expect("the reference chain's downs undo their ups on PostgreSQL");
+    assert_eq!(report.replayed.len(), 6);
+
+    let broken = TestDb::new("pg_replay_broken");
+    let fixture = Fixture::new()
+        .revision(
+            "0001_codes",
+            &[
+                ("up.sql", "CREATE TABLE codes (code VARCHAR(10) NOT NULL);"),
+                ("down.sql", "DROP TABLE codes;"),
+            ],
+        )
+        .revision(
+            "0002_widen",
+            &[
+                (
+                    "up.sql",
+                    "ALTER TABLE codes ALTER COLUMN code TYPE VARCHAR(20);",
+                ),
+                (
+                    "down.sql",
+                    "ALTER TABLE codes ALTER COLUMN code DROP NOT NULL;",
+                ),
+            ],
+        );
+    let err = fixture
+        .migrator()
+        .replay(&mut broken.conn())
+        .expect_err("the down neither narrows the column nor keeps NOT NULL");
+    let Error::Replay(lithify::ReplayError::DownDoesNotRestore { id, diff, .. }) = &err else {
+        panic!("{err}");
+    };
+    assert_eq!(id, "0002");
+    assert_eq!(
+        diff,
+        &[
+            "- table codes column code character varying(10) not null",
+            "+ table codes column code character varying(20)",
+        ]
+    );
+}

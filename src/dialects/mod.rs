@@ -52,6 +52,20 @@ macro_rules! load_rows_with_sql_query {
             $crate::dialects::first_row(self, sql)
         }
 
+        fn load_schema(
+            &mut self,
+            table: &str,
+        ) -> Result<Vec<String>, $crate::dialects::BackendError> {
+            let mut lines = Vec::new();
+            for sql in self.sql_dialect().select_schema(table) {
+                let rows: Vec<$crate::dialects::SchemaLine> =
+                    diesel::RunQueryDsl::load(diesel::sql_query(sql), self)?;
+                lines.extend(rows.into_iter().map(|r| r.line));
+            }
+            lines.sort();
+            Ok(lines)
+        }
+
         fn load_counted_chain_state(
             &mut self,
             table: &str,
@@ -179,6 +193,15 @@ pub trait SqlDialect: Sync + Send + 'static {
         )
     }
 
+    /// Queries describing the schema the migrations made, each returning
+    /// one text column `line` per column, index, constraint, view or
+    /// trigger, with everything that makes two schemas differ (types,
+    /// nullability, defaults, keys) and nothing that changes when the same
+    /// DDL runs again (object ids, creation order). The bookkeeping table
+    /// `table` and its state table are left out. Used by `replay` to check
+    /// that a revision's down restores the schema its up started from.
+    fn select_schema(&self, table: &str) -> Vec<String>;
+
     /// Statement opening the transaction a revision runs in. SQLite uses
     /// `BEGIN IMMEDIATE`, which takes the write lock up front: a transaction
     /// that reads first and writes later can fail with "database is locked"
@@ -269,6 +292,13 @@ pub trait MigrationConnection {
     ) -> Result<Option<CountedChainState>, BackendError> {
         let _ = table;
         Ok(None)
+    }
+
+    /// The schema as [`SqlDialect::select_schema`] describes it, sorted.
+    /// The default describes nothing, which no comparison can fault.
+    fn load_schema(&mut self, table: &str) -> Result<Vec<String>, BackendError> {
+        let _ = table;
+        Ok(Vec::new())
     }
 
     /// The `version` column of diesel's `__diesel_schema_migrations`
@@ -364,6 +394,32 @@ where
 pub(crate) struct VersionRow {
     #[diesel(sql_type = diesel::sql_types::Text)]
     pub version: String,
+}
+
+/// A row of a [`SqlDialect::select_schema`] query.
+// Used by every engine's file; a build with no engine has none.
+#[cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(dead_code)
+)]
+#[derive(diesel::QueryableByName)]
+pub(crate) struct SchemaLine {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub line: String,
+}
+
+/// The names [`SqlDialect::select_schema`] leaves out for bookkeeping table
+/// `table` (the table and its state table, without any schema prefix), as
+/// a SQL list of literals.
+pub fn bookkeeping_names(dialect: &dyn SqlDialect, table: &str) -> String {
+    let (_, name) = split_table(table);
+    let state = state_table(name);
+    format!(
+        "{}, {}, {}",
+        dialect.quote_literal(name),
+        dialect.quote_literal(&state),
+        dialect.quote_literal(DIESEL_MIGRATIONS_TABLE)
+    )
 }
 
 /// A `COUNT(*) AS n` (or any `BIGINT AS n`) row.

@@ -22,7 +22,8 @@ use diesel::sql_types::{BigInt, Nullable, Text};
 use lithify_core::Dialect;
 
 use super::{
-    lock_key, split_table, BackendError, CountRow, MigrationConnection, RunLock, SqlDialect,
+    bookkeeping_names, lock_key, split_table, BackendError, CountRow, MigrationConnection, RunLock,
+    SqlDialect,
 };
 
 /// MySQL's (and MariaDB's) SQL text.
@@ -78,6 +79,41 @@ impl SqlDialect for MysqlDialect {
             "SELECT id, checksum, message, state, CAST(applied_at AS CHAR) AS applied_at, duration_ms FROM {}",
             self.quote_table(table)
         )
+    }
+
+    /// The connection's database only. Three queries rather than a UNION:
+    /// information_schema's collations would not mix with the literals.
+    fn select_schema(&self, table: &str) -> Vec<String> {
+        let skip = bookkeeping_names(self, table);
+        vec![
+            format!(
+                "SELECT CONCAT('table ', table_name, ' column ', column_name, ' ', column_type, \
+                 IF(is_nullable = 'NO', ' not null', ''), \
+                 IFNULL(CONCAT(' default ', column_default), ''), \
+                 IF(extra <> '', CONCAT(' ', extra), '')) AS line \
+                 FROM information_schema.columns \
+                 WHERE table_schema = DATABASE() AND table_name NOT IN ({skip})"
+            ),
+            format!(
+                "SELECT CONCAT('index ', index_name, ' on ', table_name, \
+                 IF(non_unique = 0, ' unique', ''), ' (', \
+                 GROUP_CONCAT(column_name ORDER BY seq_in_index SEPARATOR ', '), ')') AS line \
+                 FROM information_schema.statistics \
+                 WHERE table_schema = DATABASE() AND table_name NOT IN ({skip}) \
+                 GROUP BY table_name, index_name, non_unique"
+            ),
+            format!(
+                "SELECT CONCAT('foreign key ', constraint_name, ' on ', table_name, ' (', \
+                 column_name, ') references ', referenced_table_name, ' (', \
+                 referenced_column_name, ')') AS line \
+                 FROM information_schema.key_column_usage \
+                 WHERE table_schema = DATABASE() AND referenced_table_name IS NOT NULL \
+                 AND table_name NOT IN ({skip})"
+            ),
+            "SELECT CONCAT('view ', table_name, ': ', view_definition) AS line \
+             FROM information_schema.views WHERE table_schema = DATABASE()"
+                .to_owned(),
+        ]
     }
 
     fn begin_transaction(&self) -> &'static str {

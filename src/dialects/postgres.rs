@@ -26,8 +26,8 @@ use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Text};
 use lithify_core::Dialect;
 
 use super::{
-    lock_key, split_table, standard_identifier, standard_literal, BackendError, CountRow,
-    MigrationConnection, RunLock, SqlDialect,
+    bookkeeping_names, lock_key, split_table, standard_identifier, standard_literal, BackendError,
+    CountRow, MigrationConnection, RunLock, SqlDialect,
 };
 use crate::split::split_statements;
 
@@ -78,6 +78,41 @@ impl SqlDialect for PostgresDialect {
             "SELECT id, checksum, message, state, CAST(applied_at AS TEXT) AS applied_at, duration_ms FROM {}",
             self.quote_table(table)
         )
+    }
+
+    /// The current schema only (where unqualified DDL goes); definitions as
+    /// PostgreSQL prints them, so equal DDL gives equal lines.
+    fn select_schema(&self, table: &str) -> Vec<String> {
+        let skip = bookkeeping_names(self, table);
+        vec![
+            format!(
+                "SELECT 'table ' || c.relname || ' column ' || a.attname || ' ' \
+                 || pg_catalog.format_type(a.atttypid, a.atttypmod) \
+                 || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END \
+                 || COALESCE(' default ' || pg_catalog.pg_get_expr(d.adbin, d.adrelid), '') AS line \
+                 FROM pg_catalog.pg_attribute a \
+                 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
+                 LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+                 WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p') \
+                 AND a.attnum > 0 AND NOT a.attisdropped AND c.relname NOT IN ({skip})"
+            ),
+            format!(
+                "SELECT 'index ' || indexdef AS line FROM pg_catalog.pg_indexes \
+                 WHERE schemaname = current_schema() AND tablename NOT IN ({skip})"
+            ),
+            format!(
+                "SELECT 'constraint ' || t.relname || ' ' || k.conname || ' ' \
+                 || pg_catalog.pg_get_constraintdef(k.oid) AS line \
+                 FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class t ON t.oid = k.conrelid \
+                 WHERE t.relnamespace = current_schema()::regnamespace AND t.relname NOT IN ({skip})"
+            ),
+            "SELECT 'view ' || table_name || ': ' || view_definition AS line \
+             FROM information_schema.views WHERE table_schema = current_schema()"
+                .to_owned(),
+            "SELECT 'sequence ' || sequence_name || ' ' || data_type AS line \
+             FROM information_schema.sequences WHERE sequence_schema = current_schema()"
+                .to_owned(),
+        ]
     }
 
     fn begin_transaction(&self) -> &'static str {

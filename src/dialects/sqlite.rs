@@ -18,8 +18,8 @@ use diesel::sqlite::SqliteConnection;
 use lithify_core::Dialect;
 
 use super::{
-    lock_file, standard_identifier, standard_literal, BackendError, MigrationConnection, RunLock,
-    SqlDialect,
+    bookkeeping_names, lock_file, standard_identifier, standard_literal, BackendError,
+    MigrationConnection, RunLock, SqlDialect,
 };
 
 /// SQLite's SQL text.
@@ -57,6 +57,45 @@ impl SqlDialect for SqliteDialect {
             "SELECT id, checksum, message, state, CAST(applied_at AS TEXT) AS applied_at, duration_ms FROM {}",
             self.quote_identifier(table)
         )
+    }
+
+    /// From the table-valued pragmas: what `sqlite_master`'s text would
+    /// give too, but not its formatting, which ALTER TABLE rewrites.
+    fn select_schema(&self, table: &str) -> Vec<String> {
+        let skip = format!(
+            "m.name NOT LIKE 'sqlite_%' AND m.name NOT IN ({})",
+            bookkeeping_names(self, table)
+        );
+        vec![
+            format!(
+                "SELECT 'table ' || m.name || ' column ' || p.name || ' ' || p.type \
+                 || CASE WHEN p.\"notnull\" THEN ' not null' ELSE '' END \
+                 || COALESCE(' default ' || p.dflt_value, '') \
+                 || CASE WHEN p.pk > 0 THEN ' primary key ' || p.pk ELSE '' END AS line \
+                 FROM sqlite_master m, pragma_table_info(m.name) p \
+                 WHERE m.type = 'table' AND {skip}"
+            ),
+            format!(
+                "SELECT 'index ' || l.name || ' on ' || m.name \
+                 || CASE WHEN l.\"unique\" THEN ' unique' ELSE '' END \
+                 || ' (' || (SELECT group_concat(COALESCE(i.name, '<expression>'), ', ') \
+                             FROM pragma_index_info(l.name) i) || ')' \
+                 || CASE WHEN l.partial THEN ' partial' ELSE '' END AS line \
+                 FROM sqlite_master m, pragma_index_list(m.name) l \
+                 WHERE m.type = 'table' AND {skip}"
+            ),
+            format!(
+                "SELECT 'foreign key on ' || m.name || ' (' || f.\"from\" || ') references ' \
+                 || f.\"table\" || ' (' || COALESCE(f.\"to\", '') || ') on update ' \
+                 || f.on_update || ' on delete ' || f.on_delete AS line \
+                 FROM sqlite_master m, pragma_foreign_key_list(m.name) f \
+                 WHERE m.type = 'table' AND {skip}"
+            ),
+            format!(
+                "SELECT m.type || ' ' || m.name || ': ' || m.sql AS line FROM sqlite_master m \
+                 WHERE m.type IN ('view', 'trigger') AND {skip}"
+            ),
+        ]
     }
 
     fn begin_transaction(&self) -> &'static str {

@@ -1,0 +1,128 @@
+//! `replay` on the executor (see [`crate::replay`]): a child module so it
+//! runs its steps through the same lock, transactions and bookkeeping as
+//! any upgrade.
+
+use lithify_core::planner::{PlanStep, StepDirection};
+
+use super::Executor;
+use crate::chain::Tracked;
+use crate::dialects::MigrationConnection;
+use crate::error::{db, Error};
+use crate::replay::{schema_diff, ReplayError, ReplayReport};
+
+impl<C: MigrationConnection> Executor<'_, C> {
+    /// Every revision in upgrade order: up, then (when it has down SQL for
+    /// this engine) down, checking the schema is back where it was, then up
+    /// again, checking the schema is what the first up made. Stops at the
+    /// first problem. Refuses a database that is not empty.
+    pub fn replay(&mut self) -> Result<ReplayReport, Error> {
+        self.locked(|ex| {
+            ex.refuse_non_empty()?;
+            ex.ensure_table()?;
+            let mut tracked = ex.tracked()?;
+            let mut report = ReplayReport {
+                replayed: Vec::new(),
+                irreversible: Vec::new(),
+            };
+            for ix in ex.view.graph.topological_order().to_vec() {
+                ex.replay_one(ix, &mut tracked, &mut report)?;
+            }
+            ex.options.output.line(&format!(
+                "replayed {} revision{} up, down and up again: every down restores its schema{}",
+                report.replayed.len(),
+                if report.replayed.len() == 1 { "" } else { "s" },
+                match report.irreversible.len() {
+                    0 => String::new(),
+                    n => format!(
+                        " ({n} irreversible, applied once: {})",
+                        report.irreversible.join(", ")
+                    ),
+                }
+            ));
+            Ok(report)
+        })
+    }
+
+    fn refuse_non_empty(&mut self) -> Result<(), Error> {
+        let mut objects = self.schema()?;
+        let applied = self.tracked()?;
+        objects.extend(
+            applied
+                .applied
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| **a)
+                .map(|(ix, _)| {
+                    format!("revision {} recorded as applied", self.view.revision(ix).id)
+                }),
+        );
+        if objects.is_empty() {
+            Ok(())
+        } else {
+            Err(ReplayError::NotEmpty { objects }.into())
+        }
+    }
+
+    fn replay_one(
+        &mut self,
+        ix: usize,
+        tracked: &mut Tracked,
+        report: &mut ReplayReport,
+    ) -> Result<(), Error> {
+        let revision = self.view.revision(ix);
+        let before = self.schema()?;
+        self.replay_step(ix, StepDirection::Up, tracked)?;
+        let after = self.schema()?;
+        let dialect = self.dialect.dialect();
+        if revision.down.and_then(|d| d.for_dialect(dialect)).is_none() {
+            report.irreversible.push(revision.id);
+            return Ok(());
+        }
+        self.replay_step(ix, StepDirection::Down, tracked)?;
+        let restored = self.schema()?;
+        if restored != before {
+            return Err(ReplayError::DownDoesNotRestore {
+                id: revision.id.to_owned(),
+                name: revision.name.to_owned(),
+                diff: schema_diff(&before, &restored),
+            }
+            .into());
+        }
+        self.replay_step(ix, StepDirection::Up, tracked)?;
+        let again = self.schema()?;
+        if again != after {
+            return Err(ReplayError::UpAgainDiffers {
+                id: revision.id.to_owned(),
+                name: revision.name.to_owned(),
+                diff: schema_diff(&after, &again),
+            }
+            .into());
+        }
+        report.replayed.push(revision.id);
+        Ok(())
+    }
+
+    /// One step with its bookkeeping, printed like an upgrade's.
+    fn replay_step(
+        &mut self,
+        ix: usize,
+        step_direction: StepDirection,
+        tracked: &mut Tracked,
+    ) -> Result<(), Error> {
+        let step = PlanStep {
+            revision: ix,
+            direction: step_direction,
+        };
+        let sql = self.step_sql(step)?;
+        let report = self.step(step, sql, tracked, true)?;
+        self.options.output.line(&self.step_line(ix, &report));
+        Ok(())
+    }
+
+    fn schema(&mut self) -> Result<Vec<String>, Error> {
+        let table = self.options.table;
+        self.conn
+            .load_schema(table)
+            .map_err(db("reading the schema"))
+    }
+}
