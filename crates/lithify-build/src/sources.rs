@@ -7,9 +7,12 @@
 //!
 //! Files a revision may contain: `up.sql`, `down.sql`, `up.<dialect>.sql`,
 //! `down.<dialect>.sql` (dialect `sqlite`, `postgres` or `mysql`) and
-//! `metadata.toml`. Everything else in the directory (a README, loose `.sql`
-//! files, dot-entries, directories without `_`) is skipped with a note, never
-//! silently. `lithify.lock` at the top level is the seal file.
+//! `metadata.toml`. Documentation (`README`, `*.md`, `*.txt`) is skipped
+//! quietly: it is there on purpose, and a note about it on every build is
+//! noise. Everything else (loose `.sql` files, dot-entries, directories
+//! without `_`, unknown files in a revision) is skipped with a note, never
+//! silently: it may be a migration in the wrong place. `lithify.lock` at the
+//! top level is the seal file.
 
 use std::fs;
 use std::ops::Range;
@@ -201,6 +204,9 @@ fn classify_entry(
             .push(skipped(path, "hidden entries are not migrations"));
         return;
     }
+    if !is_dir && is_documentation(&name) {
+        return;
+    }
     if !is_dir {
         out.diagnostics.push(skipped(
             path,
@@ -232,6 +238,15 @@ fn classify_entry(
         dir_name: name,
         dir: path,
     });
+}
+
+/// A file written for people: `README` (any extension), `*.md`, `*.txt`.
+fn is_documentation(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower == "readme"
+        || lower.starts_with("readme.")
+        || lower.ends_with(".md")
+        || lower.ends_with(".txt")
 }
 
 fn skipped(path: PathBuf, why: &str) -> Diagnostic {
@@ -338,7 +353,9 @@ fn read_revision_files(p: &Pending, diags: &mut Diagnostics) -> Option<RevisionF
     for (name, path, is_dir) in entries {
         let role = if is_dir { None } else { file_role(&name) };
         let Some(role) = role else {
-            diags.push(skipped_in_revision(path, &name, is_dir));
+            if is_dir || !is_documentation(&name) {
+                diags.push(skipped_in_revision(path, &name, is_dir));
+            }
             continue;
         };
         ok &= read_one_file(&mut files, role, name, path, diags);
