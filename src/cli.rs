@@ -86,7 +86,11 @@ pub enum Command {
         resolve_dependencies: bool,
     },
     /// List each branchpoint and the branches that start at it.
-    Branches,
+    Branches {
+        /// Show each branchpoint's full entry (parents, branches, path, message).
+        #[arg(short, long)]
+        verbose: bool,
+    },
     /// Show a revision: parents, children, labels, dependencies, path, message.
     Show {
         /// The revision: an id, a unique prefix, a label, `head`, `LABEL@head`, ...
@@ -273,9 +277,9 @@ fn try_run(
             print!("{}", views::heads(&view, *resolve_dependencies, *verbose));
             Ok(exit::OK)
         }
-        Command::Branches => {
+        Command::Branches { verbose } => {
             let view = migrator.view()?;
-            print!("{}", views::branches(&view, None));
+            print!("{}", views::branches(&view, None, *verbose));
             Ok(exit::OK)
         }
         Command::Show { revision } if !mentions_current(Some(revision)) => {
@@ -426,7 +430,7 @@ impl WithConnection for DbCommand<'_> {
             }
             Command::Adopt => m.adopt(conn).map(|_| exit::OK),
             Command::Replay { .. } => m.replay(conn).map(|_| exit::OK),
-            Command::Sql { .. } | Command::Heads { .. } | Command::Branches => Ok(exit::OK),
+            Command::Sql { .. } | Command::Heads { .. } | Command::Branches { .. } => Ok(exit::OK),
         }
     }
 }

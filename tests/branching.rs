@@ -341,6 +341,10 @@ fn history_show_branches_heads() {
     snapshot("branching_show_merge", &g.ok(&["show", MERGE]));
     snapshot("branching_show_dependency", &g.ok(&["show", "9e51"]));
     snapshot("branching_branches", &g.ok(&["branches"]));
+    snapshot(
+        "branching_branches_verbose",
+        &g.ok(&["branches", "--verbose"]),
+    );
     assert_eq!(g.ok(&["heads"]), format!("{FLAGS} (head)\n"));
 
     // Partway: the database is on both branches, short of the merge.

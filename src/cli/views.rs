@@ -188,17 +188,23 @@ fn yes_no(b: bool) -> String {
     if b { "yes" } else { "no" }.to_owned()
 }
 
-/// `branches`: each branchpoint, newest first, then an indented
+/// `branches`: each branchpoint, newest first (with `verbose`, as its
+/// `history --verbose` entry), then an indented
 /// `-> CHILD (labels) (markers), message` line per branch.
-pub(super) fn branches(view: &ChainView, current: Current<'_>) -> String {
+pub(super) fn branches(view: &ChainView, current: Current<'_>, verbose: bool) -> String {
     let graph = &view.graph;
     let mut out = String::new();
     for &ix in graph.topological_order().iter().rev() {
         if graph.children(ix).len() < 2 {
             continue;
         }
-        out.push_str(&short(view, ix, current));
-        out.push('\n');
+        if verbose {
+            out.push_str(&entry(view, ix, current));
+            out.push('\n');
+        } else {
+            out.push_str(&short(view, ix, current));
+            out.push('\n');
+        }
         for &child in graph.children(ix) {
             out.push_str(&format!("    -> {}\n", short(view, child, current)));
         }

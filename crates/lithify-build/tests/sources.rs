@@ -63,7 +63,10 @@ fn skipped_entries_are_reported_once_each() {
     f.file("notes/todo.txt", "later\n");
     f.file("2024-01-01-000000_create_companies/README", "why\n");
     f.file("CHANGES.txt", "1.0: jobs\n");
-    f.file("2024-01-01-000000_create_companies/notes.sql", "-- scratch\n");
+    f.file(
+        "2024-01-01-000000_create_companies/notes.sql",
+        "-- scratch\n",
+    );
     f.file(
         "2024-01-01-000000_create_companies/up.postgresql.sql",
         "SELECT 1;\n",
@@ -79,7 +82,10 @@ fn skipped_entries_are_reported_once_each() {
             .collect(),
     );
     let shown = f.render(&skipped);
-    assert!(!shown.contains("README") && !shown.contains("CHANGES.txt"), "{shown}");
+    assert!(
+        !shown.contains("README") && !shown.contains("CHANGES.txt"),
+        "{shown}"
+    );
     assert_eq!(skipped.0.len(), 5, "{skipped}");
     // The misspelt dialect is a warning: it would otherwise fall back silently.
     assert!(skipped.0.iter().any(|d| d.severity == Severity::Warning));
