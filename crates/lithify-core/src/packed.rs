@@ -178,7 +178,14 @@ fn push_line(out: &mut String, line: &str) {
 
 /// Enough capacity for one revision: its texts plus the keys and lengths.
 fn approx_size(rev: &PackedRevision<'_>) -> usize {
-    let sql = |s: &PackedSql<'_>| s.slots().into_iter().flatten().map(str::len).sum::<usize>();
+    // Dialects sharing one text store it once (`=<key>`): count it once.
+    let sql = |s: &PackedSql<'_>| {
+        let slots = s.slots();
+        (0..slots.len())
+            .filter_map(|i| slots[i].filter(|t| !slots[..i].contains(&Some(*t))))
+            .map(str::len)
+            .sum::<usize>()
+    };
     let lists = [
         &rev.parents,
         &rev.depends_on,
