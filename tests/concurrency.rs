@@ -133,3 +133,23 @@ fn read_only_commands_do_not_wait_for_the_lock() {
     ));
     assert_eq!(m.current(&mut conn).expect("current").rows.len(), 2);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_to_the_database_shares_its_lock() {
+    let revs = tables_chain(1);
+    let fx = Fixture::new(&as_revs(&revs));
+    drop(fx.conn()); // creates the file
+    let link = fx.tmp.path().join("link.db");
+    std::os::unix::fs::symlink(&fx.db, &link).expect("symlink");
+    let _held = fx.hold_migration_lock();
+    let mut conn =
+        <diesel::SqliteConnection as diesel::Connection>::establish(&link.to_string_lossy())
+            .expect("open via link");
+    let err = fx
+        .migrator()
+        .lock_timeout(Duration::from_millis(100))
+        .upgrade_to_head(&mut conn)
+        .expect_err("the lock taken through the real path holds");
+    assert!(err.to_string().contains("test.db-lithify-lock"), "{err}");
+}

@@ -153,6 +153,10 @@ impl MigrationConnection for SqliteConnection {
     ) -> Result<RunLock, BackendError> {
         match main_database_file(self)? {
             Some(database) => {
+                // Two paths to one file (a symlink, `..`) must meet at one
+                // lock. Recent SQLite reports the resolved path already;
+                // older releases report the path as opened.
+                let database = std::fs::canonicalize(&database).unwrap_or(database);
                 let held = lock_file::acquire(&lock_file::lock_path(&database), timeout)?;
                 Ok(RunLock::file(held))
             }
