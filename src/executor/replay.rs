@@ -79,27 +79,34 @@ impl<C: MigrationConnection> Executor<'_, C> {
             return Ok(());
         }
         self.replay_step(ix, StepDirection::Down, tracked)?;
-        let restored = self.schema()?;
-        if restored != before {
-            return Err(ReplayError::DownDoesNotRestore {
-                id: revision.id.to_owned(),
-                name: revision.name.to_owned(),
-                diff: schema_diff(&before, &restored),
-            }
-            .into());
-        }
+        self.expect_schema(ix, &before, |id, name, diff| {
+            ReplayError::DownDoesNotRestore { id, name, diff }
+        })?;
         self.replay_step(ix, StepDirection::Up, tracked)?;
-        let again = self.schema()?;
-        if again != after {
-            return Err(ReplayError::UpAgainDiffers {
-                id: revision.id.to_owned(),
-                name: revision.name.to_owned(),
-                diff: schema_diff(&after, &again),
-            }
-            .into());
-        }
+        self.expect_schema(ix, &after, |id, name, diff| ReplayError::UpAgainDiffers {
+            id,
+            name,
+            diff,
+        })?;
         report.replayed.push(revision.id);
         Ok(())
+    }
+
+    /// The schema now must be `expected`; otherwise `problem` with revision
+    /// `ix`'s id and directory and the differing lines.
+    fn expect_schema(
+        &mut self,
+        ix: usize,
+        expected: &[String],
+        problem: impl FnOnce(String, String, Vec<String>) -> ReplayError,
+    ) -> Result<(), Error> {
+        let found = self.schema()?;
+        if found == expected {
+            return Ok(());
+        }
+        let revision = self.view.revision(ix);
+        let diff = schema_diff(expected, &found);
+        Err(problem(revision.id.to_owned(), revision.name.to_owned(), diff).into())
     }
 
     /// One step with its bookkeeping, printed like an upgrade's.
