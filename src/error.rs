@@ -164,6 +164,23 @@ pub enum Error {
         #[source]
         source: BackendError,
     },
+    /// The bookkeeping table exists but its rows cannot be read as
+    /// lithify's (another tool's table of the same name, or one altered by
+    /// hand).
+    #[error(
+        "cannot read the bookkeeping table `{table}`: {source}\n  \
+         lithify expects the columns id, checksum, message, state, applied_at and duration_ms.\n  \
+         fix: if another tool owns a table of that name, give lithify its own with \
+         `--bookkeeping-table NAME` (`Migrator::bookkeeping_table`); if it is lithify's and was \
+         altered by hand, restore those columns"
+    )]
+    UnreadableBookkeeping {
+        /// The table.
+        table: String,
+        /// The engine's error.
+        #[source]
+        source: BackendError,
+    },
     /// The database could not be opened.
     #[error("could not connect to {url}: {reason}")]
     Connect {

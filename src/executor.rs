@@ -92,7 +92,10 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
         }
         self.conn
             .load_bookkeeping(table)
-            .map_err(db("reading the bookkeeping table"))
+            .map_err(|source| Error::UnreadableBookkeeping {
+                table: table.to_owned(),
+                source,
+            })
     }
 
     /// The verified applied set.

@@ -128,3 +128,33 @@ fn non_transactional_revision_succeeds_through_started() {
     let script = m.sql(lithify::Dialect::Sqlite, None, false).expect("sql");
     assert!(script.contains("-- non-transactional"), "{script}");
 }
+
+#[test]
+fn a_foreign_table_of_the_same_name_is_an_error_with_the_fix_and_stays_untouched() {
+    let revs = tables_chain(2);
+    let fx = Fixture::new(&as_revs(&revs));
+    let mut conn = fx.conn();
+    exec(
+        &mut conn,
+        "CREATE TABLE lithify_revisions (id TEXT); INSERT INTO lithify_revisions VALUES ('mine');",
+    );
+    let err = fx
+        .migrator()
+        .upgrade_to_head(&mut conn)
+        .expect_err("not lithify's table");
+    let message = err.to_string();
+    assert!(
+        matches!(err, Error::UnreadableBookkeeping { .. })
+            && message.contains("cannot read the bookkeeping table `lithify_revisions`")
+            && message.contains("--bookkeeping-table NAME"),
+        "{message}"
+    );
+    assert!(tables(&mut conn).is_empty(), "no revision ran");
+    let ids: Vec<String> = diesel::sql_query("SELECT id FROM lithify_revisions")
+        .load::<IdRow>(&mut conn)
+        .expect("still readable")
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(ids, ["mine"]);
+}
