@@ -67,7 +67,7 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
     ) -> Result<Self, Error> {
         let dialect = conn.sql_dialect();
         conn.prepare_session(options.lock_timeout)
-            .map_err(db("preparing the session"))?;
+            .map_err(db("opening the database session"))?;
         Ok(Executor {
             conn,
             view,

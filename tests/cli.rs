@@ -377,3 +377,20 @@ fn lock_timeout_and_bookkeeping_table_flags_on_both_front_ends() {
     assert_ne!(code(&o), 0);
     assert!(stderr(&o).contains("x; DROP TABLE t1"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_file_that_is_not_a_database_is_reported_and_left_alone() {
+    let fx = Fixture::new(&as_revs(&tables_chain(1)));
+    std::fs::write(&fx.db, "notes, not a database\n").expect("write");
+    let o = fx.lithify(&["upgrade"]).output().expect("run lithify");
+    assert_eq!(code(&o), 3);
+    assert!(
+        stderr(&o).contains("opening the database session: file is not a database"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&fx.db).expect("read"),
+        "notes, not a database\n"
+    );
+}

@@ -139,7 +139,11 @@ impl MigrationConnection for SqliteConnection {
 
     fn prepare_session(&mut self, lock_timeout: Duration) -> Result<(), BackendError> {
         let ms = lock_timeout.as_millis().min(i32::MAX as u128);
-        self.batch_execute(&format!("PRAGMA busy_timeout = {ms}"))?;
+        // Reading the schema here makes a file that is not a SQLite
+        // database fail as the session is opened, not at the first lock.
+        self.batch_execute(&format!(
+            "PRAGMA busy_timeout = {ms}; SELECT COUNT(*) FROM sqlite_master"
+        ))?;
         Ok(())
     }
 
