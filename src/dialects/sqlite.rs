@@ -139,10 +139,10 @@ impl MigrationConnection for SqliteConnection {
 
     fn prepare_session(&mut self, lock_timeout: Duration) -> Result<(), BackendError> {
         let ms = lock_timeout.as_millis().min(i32::MAX as u128);
-        // Reading the schema here makes a file that is not a SQLite
-        // database fail as the session is opened, not at the first lock.
+        // `schema_version` reads the file's header (O(1)), so a file that is
+        // not a SQLite database fails as the session opens, not at the lock.
         self.batch_execute(&format!(
-            "PRAGMA busy_timeout = {ms}; SELECT COUNT(*) FROM sqlite_master"
+            "PRAGMA busy_timeout = {ms}; PRAGMA schema_version"
         ))?;
         Ok(())
     }
