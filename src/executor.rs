@@ -67,6 +67,7 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
     ) -> Result<Self, Error> {
         let dialect = conn.sql_dialect();
         conn.prepare_session(options.lock_timeout)
+            .and_then(|()| conn.check_database())
             .map_err(db("opening the database session"))?;
         Ok(Executor {
             conn,

@@ -239,6 +239,15 @@ pub trait MigrationConnection {
     /// migrator waiting for another one's write lock waits instead of failing).
     fn prepare_session(&mut self, lock_timeout: Duration) -> Result<(), BackendError>;
 
+    /// Make sure the connection reaches a database of this engine before a
+    /// command works on it (SQLite opens any file lazily, so a file that is
+    /// not a database would only fail at the first read). Not called by the
+    /// one-query up-to-date check, which needs nothing more. The default
+    /// does nothing.
+    fn check_database(&mut self) -> Result<(), BackendError> {
+        Ok(())
+    }
+
     /// Take the lock that keeps other migrators out for the whole run:
     /// PostgreSQL's advisory lock and MySQL's `GET_LOCK` belong to the
     /// session; SQLite's is a lock file beside the database, held by the

@@ -139,11 +139,14 @@ impl MigrationConnection for SqliteConnection {
 
     fn prepare_session(&mut self, lock_timeout: Duration) -> Result<(), BackendError> {
         let ms = lock_timeout.as_millis().min(i32::MAX as u128);
-        // `schema_version` reads the file's header (O(1)), so a file that is
-        // not a SQLite database fails as the session opens, not at the lock.
-        self.batch_execute(&format!(
-            "PRAGMA busy_timeout = {ms}; PRAGMA schema_version"
-        ))?;
+        self.batch_execute(&format!("PRAGMA busy_timeout = {ms}"))?;
+        Ok(())
+    }
+
+    /// `schema_version` reads the file's header, so a file that is not a
+    /// SQLite database fails here, as the session opens.
+    fn check_database(&mut self) -> Result<(), BackendError> {
+        self.batch_execute("PRAGMA schema_version")?;
         Ok(())
     }
 
