@@ -198,7 +198,8 @@ pub trait SqlDialect: Sync + Send + 'static {
     /// trigger, with everything that makes two schemas differ (types,
     /// nullability, defaults, keys) and nothing that changes when the same
     /// DDL runs again (object ids, creation order). The bookkeeping table
-    /// `table` and its state table are left out. Used by `replay` to check
+    /// `table`, its state table and diesel's `__diesel_schema_migrations`
+    /// are left out ([`bookkeeping_names`]). Used by `replay` to check
     /// that a revision's down restores the schema its up started from.
     fn select_schema(&self, table: &str) -> Vec<String>;
 
