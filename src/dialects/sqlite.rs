@@ -1,7 +1,7 @@
 //! SQLite through diesel's `SqliteConnection`.
 //!
 //! Concurrency: one migrator at a time through a lock file beside the
-//! database ([`super::lock_file`]), held for the whole run; a second migrator
+//! database (`<database>-lithify-lock`), held for the whole run; a second migrator
 //! waits for it (up to the lock timeout), then finds the work done. Each
 //! revision still runs in `BEGIN IMMEDIATE` with a `busy_timeout`, so the
 //! application's own connections are waited for rather than failed against.
