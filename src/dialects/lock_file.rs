@@ -39,19 +39,15 @@ pub struct LockFile {
     _file: File,
 }
 
-/// Take the lock on `path`, waiting up to `timeout` for another holder.
-pub fn acquire(path: &Path, timeout: Duration) -> Result<LockFile, BackendError> {
+/// Take the lock of the SQLite database file `database`, waiting up to
+/// `timeout` for another holder.
+pub fn acquire(database: &Path, timeout: Duration) -> Result<LockFile, BackendError> {
+    let path = lock_path(database);
     let io_error = |source| BackendError::LockFile {
-        path: path.to_owned(),
+        path: path.clone(),
         source,
     };
-    let file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(path)
-        .map_err(io_error)?;
+    let file = open(&path, database).map_err(io_error)?;
     let started = Instant::now();
     loop {
         match file.try_lock() {
@@ -67,10 +63,39 @@ pub fn acquire(path: &Path, timeout: Duration) -> Result<LockFile, BackendError>
         if waited >= timeout {
             return Err(BackendError::LockTimeout {
                 waited,
-                holder: describe_holder(path),
+                holder: describe_holder(&path),
             });
         }
         std::thread::sleep(POLL_INTERVAL.min(timeout - waited));
+    }
+}
+
+/// Open (or create) the lock file. Locking needs no write access, so a
+/// lock file another user created, which this one may only read, still
+/// serves; only the holder's note for waiters is then not written.
+fn open(path: &Path, database: &Path) -> std::io::Result<File> {
+    let opened = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path);
+    match opened {
+        Ok(file) => {
+            share_permissions(&file, database);
+            Ok(file)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => File::open(path),
+        Err(e) => Err(e),
+    }
+}
+
+/// Give the lock file the database's permissions, as SQLite does for its
+/// journal: whoever may write the database may take its lock. Best effort
+/// (only the file's owner may change them, and then only once matters).
+fn share_permissions(file: &File, database: &Path) {
+    if let Ok(meta) = std::fs::metadata(database) {
+        let _ = file.set_permissions(meta.permissions());
     }
 }
 
@@ -114,10 +139,10 @@ mod tests {
     #[test]
     fn a_second_holder_waits_then_times_out_naming_the_first() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let path = lock_path(&dir.path().join("app.db"));
-        assert!(path.ends_with("app.db-lithify-lock"));
-        let first = acquire(&path, Duration::from_secs(1)).expect("first lock");
-        let err = acquire(&path, Duration::from_millis(100)).expect_err("second must wait");
+        let db = dir.path().join("app.db");
+        assert!(lock_path(&db).ends_with("app.db-lithify-lock"));
+        let first = acquire(&db, Duration::from_secs(1)).expect("first lock");
+        let err = acquire(&db, Duration::from_millis(100)).expect_err("second must wait");
         let message = err.to_string();
         assert!(
             message.contains(&format!("held by process {}", std::process::id())),
@@ -125,14 +150,30 @@ mod tests {
         );
         assert!(message.contains("app.db-lithify-lock"), "{message}");
         drop(first);
-        acquire(&path, Duration::from_millis(100)).expect("free again once dropped");
+        acquire(&db, Duration::from_millis(100)).expect("free again once dropped");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_lock_file_gets_the_database_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("shared.db");
+        std::fs::write(&db, b"").expect("database file");
+        std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o660)).expect("chmod");
+        drop(acquire(&db, Duration::from_millis(100)).expect("lock"));
+        let mode = std::fs::metadata(lock_path(&db))
+            .expect("lock file")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o660);
     }
 
     #[test]
     fn an_unwritable_place_is_an_error_naming_the_file() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let path = lock_path(&dir.path().join("missing-dir").join("app.db"));
-        let err = acquire(&path, Duration::from_millis(10)).expect_err("no directory");
+        let db = dir.path().join("missing-dir").join("app.db");
+        let err = acquire(&db, Duration::from_millis(10)).expect_err("no directory");
         assert!(err.to_string().contains("missing-dir"), "{err}");
     }
 }

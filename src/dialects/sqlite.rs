@@ -164,7 +164,7 @@ impl MigrationConnection for SqliteConnection {
                 // lock. Recent SQLite reports the resolved path already;
                 // older releases report the path as opened.
                 let database = std::fs::canonicalize(&database).unwrap_or(database);
-                let held = lock_file::acquire(&lock_file::lock_path(&database), timeout)?;
+                let held = lock_file::acquire(&database, timeout)?;
                 Ok(RunLock::file(held))
             }
             None => Ok(RunLock::in_session()),
