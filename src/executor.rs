@@ -48,6 +48,16 @@ pub(crate) struct RunOptions<'a> {
     pub single_transaction: bool,
 }
 
+/// How the steps of a run are framed in transactions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Framing {
+    /// Each transactional revision in its own transaction with its
+    /// bookkeeping; a non-transactional one marked started and finished.
+    TransactionEach,
+    /// Inside the caller's one transaction for the whole run.
+    OneTransaction,
+}
+
 /// One command's worth of work on one connection.
 pub(crate) struct Executor<'a, C: MigrationConnection> {
     conn: &'a mut C,
@@ -316,14 +326,7 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
         let reports = if self.options.single_transaction {
             self.execute_in_one_transaction(steps, &sqls, &mut tracked)?
         } else {
-            let mut reports = Vec::with_capacity(steps.len());
-            let last = steps.len() - 1;
-            for (i, (step, sql)) in steps.iter().zip(sqls).enumerate() {
-                let report = self.step(*step, sql, &mut tracked, i == last)?;
-                out.line(&self.step_line(step.revision, &report));
-                reports.push(report);
-            }
-            reports
+            self.run_steps(steps, &sqls, &mut tracked, Framing::TransactionEach)?
         };
         let now_at = self.view.describe(&tracked.applied);
         let report = RunReport {
@@ -381,26 +384,10 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
             });
         }
         let before = self.view.describe(&tracked.applied);
-        let out = self.options.output;
-        let result = self.transaction(|ex| {
-            // The run lock has kept the bookkeeping as `tracked` read it; the
-            // state is written once, at the end, in the same commit.
-            let mut reports = Vec::with_capacity(steps.len());
-            for (step, sql) in steps.iter().zip(sqls) {
-                let direction = direction(step.direction);
-                let outcome = ex.run_step(step.revision, direction, sql, tracked, None)?;
-                let report = StepReport {
-                    revision: ex.view.revision(step.revision),
-                    direction,
-                    outcome,
-                };
-                out.line(&ex.step_line(step.revision, &report));
-                reports.push(report);
-            }
-            let state = tracked.state(ex.view);
-            ex.write_state(&state)?;
-            Ok(reports)
-        });
+        // The run lock has kept the bookkeeping as `tracked` read it; the
+        // chain-state rule holds as in any run, all of it in one commit.
+        let result =
+            self.transaction(|ex| ex.run_steps(steps, sqls, tracked, Framing::OneTransaction));
         // A failure rolled back the revisions before it too: say where the
         // database really is.
         result.map_err(|e| match e {
@@ -440,19 +427,44 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
         })
     }
 
+    /// Run `steps` in order, printing a line for each: the steps of every
+    /// run, whatever frames them.
+    fn run_steps(
+        &mut self,
+        steps: &[PlanStep],
+        sqls: &[&str],
+        tracked: &mut Tracked,
+        framing: Framing,
+    ) -> Result<Vec<StepReport>, Error> {
+        let out = self.options.output;
+        let last = steps.len().saturating_sub(1);
+        let mut reports = Vec::with_capacity(steps.len());
+        for (i, (step, sql)) in steps.iter().zip(sqls).enumerate() {
+            let report = self.step(*step, sql, tracked, i == last, framing)?;
+            out.line(&self.step_line(step.revision, &report));
+            reports.push(report);
+        }
+        Ok(reports)
+    }
+
+    /// One step, framed as `framing` says; `last` for the chain-state rule.
     fn step(
         &mut self,
         step: PlanStep,
         sql: &str,
         tracked: &mut Tracked,
         last: bool,
+        framing: Framing,
     ) -> Result<StepReport, Error> {
         let revision = self.view.revision(step.revision);
         let direction = direction(step.direction);
-        let outcome = if revision.transactional && self.dialect.transactional_ddl() {
-            self.transaction(|ex| ex.run_step(step.revision, direction, sql, tracked, Some(last)))?
+        let ix = step.revision;
+        let outcome = if framing == Framing::OneTransaction {
+            self.run_step(ix, direction, sql, tracked, last)?
+        } else if revision.transactional && self.dialect.transactional_ddl() {
+            self.transaction(|ex| ex.run_step(ix, direction, sql, tracked, last))?
         } else {
-            self.step_outside_transaction(step.revision, direction, sql, tracked, last)?
+            self.step_outside_transaction(ix, direction, sql, tracked, last)?
         };
         Ok(StepReport {
             revision,
@@ -462,17 +474,15 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
     }
 
     /// Run step `ix`'s SQL and record it, in the caller's transaction so the
-    /// two commit together or not at all. `in_run` is `Some(last)` when the
-    /// change follows the run's chain-state rule ([`Executor::record_step`]),
-    /// `None` in a single-transaction run, which writes the state once at
-    /// its end.
+    /// two commit together or not at all; `last` for the chain-state rule
+    /// ([`Executor::record_step`]).
     fn run_step(
         &mut self,
         ix: usize,
         direction: Direction,
         sql: &str,
         tracked: &mut Tracked,
-        in_run: Option<bool>,
+        last: bool,
     ) -> Result<StepOutcome, Error> {
         let started = Instant::now();
         self.conn
@@ -487,13 +497,7 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
             },
             Direction::Down => Record::Removed { id: revision.id },
         };
-        match in_run {
-            Some(last) => self.record_step(&record, tracked, last, "recording the revision")?,
-            None => {
-                tracked.after(self.view, &record);
-                self.record(&record).map_err(db("recording the revision"))?;
-            }
-        }
+        self.record_step(&record, tracked, last, "recording the revision")?;
         Ok(StepOutcome::Ran { duration })
     }
 

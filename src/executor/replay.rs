@@ -4,7 +4,7 @@
 
 use lithify_core::planner::{PlanStep, StepDirection};
 
-use super::Executor;
+use super::{Executor, Framing};
 use crate::chain::Tracked;
 use crate::dialects::MigrationConnection;
 use crate::error::{db, Error};
@@ -121,7 +121,7 @@ impl<C: MigrationConnection> Executor<'_, C> {
             direction: step_direction,
         };
         let sql = self.step_sql(step)?;
-        let report = self.step(step, sql, tracked, true)?;
+        let report = self.step(step, sql, tracked, true, Framing::TransactionEach)?;
         self.options.output.line(&self.step_line(ix, &report));
         Ok(())
     }
