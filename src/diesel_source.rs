@@ -24,7 +24,8 @@ use diesel::migration::{
 use lithify_core::Dialect;
 use thiserror::Error;
 
-use crate::embedded::{EmbeddedChain, Revision, Sql};
+use crate::embedded::{EmbeddedChain, Revision};
+use crate::error::Direction;
 use crate::migrator::Migrator;
 use crate::split::split_statements;
 
@@ -96,16 +97,15 @@ impl DieselMigration {
     fn execute<DB: DieselDialect>(
         &self,
         conn: &mut dyn BoxableConnection<DB>,
-        sql: Option<&Sql>,
-        direction: &'static str,
+        direction: Direction,
     ) -> diesel::migration::Result<()> {
         let revision = self.revision;
-        let sql = sql
-            .and_then(|s| s.for_dialect(DB::DIALECT))
+        let sql = revision
+            .sql(direction, DB::DIALECT)
             .ok_or(MissingDieselSql {
                 id: revision.id,
                 name: revision.name,
-                direction,
+                direction: direction.file_stem(),
                 dialect: DB::DIALECT,
             })?;
         // Outside a transaction PostgreSQL needs one statement per query
@@ -123,11 +123,11 @@ impl DieselMigration {
 
 impl<DB: DieselDialect> Migration<DB> for DieselMigration {
     fn run(&self, conn: &mut dyn BoxableConnection<DB>) -> diesel::migration::Result<()> {
-        self.execute(conn, Some(&self.revision.up), "up")
+        self.execute(conn, Direction::Up)
     }
 
     fn revert(&self, conn: &mut dyn BoxableConnection<DB>) -> diesel::migration::Result<()> {
-        self.execute(conn, self.revision.down.as_ref(), "down")
+        self.execute(conn, Direction::Down)
     }
 
     fn metadata(&self) -> &dyn MigrationMetadata {

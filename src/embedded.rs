@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use lithify_core::packed::{self, PackedRevision, PackedSql};
 use lithify_core::Dialect;
 
-use crate::error::Error;
+use crate::error::{Direction, Error};
 
 /// SQL of one direction of a revision for each dialect; `None` where the
 /// revision has no SQL for that dialect (or the dialect was not compiled in).
@@ -77,6 +77,31 @@ impl Revision {
     /// True when `checksum` is this revision's checksum or an amended-away one.
     pub fn accepts_checksum(&self, checksum: &str) -> bool {
         self.checksum == checksum || self.accepted_checksums.contains(&checksum)
+    }
+
+    /// The SQL that runs `direction` of this revision on `dialect`; `None`
+    /// when it has none (an irreversible revision's down, or no SQL for
+    /// that dialect).
+    pub fn sql(&self, direction: Direction, dialect: Dialect) -> Option<&'static str> {
+        match direction {
+            Direction::Up => self.up.for_dialect(dialect),
+            Direction::Down => self.down.and_then(|d| d.for_dialect(dialect)),
+        }
+    }
+
+    /// [`Revision::sql`], or the error naming the file to add.
+    pub fn require_sql(
+        &self,
+        direction: Direction,
+        dialect: Dialect,
+    ) -> Result<&'static str, Error> {
+        self.sql(direction, dialect)
+            .ok_or_else(|| Error::MissingSql {
+                id: self.id.to_owned(),
+                id_dir: self.name.to_owned(),
+                direction,
+                dialect,
+            })
     }
 }
 

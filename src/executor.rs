@@ -411,20 +411,9 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
     }
 
     fn step_sql(&self, step: PlanStep) -> Result<&'static str, Error> {
-        let revision = self.view.revision(step.revision);
-        let direction = direction(step.direction);
-        let sql = match direction {
-            Direction::Up => revision.up.for_dialect(self.dialect.dialect()),
-            Direction::Down => revision
-                .down
-                .and_then(|d| d.for_dialect(self.dialect.dialect())),
-        };
-        sql.ok_or_else(|| Error::MissingSql {
-            id: revision.id.to_owned(),
-            id_dir: revision.name.to_owned(),
-            direction,
-            dialect: self.dialect.dialect(),
-        })
+        self.view
+            .revision(step.revision)
+            .require_sql(direction(step.direction), self.dialect.dialect())
     }
 
     /// Run `steps` in order, printing a line for each: the steps of every

@@ -139,16 +139,7 @@ fn render_step(
     tracked: &mut Tracked,
 ) -> Result<String, Error> {
     let revision = view.revision(ix);
-    let sql = match direction {
-        Direction::Up => revision.up.for_dialect(dialect.dialect()),
-        Direction::Down => revision.down.and_then(|d| d.for_dialect(dialect.dialect())),
-    }
-    .ok_or_else(|| Error::MissingSql {
-        id: revision.id.to_owned(),
-        id_dir: revision.name.to_owned(),
-        direction,
-        dialect: dialect.dialect(),
-    })?;
+    let sql = revision.require_sql(direction, dialect.dialect())?;
     let parents = view.parents_text(ix);
     let (from, to) = match direction {
         Direction::Up => (parents.as_str(), revision.id),

@@ -7,7 +7,7 @@ use lithify_core::planner::{PlanStep, StepDirection};
 use super::{Executor, Framing};
 use crate::chain::Tracked;
 use crate::dialects::MigrationConnection;
-use crate::error::{db, Error};
+use crate::error::{db, Direction, Error};
 use crate::replay::{schema_diff, ReplayError, ReplayReport};
 
 impl<C: MigrationConnection> Executor<'_, C> {
@@ -73,8 +73,10 @@ impl<C: MigrationConnection> Executor<'_, C> {
         let before = self.schema()?;
         self.replay_step(ix, StepDirection::Up, tracked)?;
         let after = self.schema()?;
-        let dialect = self.dialect.dialect();
-        if revision.down.and_then(|d| d.for_dialect(dialect)).is_none() {
+        if revision
+            .sql(Direction::Down, self.dialect.dialect())
+            .is_none()
+        {
             report.irreversible.push(revision.id);
             return Ok(());
         }
