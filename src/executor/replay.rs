@@ -4,7 +4,7 @@
 
 use lithify_core::planner::{PlanStep, StepDirection};
 
-use super::{Executor, Framing};
+use super::{plural, Executor, Framing};
 use crate::chain::Tracked;
 use crate::dialects::MigrationConnection;
 use crate::error::{db, Direction, Error};
@@ -17,20 +17,22 @@ impl<C: MigrationConnection> Executor<'_, C> {
     /// first problem. Refuses a database that is not empty.
     pub fn replay(&mut self) -> Result<ReplayReport, Error> {
         self.locked(|ex| {
-            ex.refuse_non_empty()?;
+            let mut tracked = ex.refuse_non_empty()?;
             ex.ensure_table()?;
-            let mut tracked = ex.tracked()?;
             let mut report = ReplayReport {
                 replayed: Vec::new(),
                 irreversible: Vec::new(),
             };
+            // Empty, as refuse_non_empty found it; each revision hands on
+            // the schema it leaves, so none is read twice.
+            let mut schema = Vec::new();
             for ix in ex.view.graph.topological_order().to_vec() {
-                ex.replay_one(ix, &mut tracked, &mut report)?;
+                schema = ex.replay_one(ix, schema, &mut tracked, &mut report)?;
             }
+            let replayed = report.replayed.len();
             ex.options.output.line(&format!(
-                "replayed {} revision{} up, down and up again: every down restores its schema{}",
-                report.replayed.len(),
-                if report.replayed.len() == 1 { "" } else { "s" },
+                "replayed {replayed} revision{} up, down and up again: every down restores its schema{}",
+                plural(replayed),
                 match report.irreversible.len() {
                     0 => String::new(),
                     n => format!(
@@ -43,11 +45,13 @@ impl<C: MigrationConnection> Executor<'_, C> {
         })
     }
 
-    fn refuse_non_empty(&mut self) -> Result<(), Error> {
+    /// The bookkeeping as read (nothing applied), unless the database holds
+    /// tables or applied revisions.
+    fn refuse_non_empty(&mut self) -> Result<Tracked, Error> {
         let mut objects = self.schema()?;
-        let applied = self.tracked()?;
+        let tracked = self.tracked()?;
         objects.extend(
-            applied
+            tracked
                 .applied
                 .iter()
                 .enumerate()
@@ -57,20 +61,22 @@ impl<C: MigrationConnection> Executor<'_, C> {
                 }),
         );
         if objects.is_empty() {
-            Ok(())
+            Ok(tracked)
         } else {
             Err(ReplayError::NotEmpty { objects }.into())
         }
     }
 
+    /// Replay revision `ix` from schema `before`; returns the schema it
+    /// leaves (what its up makes).
     fn replay_one(
         &mut self,
         ix: usize,
+        before: Vec<String>,
         tracked: &mut Tracked,
         report: &mut ReplayReport,
-    ) -> Result<(), Error> {
+    ) -> Result<Vec<String>, Error> {
         let revision = self.view.revision(ix);
-        let before = self.schema()?;
         self.replay_step(ix, StepDirection::Up, tracked)?;
         let after = self.schema()?;
         if revision
@@ -78,7 +84,7 @@ impl<C: MigrationConnection> Executor<'_, C> {
             .is_none()
         {
             report.irreversible.push(revision.id);
-            return Ok(());
+            return Ok(after);
         }
         self.replay_step(ix, StepDirection::Down, tracked)?;
         self.expect_schema(ix, &before, |id, name, diff| {
@@ -91,7 +97,7 @@ impl<C: MigrationConnection> Executor<'_, C> {
             diff,
         })?;
         report.replayed.push(revision.id);
-        Ok(())
+        Ok(after)
     }
 
     /// The schema now must be `expected`; otherwise `problem` with revision
