@@ -342,7 +342,8 @@ impl ScratchFile {
 
 impl Drop for ScratchFile {
     fn drop(&mut self) {
-        for suffix in ["", "-journal", "-wal", "-shm", "-lithify-lock"] {
+        let lock = crate::dialects::LOCK_FILE_SUFFIX;
+        for suffix in ["", "-journal", "-wal", "-shm", lock] {
             let mut name = self.path.as_os_str().to_owned();
             name.push(suffix);
             // Best effort: a leftover file in the temp dir harms nobody.

@@ -20,7 +20,7 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use super::BackendError;
+use super::{BackendError, LOCK_FILE_SUFFIX};
 
 /// How often a waiting migrator retries the lock.
 const POLL_INTERVAL: Duration = Duration::from_millis(25);
@@ -28,7 +28,7 @@ const POLL_INTERVAL: Duration = Duration::from_millis(25);
 /// The lock file of the SQLite database file `database`.
 pub fn lock_path(database: &Path) -> PathBuf {
     let mut name = database.as_os_str().to_owned();
-    name.push("-lithify-lock");
+    name.push(LOCK_FILE_SUFFIX);
     PathBuf::from(name)
 }
 
@@ -101,13 +101,18 @@ fn share_permissions(file: &File, database: &Path) {
 
 /// Write `pid=<pid> since=<unix seconds>` into the file we hold.
 fn record_holder(mut file: &File) -> std::io::Result<()> {
-    let since = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let since = unix_seconds();
     file.set_len(0)?;
     file.seek(SeekFrom::Start(0))?;
     writeln!(file, "pid={} since={since}", std::process::id())?;
     file.flush()
+}
+
+/// Seconds since the Unix epoch (0 on a clock set before it).
+fn unix_seconds() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 /// Who holds the lock, from what the holder wrote (best effort: the holder
@@ -122,10 +127,8 @@ fn describe_holder(path: &Path) -> String {
     };
     let holder = match (read, field("pid"), field("since")) {
         (Ok(_), Some(pid), Some(since)) => {
-            let now = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs());
-            format!("held by process {pid} for {} s", now.saturating_sub(since))
+            let held = unix_seconds().saturating_sub(since);
+            format!("held by process {pid} for {held} s")
         }
         _ => "held by another process".to_owned(),
     };

@@ -346,6 +346,10 @@ impl RunLock {
     }
 }
 
+/// What SQLite's lock file adds to its database's path
+/// (`app.db-lithify-lock`, beside SQLite's own `app.db-journal`).
+pub(crate) const LOCK_FILE_SUFFIX: &str = "-lithify-lock";
+
 /// The table in which diesel records applied migrations.
 pub const DIESEL_MIGRATIONS_TABLE: &str = "__diesel_schema_migrations";
 

@@ -18,7 +18,7 @@ use diesel::sqlite::SqliteConnection;
 use lithify_core::Dialect;
 
 use super::{
-    bookkeeping_names, lock_file, standard_identifier, standard_literal, BackendError,
+    bookkeeping_names, first_row, lock_file, standard_identifier, standard_literal, BackendError,
     MigrationConnection, RunLock, SqlDialect,
 };
 
@@ -122,11 +122,9 @@ struct DatabaseFile {
 /// The file of the connection's main database; `None` for an in-memory or
 /// temporary database, which SQLite reports with an empty name.
 fn main_database_file(conn: &mut SqliteConnection) -> Result<Option<PathBuf>, BackendError> {
-    let rows = diesel::sql_query("SELECT file FROM pragma_database_list WHERE name = 'main'")
-        .load::<DatabaseFile>(conn)?;
-    Ok(rows
-        .into_iter()
-        .next()
+    let sql = "SELECT file FROM pragma_database_list WHERE name = 'main'".to_owned();
+    let row: Option<DatabaseFile> = first_row(conn, sql)?;
+    Ok(row
         .map(|r| r.file)
         .filter(|f| !f.is_empty())
         .map(PathBuf::from))
