@@ -19,12 +19,8 @@ use crate::embedded::{EmbeddedChain, PackedRevisions, Revisions};
 /// Leak `chain` into a `'static` [`EmbeddedChain`]. Call once per directory per process.
 pub fn leak_chain(chain: &CompiledChain) -> &'static EmbeddedChain {
     let packed = lithify_build::codegen::pack(chain, &Dialect::ALL.into_iter().collect());
-    let heads: Vec<&'static str> = chain
-        .revisions
-        .iter()
-        .filter(|r| !chain.revisions.iter().any(|c| c.parents.contains(&r.id)))
-        .map(|r| leak_str(&r.id))
-        .collect();
+    // The compiler's heads, in the order the generated module's HEADS has.
+    let heads: Vec<&'static str> = chain.heads.iter().map(|h| leak_str(h)).collect();
     let revisions = Box::leak(Box::new(Revisions::new(PackedRevisions {
         data: leak_str(&packed),
         len: chain.revisions.len(),
