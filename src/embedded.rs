@@ -26,16 +26,6 @@ pub struct Sql {
 }
 
 impl Sql {
-    /// The same SQL for every dialect (what generated modules use when the
-    /// dialects share one text).
-    pub const fn same(sql: &'static str) -> Self {
-        Self {
-            sqlite: Some(sql),
-            postgres: Some(sql),
-            mysql: Some(sql),
-        }
-    }
-
     /// The SQL for `dialect`, if any.
     pub const fn for_dialect(&self, dialect: Dialect) -> Option<&'static str> {
         match dialect {
