@@ -27,7 +27,7 @@ use thiserror::Error;
 use crate::embedded::{EmbeddedChain, Revision};
 use crate::error::Direction;
 use crate::migrator::Migrator;
-use crate::split::split_statements;
+use lithify_core::split::split_statements;
 
 /// The embedded chain as a diesel [`MigrationSource`]; from
 /// [`Migrator::diesel_source`].

@@ -40,7 +40,8 @@ mod offline;
 pub mod recovery;
 pub mod replay;
 pub mod report;
-pub mod split;
+/// The SQL statement splitter, shared with the build side (it lives in lithify-core).
+pub use lithify_core::split;
 pub mod url;
 
 pub use bookkeeping::{BookkeepingRow, RowState, DEFAULT_TABLE};

@@ -29,7 +29,7 @@ use super::{
     bookkeeping_names, lock_key, split_table, standard_identifier, standard_literal, BackendError,
     CountRow, MigrationConnection, RunLock, SqlDialect,
 };
-use crate::split::split_statements;
+use lithify_core::split::split_statements;
 
 /// How often a waiting migrator retries the advisory lock.
 const POLL_INTERVAL: Duration = Duration::from_millis(100);

@@ -1,5 +1,5 @@
 //! The parts of lithify that build time and run time share: revision ids, checksums,
-//! the revision graph, the target grammar and the planner.
+//! the revision graph, the target grammar, the planner and the SQL statement splitter.
 //!
 //! Nothing here touches a file system or a database, so the same code decides at
 //! `cargo build` what the migrator will decide at run time.
@@ -10,6 +10,7 @@ pub mod graph;
 pub mod id;
 pub mod packed;
 pub mod planner;
+pub mod split;
 pub mod target;
 
 pub use checksum::{ChainHash, Checksum, ChecksumParseError};
