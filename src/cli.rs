@@ -324,12 +324,12 @@ fn replay(migrator: &Migrator, command: &Command, scratch: Option<&str>) -> Resu
 
 /// A database file path in the temp directory, deleted (with its journal
 /// and lock file) on drop.
-struct ScratchFile {
-    path: std::path::PathBuf,
+pub(crate) struct ScratchFile {
+    pub(crate) path: std::path::PathBuf,
 }
 
 impl ScratchFile {
-    fn new() -> ScratchFile {
+    pub(crate) fn new() -> ScratchFile {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos());

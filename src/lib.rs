@@ -43,6 +43,8 @@ pub mod report;
 /// The SQL statement splitter, shared with the build side (it lives in lithify-core).
 pub use lithify_core::split;
 pub mod url;
+#[cfg(feature = "cli")]
+pub mod verify;
 
 pub use bookkeeping::{BookkeepingRow, RowState, DEFAULT_TABLE};
 pub use dialects::{MigrationConnection, SqlDialect};

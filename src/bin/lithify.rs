@@ -68,9 +68,26 @@ enum Authoring {
         #[arg(long, requires = "amend")]
         reason: Option<String>,
     },
+    /// The schema the chain produces: print diesel's `table!` schema, write
+    /// it, or verify the model against a real engine.
+    Schema(SchemaArgs),
     /// A run-time command, applied from the directory.
     #[command(flatten)]
     Run(Command),
+}
+
+/// `lithify schema`.
+#[derive(Debug, clap::Args)]
+struct SchemaArgs {
+    /// Apply the chain to an empty scratch database revision by revision and
+    /// compare the engine's own description of the schema with the model
+    /// after each one; exit 1 at the first revision where they differ.
+    #[arg(long)]
+    verify: bool,
+    /// The empty database `--verify` uses (default: a new temporary SQLite
+    /// file). Never DATABASE_URL: verifying builds the schema from nothing.
+    #[arg(long, value_name = "URL", requires = "verify")]
+    scratch: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -109,6 +126,7 @@ fn main() -> ExitCode {
             reason,
         } => amend(&args.dir, id, reason.as_deref().unwrap_or("")),
         Authoring::Seal { amend: None, .. } => seal(&args.dir),
+        Authoring::Schema(schema) => schema_command(&args, schema),
         Authoring::Run(Command::Check) => check(&args),
         Authoring::Run(command) => run(&args, command),
     }
@@ -187,6 +205,63 @@ fn run(args: &Args, command: &Command) -> ExitCode {
         ),
         Err(diags) => failed(&diags, exit::FAILURE),
     }
+}
+
+fn schema_command(args: &Args, schema: &SchemaArgs) -> ExitCode {
+    let chain = match Builder::new(&args.dir).compile() {
+        Ok(chain) => chain,
+        Err(diags) => return failed(&diags, exit::FAILURE),
+    };
+    if schema.verify {
+        return verify(args, &chain, schema.scratch.as_deref());
+    }
+    eprintln!("error: nothing to do: pass --verify");
+    ExitCode::from(exit::USAGE)
+}
+
+fn verify(args: &Args, chain: &CompiledChain, scratch: Option<&str>) -> ExitCode {
+    if scratch.is_none() {
+        println!("verifying on a temporary SQLite database");
+    }
+    let report = match lithify::verify::verify_on(scratch, &migrator(args, chain), chain) {
+        Ok(report) => report,
+        Err(lithify::verify::VerifyError::NotEmpty(objects)) => {
+            eprintln!("error: {}", lithify::verify::VerifyError::NotEmpty(objects));
+            return ExitCode::from(exit::USAGE);
+        }
+        Err(lithify::verify::VerifyError::Run(e)) => {
+            eprintln!("error: {e}");
+            return e.exit();
+        }
+    };
+    if let Some(d) = &report.disagreement {
+        eprintln!(
+            "error: after revision `{}` ({}), the schema model and {} disagree (- model only, + {} only):",
+            d.revision,
+            d.file.display(),
+            report.dialect,
+            report.dialect
+        );
+        for line in &d.differences {
+            eprintln!("    {line}");
+        }
+        eprintln!("  the model is lithify's reading of the SQL; please report this with the revision's SQL");
+        return ExitCode::from(exit::CHECK_FAILED);
+    }
+    println!(
+        "verified {} revision{} on {}: the schema model matches the engine after every one",
+        report.revisions,
+        if report.revisions == 1 { "" } else { "s" },
+        report.dialect
+    );
+    if !report.unchecked.is_empty() {
+        let names: Vec<String> = report.unchecked.iter().map(ToString::to_string).collect();
+        println!(
+            "  compared by name only (shape unknown to the model): {}",
+            names.join(", ")
+        );
+    }
+    ExitCode::SUCCESS
 }
 
 /// One directory per process, so leaking the chain to `'static` is its true

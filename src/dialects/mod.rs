@@ -74,6 +74,13 @@ macro_rules! load_rows_with_sql_query {
             let sql = self.sql_dialect().select_counted_chain_state(table);
             $crate::dialects::first_row(self, sql)
         }
+
+        fn load_text_rows(
+            &mut self,
+            sql: &str,
+        ) -> Result<Vec<$crate::dialects::TextRow>, $crate::dialects::BackendError> {
+            Ok(diesel::RunQueryDsl::load(diesel::sql_query(sql), self)?)
+        }
     };
 }
 
@@ -311,6 +318,15 @@ pub trait MigrationConnection {
         Ok(Vec::new())
     }
 
+    /// The rows of `sql`, a query whose columns are text (or NULL) named
+    /// `c0` to `c11` (fewer are allowed when the rest are selected as NULL).
+    /// Catalog queries (`lithify schema --verify`, drift) read the engine's
+    /// own description of the schema through it. The default reads nothing.
+    fn load_text_rows(&mut self, sql: &str) -> Result<Vec<TextRow>, BackendError> {
+        let _ = sql;
+        Ok(Vec::new())
+    }
+
     /// The `version` column of diesel's `__diesel_schema_migrations`
     /// ([`DIESEL_MIGRATIONS_TABLE`]), for adopting a database diesel migrated;
     /// `None` when that table does not exist.
@@ -420,6 +436,58 @@ pub(crate) struct VersionRow {
 pub(crate) struct SchemaLine {
     #[diesel(sql_type = diesel::sql_types::Text)]
     pub line: String,
+}
+
+/// A row of twelve nullable text columns `c0` .. `c11`, for
+/// [`MigrationConnection::load_text_rows`].
+#[derive(Debug, Clone, PartialEq, Eq, diesel::QueryableByName)]
+pub struct TextRow {
+    /// Column `c0`.
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub c0: Option<String>,
+    /// Column `c1`.
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub c1: Option<String>,
+    /// Column `c2`.
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub c2: Option<String>,
+    /// Column `c3`.
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub c3: Option<String>,
+    /// Column `c4`.
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub c4: Option<String>,
+    /// Column `c5`.
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub c5: Option<String>,
+    /// Column `c6`.
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub c6: Option<String>,
+    /// Column `c7`.
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub c7: Option<String>,
+    /// Column `c8`.
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub c8: Option<String>,
+    /// Column `c9`.
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub c9: Option<String>,
+    /// Column `c10`.
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub c10: Option<String>,
+    /// Column `c11`.
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub c11: Option<String>,
+}
+
+impl TextRow {
+    /// The columns in order.
+    pub fn into_columns(self) -> Vec<Option<String>> {
+        vec![
+            self.c0, self.c1, self.c2, self.c3, self.c4, self.c5, self.c6, self.c7, self.c8,
+            self.c9, self.c10, self.c11,
+        ]
+    }
 }
 
 /// The names [`SqlDialect::select_schema`] leaves out for bookkeeping table

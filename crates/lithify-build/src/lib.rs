@@ -33,6 +33,7 @@ pub mod authoring;
 pub mod codegen;
 pub mod compile;
 pub mod diagnostic;
+pub mod schema;
 pub mod seal;
 pub mod sources;
 

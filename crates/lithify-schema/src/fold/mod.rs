@@ -1,0 +1,357 @@
+//! The fold: revisions' SQL applied, statement by statement, to a
+//! [`Schema`], the way the engine would apply it, with no database.
+//!
+//! Never a guess. A statement the parser cannot read, or one that changes a
+//! table in a way the model does not follow, makes the tables it names
+//! *unknown* ([`crate::model::Unknown`]) from there on, until a revision
+//! creates them again; each such statement is reported once, as a
+//! [`FoldNote`] with its file and line. Statements that do not change tables
+//! (data, functions, triggers, grants, settings) leave the model alone. The
+//! fold never fails and never panics: the engine is the judge of SQL, and a
+//! revision may use syntax newer than the parser.
+
+mod alter;
+mod columns;
+mod index;
+mod objects;
+mod scan;
+mod split;
+mod table;
+
+use std::path::{Path, PathBuf};
+
+use sqlparser::ast::Statement;
+use sqlparser::parser::Parser;
+
+use crate::engine::{for_dialect, Engine};
+use crate::model::{Dialect, ObjectName, Schema, Table, Unknown};
+
+/// sqlparser's nesting limit: deep enough for any real DDL, shallow enough
+/// that hostile input cannot overflow the build script's stack.
+const RECURSION_LIMIT: usize = 50;
+
+/// One revision's upgrade SQL for the fold's dialect.
+#[derive(Debug, Clone, Copy)]
+pub struct RevisionSql<'a> {
+    /// The revision's id.
+    pub revision: &'a str,
+    /// The file the SQL came from (`up.sql`, `up.postgres.sql`), for notes.
+    pub file: &'a Path,
+    /// The SQL.
+    pub sql: &'a str,
+}
+
+/// Something the fold could not follow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoldNote {
+    /// The revision.
+    pub revision: String,
+    /// The SQL file.
+    pub file: PathBuf,
+    /// 1-based line of the statement.
+    pub line: u32,
+    /// The statement's first words, to recognise it by.
+    pub statement: String,
+    /// What happened: why the statement was not followed.
+    pub message: String,
+    /// The tables it made unknown (none: it names no table the model has,
+    /// and is taken to leave the tables alone).
+    pub tables: Vec<ObjectName>,
+}
+
+/// Folds revisions, in upgrade order, into the schema of one dialect.
+pub struct Fold {
+    engine: Box<dyn Engine>,
+    schema: Schema,
+    notes: Vec<FoldNote>,
+}
+
+/// A statement the model does not follow, and the tables it touches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Unmodelled {
+    /// Why, in a few words (`ALTER TABLE ... SET TABLESPACE is not modelled`).
+    pub reason: String,
+    /// Tables whose shape is no longer known.
+    pub tables: Vec<ObjectName>,
+    /// The statement creates these tables (they exist from now on).
+    pub creates: bool,
+}
+
+impl Unmodelled {
+    /// `table` is no longer known, because of `reason`.
+    pub(crate) fn table(table: &ObjectName, reason: impl Into<String>) -> Unmodelled {
+        Unmodelled {
+            reason: reason.into(),
+            tables: vec![table.clone()],
+            creates: false,
+        }
+    }
+}
+
+/// Where a statement is, for notes and for [`Unknown`].
+pub(crate) struct Ctx<'a> {
+    /// The engine's rules.
+    pub engine: &'a dyn Engine,
+    revision: &'a str,
+    file: &'a Path,
+    line: u32,
+    statement: String,
+}
+
+impl Ctx<'_> {
+    /// The dialect.
+    pub(crate) fn dialect(&self) -> Dialect {
+        self.engine.dialect()
+    }
+
+    fn unknown(&self, reason: &str) -> Unknown {
+        Unknown {
+            revision: self.revision.to_owned(),
+            file: self.file.to_path_buf(),
+            line: self.line,
+            reason: reason.to_owned(),
+        }
+    }
+
+    fn note(&self, message: String, tables: Vec<ObjectName>) -> FoldNote {
+        FoldNote {
+            revision: self.revision.to_owned(),
+            file: self.file.to_path_buf(),
+            line: self.line,
+            statement: self.statement.clone(),
+            message,
+            tables,
+        }
+    }
+}
+
+impl Fold {
+    /// A fold starting from an empty database.
+    pub fn new(dialect: Dialect) -> Fold {
+        Fold {
+            engine: for_dialect(dialect),
+            schema: Schema::new(dialect),
+            notes: Vec::new(),
+        }
+    }
+
+    /// A fold continuing from `schema` (the schema before a revision).
+    pub fn from_schema(schema: Schema) -> Fold {
+        Fold {
+            engine: for_dialect(schema.dialect),
+            schema,
+            notes: Vec::new(),
+        }
+    }
+
+    /// Apply one revision's upgrade SQL.
+    pub fn apply(&mut self, revision: &RevisionSql<'_>) {
+        for piece in split::split(self.engine.parser(), revision.sql) {
+            let ctx = Ctx {
+                engine: self.engine.as_ref(),
+                revision: revision.revision,
+                file: revision.file,
+                line: piece.line,
+                statement: scan::first_words(&piece),
+            };
+            if let Some(note) = apply_piece(&mut self.schema, &ctx, piece) {
+                self.notes.push(note);
+            }
+        }
+    }
+
+    /// The schema so far.
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// The schema so far, taken.
+    pub fn into_schema(self) -> Schema {
+        self.schema
+    }
+
+    /// Everything the fold could not follow so far, in order.
+    pub fn notes(&self) -> &[FoldNote] {
+        &self.notes
+    }
+
+    /// The notes, taken (the fold keeps none).
+    pub fn take_notes(&mut self) -> Vec<FoldNote> {
+        std::mem::take(&mut self.notes)
+    }
+}
+
+/// Fold `revisions` in order from an empty `dialect` database.
+pub fn fold_all<'a>(
+    dialect: Dialect,
+    revisions: impl IntoIterator<Item = RevisionSql<'a>>,
+) -> (Schema, Vec<FoldNote>) {
+    let mut fold = Fold::new(dialect);
+    for r in revisions {
+        fold.apply(&r);
+    }
+    let notes = fold.take_notes();
+    (fold.into_schema(), notes)
+}
+
+fn apply_piece(schema: &mut Schema, ctx: &Ctx<'_>, piece: split::Piece) -> Option<FoldNote> {
+    if piece.raw.is_some() {
+        return unreadable(
+            schema,
+            ctx,
+            &piece,
+            "the SQL could not be tokenized".to_owned(),
+        );
+    }
+    let tokens = piece.tokens.clone();
+    let mut parser = Parser::new(ctx.engine.parser())
+        .with_recursion_limit(RECURSION_LIMIT)
+        .with_tokens_with_locations(tokens);
+    let parsed = parser.parse_statements();
+    match parsed {
+        Ok(statements) => {
+            let mut note = None;
+            for statement in &statements {
+                if let Err(u) = apply_statement(schema, ctx, statement) {
+                    note = Some(mark_unknown(schema, ctx, u));
+                }
+            }
+            note
+        }
+        Err(e) => unreadable(
+            schema,
+            ctx,
+            &piece,
+            format!("the parser could not read it ({e})"),
+        ),
+    }
+}
+
+/// A statement the parser could not read: harmless by its first words, or
+/// the tables it names become unknown.
+fn unreadable(
+    schema: &mut Schema,
+    ctx: &Ctx<'_>,
+    piece: &split::Piece,
+    why: String,
+) -> Option<FoldNote> {
+    match scan::scan(schema, ctx.engine, piece) {
+        scan::Scan::Harmless => None,
+        scan::Scan::Names { tables, creates } => Some(mark_unknown(
+            schema,
+            ctx,
+            Unmodelled {
+                reason: why,
+                tables,
+                creates,
+            },
+        )),
+    }
+}
+
+/// Mark `u`'s tables unknown (creating them when the statement does) and
+/// say so.
+fn mark_unknown(schema: &mut Schema, ctx: &Ctx<'_>, u: Unmodelled) -> FoldNote {
+    let unknown = ctx.unknown(&u.reason);
+    let mut marked = Vec::new();
+    for name in &u.tables {
+        match schema.find_table_mut(name) {
+            Some(t) => {
+                t.unknown = Some(unknown.clone());
+                marked.push(t.name.clone());
+            }
+            None if u.creates => {
+                schema
+                    .tables
+                    .push(Table::unknown(name.clone(), unknown.clone()));
+                marked.push(name.clone());
+            }
+            None => {}
+        }
+    }
+    let message = if marked.is_empty() {
+        format!(
+            "{}; it names no table the schema has, so the tables are taken to be unchanged",
+            u.reason
+        )
+    } else {
+        let names: Vec<String> = marked.iter().map(|n| format!("`{n}`")).collect();
+        format!(
+            "{}; {} unknown from here on",
+            u.reason,
+            if names.len() == 1 {
+                format!("table {} is", names[0])
+            } else {
+                format!("tables {} are", names.join(", "))
+            }
+        )
+    };
+    ctx.note(message, marked)
+}
+
+/// Apply one parsed statement.
+fn apply_statement(
+    schema: &mut Schema,
+    ctx: &Ctx<'_>,
+    statement: &Statement,
+) -> Result<(), Unmodelled> {
+    match statement {
+        Statement::CreateTable(create) => table::create_table(schema, ctx, create),
+        Statement::AlterTable(alter) => alter::alter_table(schema, ctx, alter),
+        Statement::RenameTable(renames) => alter::rename_tables(schema, ctx, renames),
+        Statement::CreateIndex(create) => index::create_index(schema, ctx, create),
+        Statement::AlterIndex { name, operation } => {
+            index::alter_index(schema, ctx, name, operation)
+        }
+        Statement::Drop {
+            object_type,
+            if_exists,
+            names,
+            cascade,
+            table,
+            ..
+        } => objects::drop(
+            schema,
+            ctx,
+            *object_type,
+            *if_exists,
+            names,
+            *cascade,
+            table.as_ref(),
+        ),
+        Statement::CreateView(view) => objects::create_view(schema, ctx, view),
+        Statement::CreateType {
+            name,
+            representation,
+        } => objects::create_type(schema, ctx, name, representation.as_ref()),
+        Statement::AlterType(alter) => objects::alter_type(schema, ctx, alter),
+        Statement::CreateDomain(domain) => objects::create_domain(schema, ctx, domain),
+        Statement::DropDomain(drop) => objects::drop_domain(schema, ctx, drop),
+        Statement::Comment {
+            object_type,
+            object_name,
+            comment,
+            ..
+        } => objects::comment(schema, ctx, *object_type, object_name, comment.as_deref()),
+        Statement::CreateVirtualTable {
+            name, module_name, ..
+        } => objects::create_virtual_table(schema, ctx, name, module_name),
+        other if scan::leaves_tables_alone(other) => Ok(()),
+        other => Err(Unmodelled {
+            reason: format!("`{}` is not modelled", scan::abbreviate(&other.to_string())),
+            tables: scan::statement_tables(ctx.engine, other),
+            creates: false,
+        }),
+    }
+}
+
+/// The statement changes `name`, which the model does not have: the
+/// statement ran, so the table exists, made by something the fold did not
+/// read. It is unknown from here on.
+pub(crate) fn missing_table(name: &ObjectName) -> Unmodelled {
+    Unmodelled {
+        reason: "the table is changed here, but no statement the fold read created it".to_owned(),
+        tables: vec![name.clone()],
+        creates: true,
+    }
+}

@@ -1,0 +1,244 @@
+//! A revision's SQL as single statements, cut with the dialect's own
+//! tokenizer, so that a statement the parser cannot read costs only itself.
+//!
+//! A `;` ends a statement unless it is inside parentheses or inside the body
+//! of a routine or trigger (`CREATE TRIGGER ... BEGIN ...; ...; END`), where
+//! `BEGIN` and `CASE` open a block that `END` closes (`END IF`, `END LOOP`,
+//! `END WHILE` and `END REPEAT` close blocks that were never counted, so they
+//! are not counted either). String, identifier and dollar quoting is the
+//! tokenizer's, which knows each dialect's rules.
+
+use sqlparser::dialect::Dialect as ParserDialect;
+use sqlparser::keywords::Keyword;
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer, Whitespace};
+
+/// One statement: its tokens (comments and whitespace dropped) and where it
+/// starts.
+#[derive(Debug, Clone)]
+pub(crate) struct Piece {
+    /// 1-based line of its first token.
+    pub line: u32,
+    /// Its tokens, without whitespace, comments or the final `;`.
+    pub tokens: Vec<TokenWithSpan>,
+    /// The comments written in or just before the statement, in order
+    /// (lint annotations live there).
+    pub comments: Vec<String>,
+    /// Set when the text could not even be tokenized: the raw text, which
+    /// only a name scan can look at.
+    pub raw: Option<String>,
+}
+
+/// Cut `sql` into statements.
+pub(crate) fn split(dialect: &dyn ParserDialect, sql: &str) -> Vec<Piece> {
+    match Tokenizer::new(dialect, sql).tokenize_with_location() {
+        Ok(tokens) => cut(tokens),
+        // An unterminated quote or the like: fall back to the psql-style
+        // splitter, and tokenize each piece on its own.
+        Err(_) => lithify_core::split::split_statements(sql)
+            .into_iter()
+            .flat_map(|s| {
+                let line = u32::try_from(s.line).unwrap_or(u32::MAX);
+                match Tokenizer::new(dialect, s.sql).tokenize_with_location() {
+                    Ok(tokens) => cut(tokens)
+                        .into_iter()
+                        .map(|mut p| {
+                            p.line = p.line.saturating_add(line - 1);
+                            p
+                        })
+                        .collect(),
+                    Err(_) => vec![Piece {
+                        line,
+                        tokens: Vec::new(),
+                        comments: Vec::new(),
+                        raw: Some(s.sql.to_owned()),
+                    }],
+                }
+            })
+            .collect(),
+    }
+}
+
+fn cut(tokens: Vec<TokenWithSpan>) -> Vec<Piece> {
+    let mut out = Vec::new();
+    let mut current = Piece {
+        line: 0,
+        tokens: Vec::new(),
+        comments: Vec::new(),
+        raw: None,
+    };
+    let mut depth = Depth::default();
+    for t in tokens {
+        match &t.token {
+            Token::Whitespace(Whitespace::SingleLineComment { comment, .. }) => {
+                current.comments.push(comment.trim().to_owned());
+            }
+            Token::Whitespace(Whitespace::MultiLineComment(comment)) => {
+                current.comments.push(comment.trim().to_owned());
+            }
+            Token::Whitespace(_) | Token::EOF => {}
+            Token::SemiColon if depth.at_top() => {
+                finish(&mut out, &mut current);
+                depth = Depth::default();
+            }
+            _ => {
+                depth.see(&current.tokens, &t.token);
+                if current.tokens.is_empty() {
+                    current.line = u32::try_from(t.span.start.line).unwrap_or(u32::MAX);
+                }
+                current.tokens.push(t);
+            }
+        }
+    }
+    finish(&mut out, &mut current);
+    out
+}
+
+fn finish(out: &mut Vec<Piece>, current: &mut Piece) {
+    if current.tokens.is_empty() {
+        // Comments after the last statement belong to nothing; comments of
+        // an empty segment are kept for the next statement.
+        return;
+    }
+    let comments = std::mem::take(&mut current.comments);
+    out.push(Piece {
+        line: current.line,
+        tokens: std::mem::take(&mut current.tokens),
+        comments,
+        raw: None,
+    });
+}
+
+/// Nesting that a `;` does not end.
+#[derive(Default)]
+struct Depth {
+    parens: usize,
+    blocks: usize,
+    /// The statement creates a routine or trigger, whose body may hold `;`.
+    routine: bool,
+}
+
+impl Depth {
+    fn at_top(&self) -> bool {
+        self.parens == 0 && self.blocks == 0
+    }
+
+    fn see(&mut self, before: &[TokenWithSpan], token: &Token) {
+        match token {
+            Token::LParen => self.parens += 1,
+            Token::RParen => self.parens = self.parens.saturating_sub(1),
+            Token::Word(w) => {
+                if before.len() < 6 && is_routine_word(w.keyword) && starts_with_create(before) {
+                    self.routine = true;
+                }
+                if !self.routine {
+                    return;
+                }
+                match w.keyword {
+                    // `END CASE` closes a block; it opens none.
+                    Keyword::BEGIN | Keyword::CASE
+                        if !matches!(last_keyword(before), Some(Keyword::END)) =>
+                    {
+                        self.blocks += 1;
+                    }
+                    Keyword::END => self.blocks = self.blocks.saturating_sub(1),
+                    // `END IF` etc.: the END was counted, the opener was not.
+                    Keyword::IF | Keyword::WHILE => self.undo_end(before),
+                    _ if w.value.eq_ignore_ascii_case("loop")
+                        || w.value.eq_ignore_ascii_case("repeat") =>
+                    {
+                        self.undo_end(before);
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Depth {
+    /// `END IF` etc.: the END was counted as closing a block, but the
+    /// opener never was.
+    fn undo_end(&mut self, before: &[TokenWithSpan]) {
+        if matches!(last_keyword(before), Some(Keyword::END)) {
+            self.blocks += 1;
+        }
+    }
+}
+
+fn is_routine_word(k: Keyword) -> bool {
+    matches!(
+        k,
+        Keyword::TRIGGER | Keyword::FUNCTION | Keyword::PROCEDURE | Keyword::EVENT
+    )
+}
+
+fn starts_with_create(before: &[TokenWithSpan]) -> bool {
+    matches!(before.first().map(|t| &t.token), Some(Token::Word(w)) if w.keyword == Keyword::CREATE)
+}
+
+fn last_keyword(before: &[TokenWithSpan]) -> Option<Keyword> {
+    match before.last().map(|t| &t.token) {
+        Some(Token::Word(w)) => Some(w.keyword),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlparser::dialect::{MySqlDialect, PostgreSqlDialect, SQLiteDialect};
+
+    fn lines(dialect: &dyn ParserDialect, sql: &str) -> Vec<(u32, usize)> {
+        split(dialect, sql)
+            .iter()
+            .map(|p| (p.line, p.tokens.len()))
+            .collect()
+    }
+
+    #[test]
+    fn statements_with_lines_and_comments() {
+        let sql = "-- first\nCREATE TABLE a (x int);\n\n/* b */ CREATE TABLE b (y int); -- tail\n";
+        let pieces = split(&PostgreSqlDialect {}, sql);
+        assert_eq!(pieces.len(), 2);
+        assert_eq!((pieces[0].line, pieces[1].line), (2, 4));
+        assert_eq!(pieces[0].comments, ["first"]);
+        assert_eq!(pieces[1].comments, ["b"]);
+    }
+
+    #[test]
+    fn quoting_is_the_dialects() {
+        // A `;` inside a dollar-quoted body, a MySQL backslash escape and a
+        // `#` comment do not end statements.
+        let pg = "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql; SELECT 2";
+        assert_eq!(split(&PostgreSqlDialect {}, pg).len(), 2);
+        let my = "INSERT INTO t VALUES ('a\\';b'); # done; really\nSELECT 1";
+        assert_eq!(split(&MySqlDialect {}, my).len(), 2);
+    }
+
+    #[test]
+    fn trigger_bodies_stay_whole() {
+        let sql = "CREATE TRIGGER t AFTER INSERT ON a BEGIN UPDATE b SET x = CASE WHEN 1 THEN 2 END; DELETE FROM c; END;\nCREATE TABLE d (x);";
+        assert_eq!(split(&SQLiteDialect {}, sql).len(), 2);
+        let my = "CREATE PROCEDURE p() BEGIN IF 1 THEN SELECT 1; END IF; SELECT 2; END; SELECT 3";
+        assert_eq!(split(&MySqlDialect {}, my).len(), 2);
+    }
+
+    #[test]
+    fn a_transaction_begin_is_not_a_block() {
+        let sql = "BEGIN; CREATE TABLE a (x int); COMMIT;";
+        assert_eq!(lines(&SQLiteDialect {}, sql).len(), 3);
+    }
+
+    #[test]
+    fn untokenizable_text_falls_back_to_raw_pieces() {
+        let pieces = split(
+            &PostgreSqlDialect {},
+            "CREATE TABLE a (x int);\nSELECT 'oops",
+        );
+        assert_eq!(pieces.len(), 2);
+        assert!(pieces[0].raw.is_none() && !pieces[0].tokens.is_empty());
+        assert_eq!(pieces[1].raw.as_deref(), Some("SELECT 'oops"));
+        assert_eq!(pieces[1].line, 2);
+    }
+}

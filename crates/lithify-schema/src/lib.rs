@@ -1,0 +1,32 @@
+//! lithify's schema model, with no database.
+//!
+//! A migration chain's SQL is folded, statement by statement and per
+//! dialect, into a [`model::Schema`] ([`fold`]); diesel's `table!` schema is
+//! printed from it exactly as `diesel print-schema` prints it for a database
+//! migrated by the same chain, and a committed `schema.rs` is read and
+//! compared with it ([`diesel`]).
+//!
+//! Data flows one way: [`model`] (plain data) <- [`fold`] (SQL -> model)
+//! <- [`diesel`] (model -> `table!` text, `schema.rs` -> comparison).
+//! [`naming`] holds the name rules all of them share.
+//!
+//! ```
+//! use lithify_schema::{fold::{Fold, RevisionSql}, model::Dialect};
+//!
+//! let mut fold = Fold::new(Dialect::Postgres);
+//! fold.apply(&RevisionSql {
+//!     revision: "0001",
+//!     file: "migrations/0001_jobs/up.sql".as_ref(),
+//!     sql: "CREATE TABLE jobs (id SERIAL PRIMARY KEY, title TEXT NOT NULL);",
+//! });
+//! let jobs = fold.schema().find_table(&"jobs".into()).unwrap();
+//! assert_eq!(jobs.columns.len(), 2);
+//! assert!(fold.notes().is_empty());
+//! ```
+
+pub mod describe;
+mod engine;
+pub mod fold;
+pub mod introspect;
+pub mod model;
+pub mod naming;
