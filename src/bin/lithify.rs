@@ -79,6 +79,21 @@ enum Authoring {
 /// `lithify schema`.
 #[derive(Debug, clap::Args)]
 struct SchemaArgs {
+    /// The dialect whose schema is printed (sqlite, postgres, mysql).
+    #[arg(long, default_value = "sqlite")]
+    dialect: lithify::Dialect,
+    /// The revision whose schema is printed (default: every revision, what
+    /// `upgrade heads` produces).
+    #[arg(long, value_name = "TARGET", allow_hyphen_values = true)]
+    at: Option<String>,
+    /// Write the schema to diesel.toml's `print_schema.file` (default
+    /// `src/schema.rs`) instead of printing it.
+    #[arg(long, conflicts_with = "verify")]
+    write: bool,
+    /// List every statement the schema model does not follow, and every
+    /// table left out of the schema.
+    #[arg(long, conflicts_with = "verify")]
+    explain: bool,
     /// Apply the chain to an empty scratch database revision by revision and
     /// compare the engine's own description of the schema with the model
     /// after each one; exit 1 at the first revision where they differ.
@@ -215,8 +230,37 @@ fn schema_command(args: &Args, schema: &SchemaArgs) -> ExitCode {
     if schema.verify {
         return verify(args, &chain, schema.scratch.as_deref());
     }
-    eprintln!("error: nothing to do: pass --verify");
-    ExitCode::from(exit::USAGE)
+    let root = lithify_build::schema::crate_root(&args.dir);
+    let generated = match lithify_build::schema::generate(
+        &chain,
+        &root,
+        schema.dialect,
+        schema.at.as_deref(),
+    ) {
+        Ok(generated) => generated,
+        Err(diags) => return failed(&diags, exit::FAILURE),
+    };
+    // The fold's notes are the same for every configuration: show them once.
+    if let Some(first) = generated.first() {
+        let notes = first.diagnostics(schema.explain);
+        if !notes.0.is_empty() {
+            eprintln!("{notes}");
+        }
+    }
+    for printed in &generated {
+        if !schema.write {
+            print!("{}", printed.text);
+            continue;
+        }
+        if printed.file.is_none() {
+            continue;
+        }
+        match printed.write() {
+            Ok(path) => println!("wrote {}", path.display()),
+            Err(d) => return failed(&Diagnostics(vec![d]), exit::FAILURE),
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 fn verify(args: &Args, chain: &CompiledChain, scratch: Option<&str>) -> ExitCode {

@@ -22,8 +22,7 @@ use lithify_core::Dialect;
 
 use crate::compile::{CompiledChain, CompiledRevision, DialectSql};
 
-/// rustfmt's default maximum line width.
-const MAX_WIDTH: usize = 100;
+use lithify_core::layout::MAX_WIDTH;
 
 /// The module text for `chain`; `packed_file` is the packed data's file name,
 /// which must be written next to the module (see [`pack`]).
@@ -197,52 +196,16 @@ fn assign(out: &mut String, pad: &str, lhs: &str, rhs: &str) {
     }
 }
 
-/// rustfmt's `short_array_element_width_threshold`: arrays whose items are all
-/// this short are packed several to a line.
-const SHORT_ITEM: usize = 10;
-
-/// An array expression laid out as rustfmt lays it out: on one line when it
-/// fits, else one item per line, or packed lines when every item is short.
+/// An array expression laid out as rustfmt lays it out.
 fn list(out: &mut String, indent: usize, head: &str, items: &[String], tail: &str) {
-    let pad = " ".repeat(indent);
-    let one_line = format!("{pad}{head}[{}]{tail}", items.join(", "));
-    if one_line.len() <= MAX_WIDTH {
-        out.push_str(&one_line);
-        out.push('\n');
-        return;
-    }
-    let _ = writeln!(out, "{pad}{head}[");
-    if items.iter().all(|i| i.len() <= SHORT_ITEM) {
-        packed_lines(out, &pad, items);
-    } else {
-        for item in items {
-            let _ = writeln!(out, "{pad}    {item},");
-        }
-    }
-    let _ = writeln!(out, "{pad}]{tail}");
-}
-
-fn packed_lines(out: &mut String, pad: &str, items: &[String]) {
-    let mut line = String::new();
-    for item in items {
-        let extra = if line.is_empty() {
-            item.len() + 1
-        } else {
-            item.len() + 2
-        };
-        if !line.is_empty() && pad.len() + 4 + line.len() + extra > MAX_WIDTH {
-            let _ = writeln!(out, "{pad}    {line}");
-            line.clear();
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(item);
-        line.push(',');
-    }
-    if !line.is_empty() {
-        let _ = writeln!(out, "{pad}    {line}");
-    }
+    lithify_core::layout::list(
+        out,
+        indent,
+        &format!("{head}["),
+        items,
+        &format!("]{tail}"),
+        false,
+    );
 }
 
 /// An ordinary escaped string literal.

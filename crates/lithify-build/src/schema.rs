@@ -2,9 +2,11 @@
 //! [`lithify_schema`]'s model for one dialect, and what the fold could not
 //! follow as diagnostics.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use lithify_core::{Dialect, Graph, RevisionNode};
+use lithify_schema::diesel::{print_schema, DieselToml, LeftOut, PrintSchemaConfig};
+use lithify_schema::error::ConfigError;
 use lithify_schema::fold::{Fold, FoldNote, RevisionSql};
 use lithify_schema::model::Schema;
 
@@ -95,6 +97,136 @@ fn applied_at(chain: &CompiledChain, target: &str) -> Result<Vec<bool>, Diagnost
         .iter()
         .map(|r| graph.index_of(&r.id).is_some_and(|ix| ancestors[ix]))
         .collect())
+}
+
+/// The crate a migrations directory belongs to: the nearest directory
+/// holding a `Cargo.toml`, from the migrations directory up (else the
+/// current directory). diesel.toml lives there.
+pub fn crate_root(migrations_dir: &Path) -> PathBuf {
+    let start =
+        std::fs::canonicalize(migrations_dir).unwrap_or_else(|_| migrations_dir.to_path_buf());
+    start
+        .ancestors()
+        .find(|d| d.join("Cargo.toml").is_file())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// The diesel.toml of `crate_root`, or a diagnostic pointing at its line.
+pub fn read_diesel_toml(crate_root: &Path) -> Result<DieselToml, Diagnostics> {
+    DieselToml::read(crate_root).map_err(|e| Diagnostics(vec![config_diagnostic(&e)]))
+}
+
+/// A diesel.toml problem as a diagnostic.
+pub fn config_diagnostic(e: &ConfigError) -> Diagnostic {
+    let d = Diagnostic::error(e.message.clone()).at(e.path.clone());
+    let d = match e.line {
+        Some(l) => d.line(l),
+        None => d,
+    };
+    d.with_help("diesel.toml's [print_schema] keys are documented at https://diesel.rs/guides/configuring-diesel-cli")
+}
+
+/// One printed schema: for one `[print_schema]` configuration.
+#[derive(Debug, Clone)]
+pub struct GeneratedSchema {
+    /// The configuration's name (`default` for `[print_schema]`).
+    pub name: String,
+    /// Where `--write` puts it: the configuration's `file`, or
+    /// `src/schema.rs` for the default configuration without one.
+    pub file: Option<PathBuf>,
+    /// The text.
+    pub text: String,
+    /// Tables not printed, and why.
+    pub left_out: Vec<LeftOut>,
+    /// What the fold could not follow.
+    pub notes: Vec<FoldNote>,
+}
+
+impl GeneratedSchema {
+    /// Notes for the fold's unknowns and the tables left out.
+    pub fn diagnostics(&self, verbose: bool) -> Diagnostics {
+        let mut d = notes_as_diagnostics(&self.notes, false, verbose);
+        for l in &self.left_out {
+            d.push(
+                Diagnostic::note(format!("table `{}` is left out of the diesel schema: {}", l.table, l.reason))
+                    .with_help("write its `table!` by hand, or use diesel.toml's `filter` to leave it out quietly"),
+            );
+        }
+        d
+    }
+
+    /// Write it to [`GeneratedSchema::file`], unless it already holds exactly this.
+    pub fn write(&self) -> Result<PathBuf, Diagnostic> {
+        let Some(path) = &self.file else {
+            return Err(Diagnostic::error(format!(
+                "the `{}` schema configuration has no `file` to write to",
+                self.name
+            ))
+            .with_help("add `file = \"src/schema.rs\"` to its diesel.toml section"));
+        };
+        if std::fs::read_to_string(path).ok().as_deref() == Some(self.text.as_str()) {
+            return Ok(path.clone());
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                Diagnostic::error(format!("cannot create {}: {e}", parent.display()))
+                    .at(parent.to_path_buf())
+            })?;
+        }
+        std::fs::write(path, &self.text).map_err(|e| {
+            Diagnostic::error(format!("cannot write the schema: {e}")).at(path.clone())
+        })?;
+        Ok(path.clone())
+    }
+}
+
+/// The diesel schema of `chain` on `dialect` (at `at`), for every
+/// configuration in `crate_root`'s diesel.toml.
+pub fn generate(
+    chain: &CompiledChain,
+    crate_root: &Path,
+    dialect: Dialect,
+    at: Option<&str>,
+) -> Result<Vec<GeneratedSchema>, Diagnostics> {
+    let toml = read_diesel_toml(crate_root)?;
+    let folded = fold_chain(chain, dialect, at)?;
+    let mut out = Vec::new();
+    for (name, config) in &toml.configs {
+        out.push(print_one(&folded, name, config, crate_root)?);
+    }
+    Ok(out)
+}
+
+/// Print the folded schema with one configuration.
+pub fn print_one(
+    folded: &ChainSchema,
+    name: &str,
+    config: &PrintSchemaConfig,
+    crate_root: &Path,
+) -> Result<GeneratedSchema, Diagnostics> {
+    let printed = print_schema(&folded.schema, config).map_err(|e| {
+        let at = config
+            .patch_file
+            .clone()
+            .unwrap_or_else(|| crate_root.join("diesel.toml"));
+        Diagnostics(vec![Diagnostic::error(format!("patch_file: {e}"))
+            .at(at)
+            .with_help(
+            "the patch was made against a different schema: regenerate it against the printed one",
+        )])
+    })?;
+    let file = config
+        .file
+        .clone()
+        .or_else(|| (name == "default").then(|| crate_root.join("src/schema.rs")));
+    Ok(GeneratedSchema {
+        name: name.to_owned(),
+        file,
+        text: printed.text,
+        left_out: printed.left_out,
+        notes: folded.notes.clone(),
+    })
 }
 
 /// The fold's notes as build diagnostics: one note each for the first few,

@@ -25,7 +25,9 @@
 //! ```
 
 pub mod describe;
+pub mod diesel;
 mod engine;
+pub mod error;
 pub mod fold;
 pub mod introspect;
 pub mod model;
