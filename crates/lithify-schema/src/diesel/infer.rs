@@ -221,7 +221,9 @@ fn table_data(
         // A table without a declared key is keyed by its rowid.
         if let [pk] = pk_sql.as_slice() {
             if table.find_column(Dialect::Sqlite, pk).is_none() {
-                columns.insert(0, rowid_column(pk));
+                let bigint = config.sqlite_integer_primary_key_is_bigint.unwrap_or(false)
+                    && !table.without_rowid;
+                columns.insert(0, rowid_column(pk, &name.rust_name, bigint));
             }
         }
     }
@@ -239,14 +241,18 @@ fn table_data(
     })
 }
 
-fn rowid_column(name: &str) -> ColumnDefinition {
+/// The implicit rowid key diesel adds to a SQLite table without one: typed
+/// like an `integer` primary key (a `BigInt` with
+/// `sqlite_integer_primary_key_is_bigint`).
+fn rowid_column(name: &str, table_rust_name: &str, bigint: bool) -> ColumnDefinition {
+    let ty = if bigint { "BigInt" } else { "Integer" };
     ColumnDefinition {
         sql_name: name.to_owned(),
-        rust_name: rust_name_for_sql_name(name, None),
+        rust_name: rust_name_for_sql_name(name, Some(table_rust_name)),
         ty: ColumnType {
             schema: None,
-            rust_name: "Integer".to_owned(),
-            sql_name: "Integer".to_owned(),
+            rust_name: ty.to_owned(),
+            sql_name: ty.to_owned(),
             is_array: false,
             is_nullable: false,
             is_unsigned: false,

@@ -184,12 +184,17 @@ fn sql_types_module(
     out.push_str(&format!("{pad}}}\n\n"));
 }
 
+/// rustfmt's `attr_fn_like_width`: an attribute's arguments longer than
+/// this break onto their own lines.
+const ATTR_FN_LIKE_WIDTH: usize = 70;
+
 /// `#[derive(...)]` as rustfmt breaks it: one line, else the list on its own
 /// line, else one derive per line.
 fn derive(out: &mut String, indent: usize, derives: &[String]) {
     let pad = " ".repeat(indent);
-    let one = format!("{pad}#[derive({})]", derives.join(", "));
-    if one.len() <= MAX_WIDTH {
+    let args = derives.join(", ");
+    let one = format!("{pad}#[derive({args})]");
+    if one.len() <= MAX_WIDTH && args.len() <= ATTR_FN_LIKE_WIDTH {
         out.push_str(&one);
         out.push('\n');
         return;
@@ -210,8 +215,9 @@ fn derive(out: &mut String, indent: usize, derives: &[String]) {
 /// `#[diesel(<kind>(args))]` as rustfmt breaks it when too long.
 fn attribute(out: &mut String, indent: usize, kind: &str, args: &[String]) {
     let pad = " ".repeat(indent);
-    let one = format!("{pad}#[diesel({kind}({}))]", args.join(", "));
-    if one.len() <= MAX_WIDTH {
+    let inner = format!("{kind}({})", args.join(", "));
+    let one = format!("{pad}#[diesel({inner})]");
+    if one.len() <= MAX_WIDTH && inner.len() <= ATTR_FN_LIKE_WIDTH {
         out.push_str(&one);
         out.push('\n');
         return;

@@ -161,7 +161,18 @@ pub(super) fn column_type(
 /// (an array) is `Array<Nullable<_>>`; a domain is its base type unless
 /// `pg_domains_as_custom_types` names it.
 fn postgres(schema: &Schema, t: &PgType, config: &PrintSchemaConfig) -> ColumnType {
-    let resolved = domain_base(schema, t, config).unwrap_or(t);
+    let base = domain_base(schema, t);
+    // information_schema's length is the base type's, even for a domain
+    // printed as a custom type.
+    let max_length = base
+        .unwrap_or(t)
+        .max_length()
+        .and_then(|n| u64::try_from(n).ok());
+    let as_custom = config
+        .pg_domains_as_custom_types
+        .iter()
+        .any(|r| r.is_match(&t.name));
+    let resolved = if as_custom { t } else { base.unwrap_or(t) };
     let type_schema = if resolved.builtin {
         Some("pg_catalog".to_owned())
     } else {
@@ -174,16 +185,12 @@ fn postgres(schema: &Schema, t: &PgType, config: &PrintSchemaConfig) -> ColumnTy
         is_array: resolved.array || t.array,
         is_nullable: false,
         is_unsigned: false,
-        max_length: resolved.max_length().and_then(|n| u64::try_from(n).ok()),
+        max_length,
     }
 }
 
 /// The base type of a domain column, as information_schema reports it.
-fn domain_base<'a>(
-    schema: &'a Schema,
-    t: &PgType,
-    config: &PrintSchemaConfig,
-) -> Option<&'a PgType> {
+fn domain_base<'a>(schema: &'a Schema, t: &PgType) -> Option<&'a PgType> {
     if t.builtin || t.array {
         return None;
     }
@@ -196,13 +203,6 @@ fn domain_base<'a>(
     else {
         return None;
     };
-    if config
-        .pg_domains_as_custom_types
-        .iter()
-        .any(|r| r.is_match(&t.name))
-    {
-        return None;
-    }
     Some(base)
 }
 
@@ -315,7 +315,9 @@ fn is_rowid(table: &Table, column: &str, declared_lower: &str) -> bool {
 }
 
 /// diesel's `column_references_row_id`: the column's foreign key points at
-/// a parent whose one key column is its rowid.
+/// a parent whose one key column is its rowid. diesel finds the parent's key
+/// by a pragma that ignores case, but its rowid test compares the name as the
+/// foreign key wrote it with the table's own, exactly.
 fn references_rowid(schema: &Schema, table: &Table, column: &str) -> bool {
     let Some(fk) = table
         .foreign_keys
@@ -329,9 +331,11 @@ fn references_rowid(schema: &Schema, table: &Table, column: &str) -> bool {
     };
     let pk = super::infer::sqlite_primary_key(parent);
     let [id] = pk.as_slice() else { return false };
-    parent.find_column(Dialect::Sqlite, id).is_some_and(
-        |c| matches!(&c.ty, SqlType::Sqlite(s) if s.declared.to_lowercase() == "integer"),
-    ) && !parent.without_rowid
+    parent.name.name == fk.ref_table.name
+        && parent.find_column(Dialect::Sqlite, id).is_some_and(
+            |c| matches!(&c.ty, SqlType::Sqlite(s) if s.declared.to_lowercase() == "integer"),
+        )
+        && !parent.without_rowid
 }
 
 #[cfg(test)]

@@ -80,6 +80,19 @@ fn build(
         .options
         .iter()
         .any(|o| matches!(o, SqliteTableOption::WithoutRowid));
+    if table.without_rowid {
+        // SQLite enforces NOT NULL on the key of a WITHOUT ROWID table.
+        let key: Vec<String> = table
+            .primary_key
+            .iter()
+            .flat_map(|p| p.columns.clone())
+            .collect();
+        for k in key {
+            if let Some(ix) = table.column_index(ctx.dialect(), &k) {
+                table.columns[ix].nullable = false;
+            }
+        }
+    }
     if let Some(comment) = &create.comment {
         table.comment = Some(comment.to_string());
     }

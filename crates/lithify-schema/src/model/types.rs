@@ -719,19 +719,35 @@ impl MysqlType {
         out
     }
 
-    /// `CHARACTER_MAXIMUM_LENGTH` as diesel keeps it: the length of a type
-    /// written with one (`varchar(255)`, `char(2)`, `binary(16)`).
+    /// `CHARACTER_MAXIMUM_LENGTH` as diesel keeps it (for types whose
+    /// `COLUMN_TYPE` has parentheses): the declared length of `varchar(255)`,
+    /// `char(2)`, `binary(16)`; the longest label of an `enum`; the length
+    /// of every label joined with commas for a `set`.
     pub fn max_length(&self) -> Option<i64> {
-        let sized = matches!(
-            self.name.as_str(),
-            "varchar" | "char" | "binary" | "varbinary"
-        );
-        if sized {
-            self.args.first().and_then(|a| a.parse().ok())
-        } else {
-            None
+        let labels = || {
+            self.args
+                .iter()
+                .map(|a| i64::try_from(unquote_label(a).chars().count()).unwrap_or(i64::MAX))
+        };
+        match self.name.as_str() {
+            "varchar" | "char" | "binary" | "varbinary" => {
+                self.args.first().and_then(|a| a.parse().ok())
+            }
+            "enum" => labels().max(),
+            "set" => {
+                let n = i64::try_from(self.args.len()).unwrap_or(i64::MAX);
+                (n > 0).then(|| labels().sum::<i64>() + n - 1)
+            }
+            _ => None,
         }
     }
+}
+
+/// An ENUM / SET label as written in `COLUMN_TYPE` (`'it''s'`), unquoted.
+fn unquote_label(arg: &str) -> String {
+    arg.strip_prefix('\'')
+        .and_then(|a| a.strip_suffix('\''))
+        .map_or_else(|| arg.to_owned(), |a| a.replace("''", "'"))
 }
 
 fn mysql_base(c: &mut Cursor) -> Result<(MysqlType, TypeShorthand), String> {
