@@ -211,7 +211,7 @@ impl DieselToml {
                 configs.insert("default".to_owned(), PrintSchemaConfig::default());
             }
             Some(Item::Table(t)) => {
-                let (default, named) = cx.section(t.iter().map(|(k, v)| (k, v)), "print_schema")?;
+                let (default, named) = cx.section(t.iter(), "print_schema")?;
                 configs.insert("default".to_owned(), default);
                 configs.extend(named);
             }
