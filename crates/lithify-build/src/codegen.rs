@@ -26,7 +26,7 @@ use lithify_core::layout::MAX_WIDTH;
 
 /// The module text for `chain`; `packed_file` is the packed data's file name,
 /// which must be written next to the module (see [`pack`]).
-pub fn generate(chain: &CompiledChain, packed_file: &str) -> String {
+pub fn generate(chain: &CompiledChain, packed_file: &str, schema_file: Option<&str>) -> String {
     let mut out = String::with_capacity(chain.revisions.len() * 192 + 1024);
     let names = item_names(&chain.revisions);
     header(&mut out, chain, packed_file);
@@ -42,7 +42,24 @@ pub fn generate(chain: &CompiledChain, packed_file: &str) -> String {
     }
     out.push_str("}\n");
     footer(&mut out, chain, packed_file);
+    if let (Some(file), Some(schema)) = (schema_file, &chain.schema) {
+        schema_module(&mut out, file, schema);
+    }
     out
+}
+
+/// `pub mod schema`, holding the diesel schema written beside the module.
+fn schema_module(out: &mut String, file: &str, schema: &crate::schema::GeneratedSchema) {
+    let _ = write!(
+        out,
+        "\n/// The diesel schema the migrations produce on {}: `table!` for every table,\n\
+         /// as `diesel print-schema` prints it for a database at head (`lithify schema\n\
+         /// --dialect {}` prints the same).\n\
+         pub mod schema {{\n    include!({});\n}}\n",
+        schema.dialect.name(),
+        schema.dialect.name(),
+        str_lit(file)
+    );
 }
 
 /// The packed data for `chain` ([`lithify_core::packed`]), with the SQL of

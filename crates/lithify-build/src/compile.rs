@@ -77,6 +77,9 @@ pub struct CompiledChain {
     pub heads: Vec<String>,
     /// Warnings and notes (never errors) found while compiling.
     pub diagnostics: crate::Diagnostics,
+    /// The diesel schema the chain produces for the builder's schema
+    /// dialect (`None` when the build generates no schema module).
+    pub schema: Option<crate::schema::GeneratedSchema>,
 }
 
 /// Configures and runs the compiler, in the style of `prost_build::Config`.
@@ -86,6 +89,10 @@ pub struct Builder {
     require_seals: bool,
     dialects: BTreeSet<Dialect>,
     module_file: String,
+    schema_dialect: Option<Dialect>,
+    schema_file: Option<PathBuf>,
+    require_schema: bool,
+    crate_root: Option<PathBuf>,
 }
 
 impl Builder {
@@ -96,7 +103,59 @@ impl Builder {
             require_seals: false,
             dialects: Dialect::ALL.into_iter().collect(),
             module_file: "lithify_migrations.rs".to_owned(),
+            schema_dialect: None,
+            schema_file: None,
+            require_schema: false,
+            crate_root: None,
         }
+    }
+
+    /// The dialect whose diesel schema the generated module holds as
+    /// `migrations::schema` (default: the only dialect embedded; with several
+    /// and none named, there is no schema module).
+    pub fn schema_dialect(mut self, dialect: Dialect) -> Builder {
+        self.schema_dialect = Some(dialect);
+        self
+    }
+
+    /// Check the committed `schema.rs` at `path` (relative to the crate
+    /// root) against the schema the migrations produce: a stale file fails
+    /// the build with every difference and the command that regenerates it.
+    pub fn schema_file(mut self, path: impl Into<PathBuf>) -> Builder {
+        self.schema_file = Some(path.into());
+        self
+    }
+
+    /// Make every statement the schema model cannot follow an error instead
+    /// of a note, for projects that want the generated schema guaranteed
+    /// (`lithify check --strict-schema` does the same).
+    pub fn require_schema(mut self, required: bool) -> Builder {
+        self.require_schema = required;
+        self
+    }
+
+    /// The crate whose diesel.toml configures the schema (default: the
+    /// build script's `CARGO_MANIFEST_DIR`, else the nearest directory with
+    /// a Cargo.toml above the migrations directory).
+    pub fn crate_root(mut self, dir: impl Into<PathBuf>) -> Builder {
+        self.crate_root = Some(dir.into());
+        self
+    }
+
+    /// The dialect of the schema module, if the build generates one.
+    pub fn resolved_schema_dialect(&self) -> Option<Dialect> {
+        match (self.schema_dialect, self.dialects.len()) {
+            (Some(d), _) => Some(d),
+            (None, 1) => self.dialects.iter().next().copied(),
+            (None, _) => None,
+        }
+    }
+
+    fn root(&self) -> PathBuf {
+        self.crate_root
+            .clone()
+            .or_else(|| std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from))
+            .unwrap_or_else(|| crate::schema::crate_root(&self.dir))
     }
 
     /// Make unsealed (draft) revisions an error instead of a warning, e.g. for
@@ -148,7 +207,48 @@ impl Builder {
         if diags.has_errors() {
             return Err(diags);
         }
-        Ok(analysis.into_chain(diags))
+        let mut chain = analysis.into_chain(diags);
+        self.add_schema(&mut chain)?;
+        Ok(chain)
+    }
+
+    /// The schema half: fold the chain, print the diesel schema, check the
+    /// committed schema file.
+    fn add_schema(&self, chain: &mut CompiledChain) -> Result<(), Diagnostics> {
+        let Some(dialect) = self
+            .resolved_schema_dialect()
+            .or_else(|| self.schema_file.as_ref().map(|_| Dialect::Sqlite))
+        else {
+            chain.diagnostics.push(
+                Diagnostic::note("no `migrations::schema` module: this build embeds several dialects and names none for the schema")
+                    .with_help("name the one the application queries: `Builder::new(\"migrations\").schema_dialect(lithify_build::Dialect::Postgres)`"),
+            );
+            return Ok(());
+        };
+        let root = self.root();
+        let toml = crate::schema::read_diesel_toml(&root)?;
+        let folded = crate::schema::fold_chain(chain, dialect, None)?;
+        let printed = crate::schema::print_one(&folded, "default", &toml.default_config(), &root)?;
+        let notes = crate::schema::notes_as_diagnostics(&folded.notes, self.require_schema, false);
+        let failed = notes.has_errors();
+        chain.diagnostics.0.extend(notes.0);
+        for l in &printed.left_out {
+            chain.diagnostics.push(
+                Diagnostic::note(format!("table `{}` is left out of `migrations::schema`: {}", l.table, l.reason))
+                    .with_help("write its `table!` by hand, or use diesel.toml's `filter` to leave it out quietly"),
+            );
+        }
+        if let Some(file) = &self.schema_file {
+            let path = root.join(file);
+            if let Some(stale) = crate::schema::stale_check(&path, &printed.text, dialect)? {
+                chain.diagnostics.push(stale);
+            }
+        }
+        if failed || chain.diagnostics.has_errors() {
+            return Err(Diagnostics(chain.diagnostics.0.clone()));
+        }
+        chain.schema = Some(printed);
+        Ok(())
     }
 
     fn check_dialects(&self, rev: &SourceRevision, diags: &mut Diagnostics) {
@@ -192,10 +292,30 @@ impl Builder {
         let included = Path::new(&packed_file)
             .file_name()
             .map_or_else(|| packed_file.clone(), |n| n.to_string_lossy().into_owned());
+        let schema_file = self.schema_module_file();
+        let schema = chain.schema.as_ref().map(|s| s.text.clone());
+        let schema_included = schema.as_ref().map(|_| file_name_of(&schema_file));
         Generated {
-            module: crate::codegen::generate(chain, &included),
+            module: crate::codegen::generate(chain, &included, schema_included.as_deref()),
             packed: crate::codegen::pack(chain, &self.dialects),
             packed_file,
+            schema,
+            schema_file,
+        }
+    }
+
+    /// File name of the diesel schema the module includes as
+    /// `migrations::schema`: the module's name with `_schema.rs`
+    /// (`lithify_migrations_schema.rs`).
+    pub fn schema_module_file(&self) -> String {
+        let path = Path::new(&self.module_file);
+        let stem = path
+            .file_stem()
+            .map_or_else(|| "lithify_migrations".into(), |s| s.to_string_lossy());
+        let name = format!("{stem}_schema.rs");
+        match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            Some(parent) => parent.join(name).to_string_lossy().into_owned(),
+            None => name,
         }
     }
 
@@ -207,6 +327,7 @@ impl Builder {
         // A directory makes cargo rescan it recursively, so added files count too.
         println!("cargo:rerun-if-changed={}", self.dir.display());
         println!("cargo:rerun-if-env-changed={REQUIRE_SEALS_ENV}");
+        self.rerun_if_schema_inputs_change();
         let chain = match self.compile() {
             Ok(chain) => chain,
             Err(diags) => exit_with(&diags),
@@ -221,6 +342,27 @@ impl Builder {
         chain
     }
 
+    /// diesel.toml, its patch file and the committed schema file are inputs
+    /// of the schema module and the stale check.
+    fn rerun_if_schema_inputs_change(&self) {
+        if self.resolved_schema_dialect().is_none() && self.schema_file.is_none() {
+            return;
+        }
+        let root = self.root();
+        println!(
+            "cargo:rerun-if-changed={}",
+            root.join("diesel.toml").display()
+        );
+        if let Ok(toml) = lithify_schema::diesel::DieselToml::read(&root) {
+            for patch in toml.configs.values().filter_map(|c| c.patch_file.as_ref()) {
+                println!("cargo:rerun-if-changed={}", patch.display());
+            }
+        }
+        if let Some(file) = &self.schema_file {
+            println!("cargo:rerun-if-changed={}", root.join(file).display());
+        }
+    }
+
     /// Write the generated module and its packed data into `dir` (what
     /// [`Builder::compile_or_exit`] does with `OUT_DIR`); returns the module's path.
     pub fn write_to(&self, chain: &CompiledChain, dir: &Path) -> Result<PathBuf, Diagnostic> {
@@ -231,6 +373,9 @@ impl Builder {
             &generated.packed,
             "packed chain data",
         )?;
+        if let Some(schema) = &generated.schema {
+            write_if_changed(&dir.join(&generated.schema_file), schema, "diesel schema")?;
+        }
         let module = dir.join(&self.module_file);
         write_if_changed(&module, &generated.module, "generated module")?;
         Ok(module)
@@ -247,6 +392,18 @@ pub struct Generated {
     pub packed: String,
     /// File name of `packed`, next to the module ([`Builder::packed_file`]).
     pub packed_file: String,
+    /// The diesel schema the module includes as `migrations::schema`, when
+    /// the build generates one.
+    pub schema: Option<String>,
+    /// File name of `schema`, next to the module ([`Builder::schema_module_file`]).
+    pub schema_file: String,
+}
+
+/// The last component of `path` (the module includes its neighbours by name).
+fn file_name_of(path: &str) -> String {
+    Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_owned(), |n| n.to_string_lossy().into_owned())
 }
 
 /// Write `text` to `path` unless it already holds exactly that, so an
@@ -410,6 +567,7 @@ impl Analysis {
             chain_hash: hash.finish(),
             heads,
             diagnostics,
+            schema: None,
         }
     }
 }

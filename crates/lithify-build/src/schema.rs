@@ -128,8 +128,10 @@ pub fn config_diagnostic(e: &ConfigError) -> Diagnostic {
 }
 
 /// One printed schema: for one `[print_schema]` configuration.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedSchema {
+    /// The dialect.
+    pub dialect: Dialect,
     /// The configuration's name (`default` for `[print_schema]`).
     pub name: String,
     /// Where `--write` puts it: the configuration's `file`, or
@@ -221,12 +223,70 @@ pub fn print_one(
         .clone()
         .or_else(|| (name == "default").then(|| crate_root.join("src/schema.rs")));
     Ok(GeneratedSchema {
+        dialect: folded.dialect,
         name: name.to_owned(),
         file,
         text: printed.text,
         left_out: printed.left_out,
         notes: folded.notes.clone(),
     })
+}
+
+/// Compare the committed schema file at `path` with `expected` (the text
+/// the chain produces): `None` when they mean the same, else an error
+/// listing every difference with its line, and the command that fixes it.
+pub fn stale_check(
+    path: &Path,
+    expected: &str,
+    dialect: Dialect,
+) -> Result<Option<Diagnostic>, Diagnostics> {
+    use lithify_schema::diesel::{compare::compare, reader::read_schema_file};
+    let shown = path.display().to_string().replace('\\', "/");
+    let fix = format!(
+        "regenerate it: `lithify schema --write --dialect {}`",
+        dialect.name()
+    );
+    let committed = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) => {
+            return Err(Diagnostics(vec![Diagnostic::error(format!(
+                "cannot read the schema file: {e}"
+            ))
+            .at(path.to_path_buf())
+            .with_help(fix)]))
+        }
+    };
+    let committed = read_schema_file(path, &committed)
+        .map_err(|e| Diagnostics(vec![config_diagnostic(&e).with_help(fix.clone())]))?;
+    let expected = read_schema_file(Path::new("generated schema"), expected).map_err(|e| {
+        Diagnostics(vec![Diagnostic::error(format!(
+            "lithify printed a schema it cannot read back: {e}"
+        ))
+        .with_help(
+            "this is a bug in lithify: please report it with the migrations",
+        )])
+    })?;
+    let differences = compare(&expected, &committed);
+    let Some(first) = differences.first() else {
+        return Ok(None);
+    };
+    let mut d = Diagnostic::error(format!(
+        "{shown} is stale: it does not match the schema the migrations produce on {} ({} difference{})",
+        dialect.name(),
+        differences.len(),
+        if differences.len() == 1 { "" } else { "s" }
+    ))
+    .at(path.to_path_buf());
+    if let Some(line) = first.line {
+        d = d.line(line);
+    }
+    for diff in &differences {
+        d = match diff.line {
+            Some(l) => d.with_note(format!("{shown}:{l}: {}", diff.message)),
+            None => d.with_note(diff.message.clone()),
+        };
+    }
+    Ok(Some(d.with_help(fix)))
 }
 
 /// The fold's notes as build diagnostics: one note each for the first few,

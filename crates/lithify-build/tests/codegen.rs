@@ -14,9 +14,12 @@ use lithify_core::packed::{decode, PackedRevision};
 use lithify_core::{ChainHash, Checksum};
 
 /// The workspace's reference chain, as a path relative to this crate (cargo
-/// runs tests from the crate directory), so no absolute path reaches a snapshot.
+/// runs tests from the crate directory), so no absolute path reaches a
+/// snapshot; with the SQLite schema module, as the demo builds it.
 fn reference() -> Builder {
     Builder::new("../../migrations")
+        .schema_dialect(Dialect::Sqlite)
+        .crate_root("../..")
 }
 
 #[test]
@@ -48,6 +51,27 @@ fn reference_chain_module() {
     }
     snap!("reference_chain_module", generated.module);
     snap!("reference_chain_packed", generated.packed);
+    assert_eq!(generated.schema_file, "lithify_migrations_schema.rs");
+}
+
+/// The diesel schema of the reference chain on each engine. (Tests in the
+/// root crate check these against `diesel print-schema` itself.)
+#[test]
+fn reference_chain_schema_per_dialect() {
+    for dialect in Dialect::ALL {
+        let chain = reference()
+            .schema_dialect(dialect)
+            .compile()
+            .unwrap_or_else(|d| panic!("{d}"));
+        let schema = chain.schema.as_ref().expect("a schema module");
+        assert!(chain.diagnostics.0.is_empty(), "{}", chain.diagnostics);
+        assert_rustfmt_clean(&schema.text);
+        match dialect {
+            Dialect::Sqlite => snap!("reference_chain_schema_sqlite", schema.text),
+            Dialect::Postgres => snap!("reference_chain_schema_postgres", schema.text),
+            Dialect::Mysql => snap!("reference_chain_schema_mysql", schema.text),
+        }
+    }
 }
 
 fn unpack(packed: &str) -> Vec<PackedRevision<'_>> {
@@ -174,6 +198,7 @@ fn synthetic(n: usize) -> CompiledChain {
         chain_hash: hash.finish(),
         heads,
         diagnostics: Default::default(),
+        schema: None,
     }
 }
 

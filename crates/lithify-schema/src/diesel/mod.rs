@@ -7,10 +7,12 @@
 //! catalog; [`printer`] is its printer with rustfmt's layout built in;
 //! [`reader`] reads `schema.rs` with diesel's own `table!` grammar.
 
+pub mod compare;
 pub mod config;
 pub mod infer;
 pub mod patch;
 pub mod printer;
+pub mod reader;
 pub mod types;
 
 pub use config::{

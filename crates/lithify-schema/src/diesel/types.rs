@@ -358,7 +358,8 @@ mod tests {
         assert_eq!(my("DECIMAL(10,2)"), "Decimal None");
         assert_eq!(my("DATETIME(6)"), "Datetime None");
         assert_eq!(my("TINYINT"), "Tinyint None");
-        assert_eq!(my("ENUM('a','b')"), "Enum None");
+        assert_eq!(my("ENUM('a','bc')"), "Enum Some(2)");
+        assert_eq!(my("SET('a','bc')"), "Set Some(4)");
     }
 
     #[test]
