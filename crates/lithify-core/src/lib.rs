@@ -8,6 +8,7 @@ pub mod checksum;
 pub mod dialect;
 pub mod graph;
 pub mod id;
+pub mod listing;
 pub mod packed;
 pub mod planner;
 pub mod split;
