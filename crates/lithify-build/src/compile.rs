@@ -6,12 +6,20 @@ use std::path::{Path, PathBuf};
 
 use lithify_core::{ChainHash, Checksum, Dialect, Graph, GraphError, RevisionNode};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::seal::{read_lock, verify, Lock, LockEntry, VerifyOptions};
 use crate::sources::{read_dir, SourceDir, SourceRevision};
 
 /// Environment variable that makes every build require seals (`1` or `true`).
 pub const REQUIRE_SEALS_ENV: &str = "LITHIFY_REQUIRE_SEALS";
+
+/// Environment variable that makes the build list every warning and note
+/// (`1` or `true`) instead of one summary line per kind.
+pub const VERBOSE_ENV: &str = "LITHIFY_VERBOSE";
+
+/// How a build's summary says to see every finding it stands for.
+pub const BUILD_LIST_HINT: &str =
+    "LITHIFY_VERBOSE=1 cargo build, or `lithify check --verbose`, lists each one";
 
 /// SQL of one direction (up or down) of a revision: a shared file and/or
 /// per-dialect overrides (`up.sql`, `up.postgres.sql`).
@@ -207,6 +215,7 @@ impl Builder {
         // A directory makes cargo rescan it recursively, so added files count too.
         println!("cargo:rerun-if-changed={}", self.dir.display());
         println!("cargo:rerun-if-env-changed={REQUIRE_SEALS_ENV}");
+        println!("cargo:rerun-if-env-changed={VERBOSE_ENV}");
         let chain = match self.compile() {
             Ok(chain) => chain,
             Err(diags) => exit_with(&diags),
@@ -261,7 +270,11 @@ fn write_if_changed(path: &Path, text: &str, what: &str) -> Result<(), Diagnosti
 }
 
 fn env_requires_seals() -> bool {
-    std::env::var(REQUIRE_SEALS_ENV).is_ok_and(|v| is_truthy(&v))
+    env_is_on(REQUIRE_SEALS_ENV)
+}
+
+fn env_is_on(name: &str) -> bool {
+    std::env::var(name).is_ok_and(|v| is_truthy(&v))
 }
 
 /// `1`, `true` or `yes` (any case); anything else, `0` and `false` included, is off.
@@ -272,25 +285,29 @@ fn is_truthy(value: &str) -> bool {
     )
 }
 
-/// Every line of every warning and note as a `cargo:warning=` instruction.
+/// Every line of the warnings and notes as `cargo:warning=` instructions:
+/// one summary line per kind of which there are several, unless
+/// `LITHIFY_VERBOSE` asks for each one.
 fn emit_cargo_warnings(diags: &Diagnostics) {
-    let shown = Diagnostics(
-        diags
-            .0
-            .iter()
-            .filter(|d| d.severity < Severity::Error)
-            .cloned()
-            .collect(),
-    );
+    let mut shown = diags.without_errors();
+    if !env_is_on(VERBOSE_ENV) {
+        shown = shown.summarised(BUILD_LIST_HINT);
+    }
     for line in shown.to_string().lines() {
         println!("cargo:warning={line}");
     }
 }
 
-/// Print the full diagnostics to stderr (cargo shows it on failure), one
-/// summary warning, and exit 1.
+/// Print the diagnostics to stderr (cargo shows it on failure): every
+/// error, and the warnings around them summarised as in a successful build;
+/// then one summary warning, and exit 1.
 fn exit_with(diags: &Diagnostics) -> ! {
-    let _ = writeln!(std::io::stderr(), "{diags}");
+    let shown = if env_is_on(VERBOSE_ENV) {
+        diags.clone()
+    } else {
+        diags.summarised(BUILD_LIST_HINT)
+    };
+    let _ = writeln!(std::io::stderr(), "{shown}");
     let errors = diags.errors().count();
     let first = diags
         .errors()

@@ -38,8 +38,9 @@ pub mod sources;
 
 pub use authoring::{merge, new_revision, NewOptions};
 pub use compile::{
-    Builder, CompiledChain, CompiledRevision, DialectSql, Generated, REQUIRE_SEALS_ENV,
+    Builder, CompiledChain, CompiledRevision, DialectSql, Generated, BUILD_LIST_HINT,
+    REQUIRE_SEALS_ENV, VERBOSE_ENV,
 };
-pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+pub use diagnostic::{Diagnostic, Diagnostics, Group, Severity};
 pub use lithify_core::Dialect;
 pub use seal::{amend, seal_new};

@@ -250,9 +250,16 @@ fn is_documentation(name: &str) -> bool {
 }
 
 fn skipped(path: PathBuf, why: &str) -> Diagnostic {
+    let item = shown(&path);
     Diagnostic::note("skipped: not a migration")
         .at(path)
         .with_note(why)
+        .grouped("entries skipped (not migrations)", item)
+}
+
+/// A path as diagnostics show it: forward slashes on every platform.
+fn shown(path: &Path) -> String {
+    path.display().to_string().replace('\\', "/")
 }
 
 /// Which role a file in a revision directory plays.
@@ -368,9 +375,11 @@ fn skipped_in_revision(path: PathBuf, name: &str, is_dir: bool) -> Diagnostic {
         name.ends_with(".sql") && (name.starts_with("up.") || name.starts_with("down."));
     if looks_like_sql {
         // A typo in a dialect name would otherwise silently fall back to up.sql.
+        let item = shown(&path);
         return Diagnostic::warning("skipped: not a recognised migration file")
             .at(path)
-            .with_note("dialect files are named `up.<dialect>.sql` / `down.<dialect>.sql` with dialect sqlite, postgres or mysql");
+            .with_note("dialect files are named `up.<dialect>.sql` / `down.<dialect>.sql` with dialect sqlite, postgres or mysql")
+            .grouped("files skipped (not recognised migration files)", item);
     }
     let why = if is_dir {
         "a revision directory holds only files"
