@@ -293,7 +293,9 @@ fn emit_cargo_warnings(diags: &Diagnostics) {
     if !env_is_on(VERBOSE_ENV) {
         shown = shown.summarised(BUILD_LIST_HINT);
     }
-    for line in shown.to_string().lines() {
+    // cargo prefixes every line with `warning: <package>:`, so the blank
+    // line between two diagnostics would be a warning of its own.
+    for line in shown.to_string().lines().filter(|l| !l.is_empty()) {
         println!("cargo:warning={line}");
     }
 }
