@@ -140,23 +140,36 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
         self.applied()
     }
 
-    /// The full up-to-date check; [`fast_at_head`] runs before it.
+    /// The full up-to-date check; [`fast_at_head`] runs before it. A
+    /// database diesel migrated that lithify has not adopted is
+    /// [`CheckOutcome::NotAdopted`], not behind: `upgrade` would refuse it.
     pub fn check(&mut self) -> Result<CheckOutcome, Error> {
         let applied = self.applied()?;
+        if let Some(diesel) = self.unadopted(&applied)? {
+            return Ok(CheckOutcome::NotAdopted {
+                known: diesel.known(),
+                total: diesel.total,
+                pending: self.pending(&diesel.applied),
+            });
+        }
         let at = self.view.describe(&applied);
-        let pending: Vec<&'static str> = self
-            .view
-            .graph
-            .topological_order()
-            .iter()
-            .filter(|&&ix| !applied[ix])
-            .map(|&ix| self.view.revision(ix).id)
-            .collect();
+        let pending = self.pending(&applied);
         Ok(if pending.is_empty() {
             CheckOutcome::AtHead { at }
         } else {
             CheckOutcome::Behind { at, pending }
         })
+    }
+
+    /// The revisions not in `applied`, in topological order.
+    fn pending(&self, applied: &[bool]) -> Vec<&'static str> {
+        self.view
+            .graph
+            .topological_order()
+            .iter()
+            .filter(|&&ix| !applied[ix])
+            .map(|&ix| self.view.revision(ix).id)
+            .collect()
     }
 
     // ---- writing commands ---------------------------------------------------

@@ -76,6 +76,18 @@ pub enum CheckOutcome {
         /// Revisions not applied, topological order.
         pending: Vec<&'static str>,
     },
+    /// lithify has recorded nothing, but diesel's `__diesel_schema_migrations`
+    /// lists revisions of this chain: the database was migrated by diesel
+    /// and is waiting for `adopt` (an `upgrade` would refuse it).
+    NotAdopted {
+        /// diesel versions that are revisions of this chain.
+        known: usize,
+        /// All versions diesel recorded.
+        total: usize,
+        /// Revisions diesel did not apply, topological order: what an
+        /// `upgrade head` after `adopt` runs.
+        pending: Vec<&'static str>,
+    },
 }
 
 /// What the database records, for `current`.

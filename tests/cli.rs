@@ -394,3 +394,88 @@ fn a_file_that_is_not_a_database_is_reported_and_left_alone() {
         "notes, not a database\n"
     );
 }
+
+fn snapshot(name: &str, text: &str) {
+    insta::with_settings!({
+        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"),
+        prepend_module_to_snapshot => false,
+    }, {
+        insta::assert_snapshot!(name, text);
+    });
+}
+
+/// A directory as a project has it on adoption (a dozen drafts, stray
+/// files): `check` says so in one line per kind, `--verbose` names each,
+/// and the commands that only run against a database say nothing of it.
+#[test]
+fn drafts_are_one_summary_in_check_and_none_in_runtime_commands() {
+    let revs = tables_chain(12);
+    let fx = Fixture::new(&as_revs(&revs));
+    std::fs::write(fx.dir.join("schema_dump.sql"), "-- old dump\n").expect("stray file");
+    std::fs::write(fx.dir.join(".keep"), "").expect("stray file");
+    let cwd = fx.tmp.path();
+    let lithify = |args: &[&str]| run(LITHIFY, cwd, args);
+    let drafts = |text: &str| text.matches("is not sealed").count();
+
+    let o = lithify(&["check"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("12 revisions are not sealed"),
+        "{}",
+        stderr(&o)
+    );
+    snapshot("cli_check_many_drafts", &stderr(&o));
+
+    let o = lithify(&["check", "--verbose"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(drafts(&stderr(&o)), 12, "{}", stderr(&o));
+    assert_eq!(stderr(&o).matches("skipped: not a migration").count(), 2);
+
+    let db = fx.db.to_string_lossy().into_owned();
+    for args in [
+        &["--database-url", &db, "upgrade", "+2"][..],
+        &["--database-url", &db, "current"],
+        &["--database-url", &db, "history", "--indicate-current"],
+        &["heads"],
+        &["branches"],
+        &["sql"],
+        &["--database-url", &db, "downgrade", "base"],
+    ] {
+        let o = lithify(args);
+        assert_eq!(code(&o), 0, "{args:?}: {}", stderr(&o));
+        assert_eq!(stderr(&o), "", "{args:?} must not warn about the directory");
+    }
+
+    // The pending list is capped; --verbose names every one.
+    let o = lithify(&["--database-url", &db, "check"]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains(
+            "12 revision(s) pending (0001, 0002, 0003, 0004, 0005 and 7 more); run `upgrade head`"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = lithify(&["--database-url", &db, "check", "--verbose"]);
+    assert!(
+        stderr(&o).contains("0011, 0012); run `upgrade head`"),
+        "{}",
+        stderr(&o)
+    );
+
+    // A runtime command stopped by a broken directory prints its errors only.
+    std::fs::write(
+        fx.dir.join("0012_create_t12/metadata.toml"),
+        "parents = [\"nope\"]\n",
+    )
+    .expect("metadata");
+    let o = lithify(&["heads"]);
+    assert_eq!(code(&o), 3);
+    assert!(stderr(&o).contains("names parent `nope`"), "{}", stderr(&o));
+    assert_eq!(
+        drafts(&stderr(&o)) + stderr(&o).matches("skipped").count(),
+        0,
+        "{}",
+        stderr(&o)
+    );
+}

@@ -182,6 +182,10 @@ fn require_head(conn: &mut SqliteConnection) -> Result<(), Failure> {
                 pending.len()
             ),
         )),
+        Ok(CheckOutcome::NotAdopted { .. }) => Err((
+            exit::CHECK_FAILED,
+            "the database was migrated by diesel and lithify has recorded nothing yet; run `jobboard --migrate adopt` first".to_owned(),
+        )),
         Err(e) => Err((e.exit_code(), e.to_string())),
     }
 }

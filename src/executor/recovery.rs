@@ -3,6 +3,22 @@
 //! plumbing instead of copying it.
 
 use super::Executor;
+
+/// The revisions of this chain that diesel's `__diesel_schema_migrations`
+/// records, for a database lithify has not adopted yet.
+pub(super) struct DieselApplied {
+    /// Indexed like the chain: true where diesel applied the revision.
+    pub applied: Vec<bool>,
+    /// Every version in diesel's table, known to this chain or not.
+    pub total: usize,
+}
+
+impl DieselApplied {
+    /// How many of diesel's versions are revisions of this chain.
+    pub fn known(&self) -> usize {
+        self.applied.iter().filter(|a| **a).count()
+    }
+}
 use crate::bookkeeping::{BookkeepingRow, Record, RowState};
 use crate::dialects::MigrationConnection;
 use crate::error::{db, Error, Inconsistency};
@@ -28,26 +44,41 @@ impl<C: MigrationConnection> Executor<'_, C> {
     /// never recorded would have its revisions run a second time (and fail
     /// on "table already exists" halfway), so it is refused with the fix.
     pub(super) fn refuse_unadopted(&mut self, applied: &[bool]) -> Result<(), Error> {
+        match self.unadopted(applied)? {
+            Some(diesel) => Err(RecoveryError::NotAdopted {
+                known: diesel.known(),
+                total: diesel.total,
+            }
+            .into()),
+            None => Ok(()),
+        }
+    }
+
+    /// What diesel applied, when lithify has recorded nothing (`applied`
+    /// is empty) and diesel's table lists revisions of this chain: the
+    /// database waits for `adopt`. `None` otherwise.
+    pub(super) fn unadopted(&mut self, applied: &[bool]) -> Result<Option<DieselApplied>, Error> {
         if applied.iter().any(|a| *a) {
-            return Ok(());
+            return Ok(None);
         }
         let versions = self
             .conn
             .load_diesel_versions()
             .map_err(db("reading __diesel_schema_migrations"))?
             .unwrap_or_default();
-        let known = versions
-            .iter()
-            .filter(|v| self.view.graph.index_of(v.trim()).is_some())
-            .count();
-        if known == 0 {
-            return Ok(());
+        let mut by_diesel = self.view.none_applied();
+        for version in &versions {
+            if let Some(ix) = self.view.graph.index_of(version.trim()) {
+                by_diesel[ix] = true;
+            }
         }
-        Err(RecoveryError::NotAdopted {
-            known,
+        if !by_diesel.iter().any(|a| *a) {
+            return Ok(None);
+        }
+        Ok(Some(DieselApplied {
+            applied: by_diesel,
             total: versions.len(),
-        }
-        .into())
+        }))
     }
 
     fn adopt_rows(&mut self) -> Result<AdoptReport, Error> {
