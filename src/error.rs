@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use lithify_core::listing::{first_few_of, FIRST_FEW};
 use lithify_core::{Dialect, PlanError};
 use thiserror::Error;
 
@@ -216,7 +217,7 @@ pub enum Error {
     #[error(transparent)]
     Replay(#[from] crate::replay::ReplayError),
     /// The embedded chain does not form a valid graph (the generated module was altered).
-    #[error("the embedded migration chain is invalid: {}", .problems.join("; "))]
+    #[error("the embedded migration chain is invalid: {}", first_few_of(.problems, FIRST_FEW, "; "))]
     InvalidChain {
         /// Each problem.
         problems: Vec<String>,

@@ -28,6 +28,7 @@ mod replay;
 use std::panic::{self, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
+use lithify_core::listing::first_few;
 use lithify_core::planner::{self, PlanStep, StepDirection};
 
 use crate::bookkeeping::{self, BookkeepingRow, ChainState, Record, RowState, StateUpdate};
@@ -131,7 +132,7 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
                 })
             })
             .collect();
-        let at = self.view.describe(&known);
+        let at = self.view.describe_all(&known);
         Ok(CurrentState { at, rows, problem })
     }
 
@@ -648,11 +649,17 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
             ));
             return;
         }
-        for id in &report.removed {
-            out.line(&format!("stamp: removed {id} from the record"));
+        if !report.removed.is_empty() {
+            out.line(&format!(
+                "stamp: removed {} from the record",
+                revisions_text(&report.removed)
+            ));
         }
-        for id in &report.added {
-            out.line(&format!("stamp: recorded {id} as applied"));
+        if !report.added.is_empty() {
+            out.line(&format!(
+                "stamp: recorded {} as applied",
+                revisions_text(&report.added)
+            ));
         }
         out.line(&format!(
             "stamped: database now recorded at {} (no migration SQL was run)",
@@ -684,12 +691,8 @@ pub(crate) fn fast_at_head<C: MigrationConnection>(
     // With every revision applied, the applied heads are the chain's heads
     // (in the same topological order `ChainView::describe` uses).
     at_head.then(|| {
-        chain
-            .heads
-            .iter()
-            .map(|h| format!("{h} (head)"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        let heads: Vec<String> = chain.heads.iter().map(|h| format!("{h} (head)")).collect();
+        first_few(&heads)
     })
 }
 
@@ -721,6 +724,15 @@ fn summary(report: &RunReport, elapsed: Duration) -> String {
         millis(elapsed),
         report.now_at
     )
+}
+
+/// `0001`, or `3 revisions (0001, 0002, 0003)`: one line however many
+/// (the report lists every one).
+fn revisions_text(ids: &[&str]) -> String {
+    match ids {
+        [one] => (*one).to_owned(),
+        many => format!("{} revisions ({})", many.len(), first_few(many)),
+    }
 }
 
 fn plural(n: usize) -> &'static str {

@@ -146,7 +146,14 @@ fn adopt_from_the_command_line() {
     );
     let out = run_lithify(&reference_dir(), &url, &["adopt"]);
     assert!(out.status.success(), "{}", text(&out));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("adopted: 6 revision(s) recorded"));
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(said.contains("adopted: 6 revision(s) recorded"), "{said}");
+    // One line for the six, not one each.
+    assert_eq!(said.lines().count(), 2, "{said}");
+    assert!(
+        said.starts_with("adopt: recorded 6 revisions (20240101000000, "),
+        "{said}"
+    );
     let check = run_lithify(&reference_dir(), &url, &["check"]);
     assert!(check.status.success(), "{}", text(&check));
 }

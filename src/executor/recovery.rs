@@ -2,7 +2,9 @@
 //! module so it shares the executor's lock, transaction and bookkeeping
 //! plumbing instead of copying it.
 
-use super::Executor;
+use lithify_core::listing::first_few;
+
+use super::{revisions_text, Executor};
 
 /// The revisions of this chain that diesel's `__diesel_schema_migrations`
 /// records, for a database lithify has not adopted yet.
@@ -135,22 +137,38 @@ impl<C: MigrationConnection> Executor<'_, C> {
         })
     }
 
+    /// One line per kind of outcome, however many revisions: a real
+    /// directory adopts hundreds (the report lists every one).
     fn print_adopt(&self, report: &AdoptReport) {
         let out = self.options.output;
-        for id in &report.adopted {
+        if !report.adopted.is_empty() {
             out.line(&format!(
-                "adopt: recorded {id} as applied (applied by diesel)"
+                "adopt: recorded {} as applied (applied by diesel)",
+                revisions_text(&report.adopted)
             ));
         }
-        for version in &report.unknown {
+        let unknown = match report.unknown.as_slice() {
+            [] => None,
+            [one] => Some(format!("diesel version {one} is not a revision")),
+            many => Some(format!(
+                "{} diesel versions are not revisions ({})",
+                many.len(),
+                first_few(many)
+            )),
+        };
+        if let Some(unknown) = unknown {
             out.line(&format!(
-                "adopt: warning: diesel version {version} is not a revision of this binary; \
-                 left in __diesel_schema_migrations and not recorded"
+                "adopt: warning: {unknown} of this binary; left in __diesel_schema_migrations and not recorded"
             ));
         }
-        for id in &report.gaps {
+        if !report.gaps.is_empty() {
             out.line(&format!(
-                "adopt: note: {id} was never applied although later revisions were; `upgrade` will run it"
+                "adopt: note: {} never applied although later revisions were; `upgrade` will run {}",
+                match report.gaps.as_slice() {
+                    [one] => format!("{one} was"),
+                    many => format!("{} revisions ({}) were", many.len(), first_few(many)),
+                },
+                if report.gaps.len() == 1 { "it" } else { "them" }
             ));
         }
         let verb = if report.adopted.is_empty() {

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use lithify_core::listing::{split_first_few, FIRST_FEW};
 use lithify_core::{ChainHash, Checksum, Dialect, Graph, GraphError, RevisionNode};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -476,14 +477,15 @@ fn graph_diagnostic(sources: &SourceDir, err: &GraphError) -> Diagnostic {
         GraphError::DuplicateId { id } => {
             let dirs: Vec<&SourceRevision> =
                 sources.revisions.iter().filter(|r| &r.id == id).collect();
-            let mut d = base.at(dirs
+            let d = base.at(dirs
                 .first()
                 .map(|r| r.dir.clone())
                 .unwrap_or_else(|| sources.dir.clone()));
-            for r in &dirs {
-                d = d.with_note(format!("`{}` has id `{id}`", shown(&r.dir)));
-            }
-            d.with_help("ids must be unique: give one of the directories a different version (`lithify new` picks a fresh one)")
+            let notes = dirs
+                .iter()
+                .map(|r| format!("`{}` has id `{id}`", shown(&r.dir)));
+            with_notes(d, notes.collect())
+                .with_help("ids must be unique: give one of the directories a different version (`lithify new` picks a fresh one)")
         }
         GraphError::DanglingParent { id, parent } => edge_missing(
             sources,
@@ -504,26 +506,26 @@ fn graph_diagnostic(sources: &SourceDir, err: &GraphError) -> Diagnostic {
                 .with_help("remove the revision's own id from `parents` / `depends_on`")
         }
         GraphError::Cycle { ids } => {
-            let mut d = at_metadata(
+            let d = at_metadata(
                 base,
                 ids.first().and_then(|id| by_id.get(id.as_str()).copied()),
                 |l| l.parents,
             );
-            for id in ids.iter().take(ids.len().saturating_sub(1)) {
-                d = d.with_note(format!("on the cycle: `{id}` ({})", dir_of(id)));
-            }
-            d.with_help("break the cycle: a revision's `parents` must name only older revisions")
+            let on_cycle = ids.iter().take(ids.len().saturating_sub(1));
+            let notes = on_cycle.map(|id| format!("on the cycle: `{id}` ({})", dir_of(id)));
+            with_notes(d, notes.collect())
+                .with_help("break the cycle: a revision's `parents` must name only older revisions")
         }
         GraphError::DuplicateBranchLabel { label, ids } => {
-            let mut d = at_metadata(
+            let d = at_metadata(
                 base,
                 ids.first().and_then(|id| by_id.get(id.as_str()).copied()),
                 |l| l.branch_labels,
             );
-            for id in ids {
-                d = d.with_note(format!("`{label}` is on `{id}` ({})", dir_of(id)));
-            }
-            d.with_help(
+            let notes = ids
+                .iter()
+                .map(|id| format!("`{label}` is on `{id}` ({})", dir_of(id)));
+            with_notes(d, notes.collect()).with_help(
                 "a branch label names one branch: keep it on the branch's first revision only",
             )
         }
@@ -541,13 +543,25 @@ fn multiple_heads(
     heads: &[String],
     dir_of: &dyn Fn(&str) -> String,
 ) -> Diagnostic {
-    let mut d = base.at(&sources.dir);
-    for h in heads {
-        d = d.with_note(format!("head `{h}`: {}", dir_of(h)));
-    }
-    d.with_note("two revisions were added on the same parent (typically on two branches that were then merged)")
+    let notes = heads.iter().map(|h| format!("head `{h}`: {}", dir_of(h)));
+    // The merge command names every head: it is to be run, not read.
+    with_notes(base.at(&sources.dir), notes.collect())
+        .with_note("two revisions were added on the same parent (typically on two branches that were then merged)")
         .with_help(format!("merge them: `lithify merge {} -m \"merge heads\"`", heads.join(" ")))
         .with_help("or, to keep separate branches on purpose, give each one a `branch_labels` entry in its metadata.toml")
+}
+
+/// `notes` on `d`, one per item for the first few, then one saying how many
+/// more there are.
+fn with_notes(mut d: Diagnostic, notes: Vec<String>) -> Diagnostic {
+    let (shown, hidden) = split_first_few(&notes, FIRST_FEW);
+    for note in shown {
+        d = d.with_note(note.clone());
+    }
+    if hidden > 0 {
+        d = d.with_note(format!("and {hidden} more"));
+    }
+    d
 }
 
 fn at_metadata(

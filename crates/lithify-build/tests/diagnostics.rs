@@ -323,3 +323,31 @@ fn a_single_finding_of_a_kind_stays_whole_and_errors_are_never_summarised() {
         errors.errors().collect::<Vec<_>>()
     );
 }
+
+/// Eight heads: the error names the first few (and how many more) in its
+/// message and notes, but the merge command it gives names all eight, so
+/// it still runs.
+#[test]
+fn many_heads_are_capped_except_in_the_merge_command() {
+    let f = Fixture::new();
+    two_revisions(&f);
+    for i in 1..=8 {
+        f.rev_meta(
+            &format!("2024-01-03-00000{i}_branch_{i}"),
+            "SELECT 1;\n",
+            "parents = [\"20240102000000\"]\n",
+        );
+    }
+    let out = f.errors(f.builder());
+    assert!(
+        out.contains("there are 8 heads: 20240103000001, 20240103000002, 20240103000003, 20240103000004, 20240103000005 and 3 more"),
+        "{out}"
+    );
+    assert_eq!(out.matches("= note: head `").count(), 5, "{out}");
+    assert!(out.contains("= note: and 3 more"), "{out}");
+    let all: Vec<String> = (1..=8).map(|i| format!("2024010300000{i}")).collect();
+    assert!(
+        out.contains(&format!("lithify merge {} -m", all.join(" "))),
+        "{out}"
+    );
+}

@@ -24,10 +24,22 @@ pub fn first_few<T: Display>(items: &[T]) -> String {
 pub fn first_few_of<T: Display>(items: &[T], max: usize, separator: &str) -> String {
     FirstFew {
         items,
-        max: max.max(1),
+        max,
         separator,
     }
     .to_string()
+}
+
+/// The items a list of `max` shows, and how many it leaves out: the rule
+/// [`first_few_of`] writes out, for a list shown as lines or notes.
+pub fn split_first_few<T>(items: &[T], max: usize) -> (&[T], usize) {
+    let max = max.max(1);
+    let shown = if items.len() > max + 1 {
+        max
+    } else {
+        items.len()
+    };
+    (&items[..shown], items.len() - shown)
 }
 
 struct FirstFew<'a, T> {
@@ -38,18 +50,14 @@ struct FirstFew<'a, T> {
 
 impl<T: Display> Display for FirstFew<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let shown = if self.items.len() > self.max + 1 {
-            self.max
-        } else {
-            self.items.len()
-        };
-        for (i, item) in self.items[..shown].iter().enumerate() {
+        let (shown, hidden) = split_first_few(self.items, self.max);
+        for (i, item) in shown.iter().enumerate() {
             if i > 0 {
                 f.write_str(self.separator)?;
             }
             write!(f, "{item}")?;
         }
-        match self.items.len() - shown {
+        match hidden {
             0 => Ok(()),
             more => write!(f, " and {more} more"),
         }

@@ -680,6 +680,29 @@ mod tests {
         }
     }
 
+    /// A real directory's prefix (`2024`) matches hundreds of ids: the
+    /// error names the first few, not all.
+    #[test]
+    fn long_candidate_lists_are_capped() {
+        use crate::graph::fixtures::node;
+        let nodes: Vec<crate::RevisionNode> = (1..=12)
+            .map(|i| {
+                let id = format!("2024{i:04}");
+                let parent = format!("2024{:04}", i - 1);
+                let parents: Vec<&str> = if i == 1 { vec![] } else { vec![&parent] };
+                node(&id, &parents, &[], &[])
+            })
+            .collect();
+        let graph = Graph::new(nodes).expect("a line");
+        let none = vec![false; graph.len()];
+        let err = resolve("2024", &graph, &none).expect_err("ambiguous");
+        assert_eq!(
+            err.to_string(),
+            "`2024` is ambiguous: it is a prefix of 20240001, 20240002, 20240003, 20240004, \
+             20240005 and 7 more; use more characters of the id"
+        );
+    }
+
     #[test]
     fn parses_every_form() {
         let cases = [
