@@ -577,8 +577,10 @@ fn at_metadata(
     }
 }
 
-/// A parent or dependency that names no revision: point at the key, and list
-/// the ids nearest to the missing one (a typo is the usual cause).
+/// A parent or dependency that names no revision: point at the key, and
+/// say which revision was meant when the text is a directory name or a
+/// version with `-` (`2018-04-23-132822_create_posts`), else list the ids
+/// nearest to the missing one (a typo is the usual cause).
 fn edge_missing(
     sources: &SourceDir,
     rev: Option<&SourceRevision>,
@@ -594,6 +596,11 @@ fn edge_missing(
         }
     };
     let mut d = at_metadata(base, rev, line);
+    if let Some(meant) = meant_id(sources, missing) {
+        return d.with_help(format!(
+            "did you mean `{meant}`? `{key}` names revisions by id, the directory's version without `-`"
+        ));
+    }
     let own = rev.map(|r| r.id.as_str());
     let nearby: Vec<&str> = nearest_ids(sources, missing, 6)
         .into_iter()
@@ -606,6 +613,24 @@ fn edge_missing(
     d.with_help(format!(
         "fix the id in `{key}`, or restore the missing revision's directory"
     ))
+}
+
+/// The id of the revision `text` names by its directory name or its version
+/// written with `-`, when `text` is not itself an id.
+fn meant_id<'a>(sources: &'a SourceDir, text: &str) -> Option<&'a str> {
+    if let Some(rev) = sources.revisions.iter().find(|r| r.dir_name == text) {
+        return Some(&rev.id);
+    }
+    let version = text.split_once('_').map_or(text, |(version, _)| version);
+    let id = version.replace('-', "");
+    if id == text {
+        return None;
+    }
+    sources
+        .revisions
+        .iter()
+        .find(|r| r.id == id)
+        .map(|r| r.id.as_str())
 }
 
 fn nearest_ids<'a>(sources: &'a SourceDir, missing: &str, n: usize) -> Vec<&'a str> {

@@ -351,3 +351,40 @@ fn many_heads_are_capped_except_in_the_merge_command() {
         "{out}"
     );
 }
+
+/// `parents` written with a directory name (or a version with `-`), as a
+/// diesel user would: the error says which id was meant.
+#[test]
+fn parent_named_by_its_directory() {
+    let f = Fixture::new();
+    f.rev(
+        "2018-04-23-132822_create_posts",
+        "CREATE TABLE posts (id INTEGER PRIMARY KEY);\n",
+        "DROP TABLE posts;\n",
+    );
+    f.rev_meta(
+        "2018-05-01-000000_add_title",
+        "ALTER TABLE posts ADD COLUMN title TEXT;\n",
+        "parents = [\"2018-04-23-132822_create_posts\"]\n",
+    );
+    let out = f.errors(f.builder());
+    assert!(out.contains("did you mean `20180423132822`?"), "{out}");
+    snap!("parent_named_by_directory", out);
+
+    f.file(
+        "2018-05-01-000000_add_title/metadata.toml",
+        "parents = [\"2018-04-23-132822\"]\n",
+    );
+    let out = f.errors(f.builder());
+    assert!(out.contains("did you mean `20180423132822`?"), "{out}");
+    // A typo of a real id has no such answer: the nearby ids instead.
+    f.file(
+        "2018-05-01-000000_add_title/metadata.toml",
+        "parents = [\"20180423132823\"]\n",
+    );
+    let out = f.errors(f.builder());
+    assert!(
+        !out.contains("did you mean") && out.contains("existing revisions near it: 20180423132822"),
+        "{out}"
+    );
+}
