@@ -30,6 +30,7 @@ use std::time::{Duration, Instant};
 
 use lithify_core::listing::first_few;
 use lithify_core::planner::{self, PlanStep, StepDirection};
+use lithify_core::split::has_statements;
 
 use crate::bookkeeping::{self, BookkeepingRow, ChainState, Record, RowState, StateUpdate};
 use crate::chain::{ChainView, Tracked};
@@ -487,21 +488,33 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
         tracked: &mut Tracked,
         last: bool,
     ) -> Result<StepOutcome, Error> {
-        let started = Instant::now();
-        self.conn
-            .run_revision_sql(sql, true)
+        let outcome = self
+            .run_sql(sql, true)
             .map_err(|e| self.failed(ix, direction, &tracked.applied, false, e))?;
-        let duration = started.elapsed();
         let revision = self.view.revision(ix);
         let record = match direction {
             Direction::Up => Record::Applied {
                 revision,
-                duration_ms: Some(as_ms(duration)),
+                duration_ms: Some(outcome_ms(outcome)),
             },
             Direction::Down => Record::Removed { id: revision.id },
         };
         self.record_step(&record, tracked, last, "recording the revision")?;
-        Ok(StepOutcome::Ran { duration })
+        Ok(outcome)
+    }
+
+    /// Send a step's SQL, timed; a script without statements (module docs
+    /// of [`crate::split`]) is a no-op, sent nowhere: PostgreSQL and MySQL
+    /// refuse an empty query, and diesel errors on such files.
+    fn run_sql(&mut self, sql: &str, in_transaction: bool) -> Result<StepOutcome, BackendError> {
+        if !has_statements(sql, self.dialect.dialect()) {
+            return Ok(StepOutcome::NoStatements);
+        }
+        let started = Instant::now();
+        self.conn.run_revision_sql(sql, in_transaction)?;
+        Ok(StepOutcome::Ran {
+            duration: started.elapsed(),
+        })
     }
 
     /// Marked started in a short transaction, run, then marked done; a
@@ -524,20 +537,18 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
         self.transaction(|ex| {
             ex.record_step(&record, tracked, false, "marking the revision started")
         })?;
-        let started = Instant::now();
-        self.conn
-            .run_revision_sql(sql, false)
+        let outcome = self
+            .run_sql(sql, false)
             .map_err(|e| self.failed(ix, direction, &before, true, e))?;
-        let duration = started.elapsed();
         let record = match direction {
             Direction::Up => Record::Finished {
                 id: revision.id,
-                duration_ms: Some(as_ms(duration)),
+                duration_ms: Some(outcome_ms(outcome)),
             },
             Direction::Down => Record::Removed { id: revision.id },
         };
         self.record_step(&record, tracked, last, "marking the revision finished")?;
-        Ok(StepOutcome::Ran { duration })
+        Ok(outcome)
     }
 
     fn failed(
@@ -567,8 +578,10 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
             Direction::Up => (parents, revision.id.to_owned()),
             Direction::Down => (revision.id.to_owned(), parents),
         };
-        let StepOutcome::Ran { duration } = report.outcome;
-        let tail = format!("({})", millis(duration));
+        let tail = match report.outcome {
+            StepOutcome::Ran { duration } => format!("({})", millis(duration)),
+            StepOutcome::NoStatements => "(no statements: nothing to run)".to_owned(),
+        };
         format!(
             "{} {from} -> {to}: {} {tail}",
             report.direction.verb(),
@@ -713,7 +726,7 @@ pub(crate) fn nothing_to_do(out: Output, now_at: String) -> RunReport {
 }
 
 fn summary(report: &RunReport, elapsed: Duration) -> String {
-    let ran = report.ran();
+    let ran = report.steps.len();
     let verb = match report.steps.first().map(|s| s.direction) {
         Some(Direction::Down) => "downgraded",
         _ => "upgraded",
@@ -747,6 +760,14 @@ fn direction(d: StepDirection) -> Direction {
     match d {
         StepDirection::Up => Direction::Up,
         StepDirection::Down => Direction::Down,
+    }
+}
+
+/// The `duration_ms` recorded for a step: 0 for one that had nothing to run.
+fn outcome_ms(outcome: StepOutcome) -> u64 {
+    match outcome {
+        StepOutcome::Ran { duration } => as_ms(duration),
+        StepOutcome::NoStatements => 0,
     }
 }
 

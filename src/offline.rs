@@ -10,6 +10,7 @@
 //! verification).
 
 use lithify_core::planner::{self, StepDirection};
+use lithify_core::split::{has_statements, terminated};
 use lithify_core::target::{self, split_range};
 
 use crate::bookkeeping::{self, Record, StateUpdate};
@@ -162,7 +163,7 @@ fn render_step(
             .map(|s| format!("{s};\n"))
             .collect::<String>()
     };
-    let sql = terminated(sql);
+    let sql = script_text(revision.id, sql, dialect);
     if revision.transactional && dialect.transactional_ddl() {
         let record = match direction {
             Direction::Up => Record::Applied {
@@ -199,16 +200,15 @@ fn render_step(
     Ok(out)
 }
 
-/// `sql` ending in `;`, so the statement after it in the script stays separate
-/// (online, revision SQL and bookkeeping are sent separately and need no such care).
-fn terminated(sql: &str) -> String {
-    let sql = sql.trim_end();
-    let last_line = sql.lines().last().unwrap_or("");
-    if sql.is_empty() || sql.ends_with(';') {
-        sql.to_owned()
-    } else if last_line.trim_start().starts_with("--") {
-        format!("{sql}\n;")
-    } else {
-        format!("{sql};")
+/// A revision's SQL as the script holds it: its last statement ended by
+/// `;` (where the engine's client sees it end, comments and quoting
+/// included), so the bookkeeping statement after it stays separate; online,
+/// the two are sent separately and need no such care. A revision without
+/// statements is a comment saying so: online it is a no-op.
+fn script_text(id: &str, sql: &str, dialect: &dyn SqlDialect) -> String {
+    let dialect = dialect.dialect();
+    if !has_statements(sql, dialect) {
+        return format!("-- revision {id} has no statements (its file is empty or only comments): nothing to run");
     }
+    terminated(sql, dialect).trim_end().to_owned()
 }

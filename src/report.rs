@@ -18,6 +18,10 @@ pub enum StepOutcome {
         /// Time the revision's SQL took.
         duration: Duration,
     },
+    /// Its SQL holds no statement (an empty or comment-only file, typical of
+    /// a data-only revision's `down.sql`): nothing was sent to the
+    /// database, and its bookkeeping committed like any step's.
+    NoStatements,
 }
 
 /// One planned revision and what happened to it.
@@ -41,7 +45,8 @@ pub struct RunReport {
 }
 
 impl RunReport {
-    /// Revisions whose SQL this run executed.
+    /// Revisions whose SQL this run executed (a revision without
+    /// statements is a step of the run but not counted here).
     pub fn ran(&self) -> usize {
         self.steps
             .iter()
