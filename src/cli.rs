@@ -305,7 +305,7 @@ fn try_run(
         Command::Replay { scratch } => replay(migrator, command, scratch.as_deref()),
         _ => {
             let url =
-                url::resolve(database_url, Path::new(".")).ok_or(Error::MissingDatabaseUrl)?;
+                url::resolve(database_url, Path::new("."))?.ok_or(Error::MissingDatabaseUrl)?;
             let url = DatabaseUrl::parse(&url)?;
             with_connection(&url, DbCommand { migrator, command })?
         }

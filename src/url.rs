@@ -58,6 +58,14 @@ pub enum UrlError {
     /// `sqlite://` with nothing after it.
     #[error("`{0}` names no database file")]
     Empty(String),
+    /// `.env` exists but could not be read, or a line of it does not parse.
+    #[error("cannot read DATABASE_URL from {}: {problem}; fix the file, or pass `--database-url URL`", path.display())]
+    DotEnv {
+        /// The `.env` file.
+        path: PathBuf,
+        /// What is wrong, by line (never the line's text).
+        problem: String,
+    },
 }
 
 impl DatabaseUrl {
@@ -167,36 +175,53 @@ fn password(url: &str) -> Option<&str> {
 }
 
 /// The database URL to use: `flag` if given, else `DATABASE_URL` from the
-/// environment, else `DATABASE_URL` from `.env` in `dir` (like diesel's CLI).
-pub fn resolve(flag: Option<String>, dir: &Path) -> Option<String> {
-    flag.or_else(|| std::env::var("DATABASE_URL").ok().filter(|v| !v.is_empty()))
-        .or_else(|| {
-            dotenv_value(
-                &std::fs::read_to_string(dir.join(".env")).ok()?,
-                "DATABASE_URL",
-            )
-        })
+/// environment, else `DATABASE_URL` from `.env` in `dir`, read by dotenvy
+/// as diesel's CLI reads it. `None` when none of them gives one; an error
+/// when `.env` cannot be read or parsed before `DATABASE_URL` is found.
+pub fn resolve(flag: Option<String>, dir: &Path) -> Result<Option<String>, UrlError> {
+    if let Some(url) = flag {
+        return Ok(Some(url));
+    }
+    if let Some(url) = std::env::var("DATABASE_URL").ok().filter(|v| !v.is_empty()) {
+        return Ok(Some(url));
+    }
+    let path = dir.join(".env");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => dotenv_value(&text, "DATABASE_URL")
+            .map_err(|problem| UrlError::DotEnv { path, problem }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(UrlError::DotEnv {
+            path,
+            problem: e.to_string(),
+        }),
+    }
 }
 
-/// The value of `key` in `.env` text: `KEY=value`, `export KEY=value`, quotes
-/// optional, `#` comments. A few lines instead of a dependency.
-pub fn dotenv_value(text: &str, key: &str) -> Option<String> {
-    text.lines().rev().find_map(|line| {
-        let line = line.trim();
-        let line = line.strip_prefix("export ").unwrap_or(line).trim_start();
-        let (k, v) = line.split_once('=')?;
-        (k.trim() == key).then(|| unquote(v.trim()))
-    })
-}
-
-fn unquote(value: &str) -> String {
-    for q in ['"', '\''] {
-        if let Some(inner) = value.strip_prefix(q).and_then(|v| v.strip_suffix(q)) {
-            return inner.to_owned();
+/// The value of `key` in `.env` text, with dotenvy's rules (diesel's CLI
+/// reads `.env` with it): `KEY=value` or `export KEY=value`, single quotes
+/// taken literally, double quotes with `\` escapes, `#` comments,
+/// `${OTHER}` substitution. The first definition wins, as when dotenvy
+/// loads the file. A line that does not parse before `key` is found is an
+/// error naming its line (and never its text, which may hold a password).
+pub fn dotenv_value(text: &str, key: &str) -> Result<Option<String>, String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    for item in dotenvy::from_read_iter(text.as_bytes()) {
+        match item {
+            Ok((k, value)) if k == key => return Ok(Some(value)),
+            Ok(_) => {}
+            Err(dotenvy::Error::LineParse(line, at)) => {
+                let number = text
+                    .find(line.as_str())
+                    .map_or(0, |offset| text[..offset].matches('\n').count() + 1);
+                return Err(format!(
+                    "line {number} does not parse (at character {}): write `KEY=value`, quoting a value that holds spaces or `#`",
+                    at + 1
+                ));
+            }
+            Err(e) => return Err(e.to_string()),
         }
     }
-    // Unquoted: a ` #` starts a comment.
-    value.split(" #").next().unwrap_or(value).trim().to_owned()
+    Ok(None)
 }
 
 #[cfg(test)]
@@ -283,15 +308,42 @@ mod tests {
 
     #[test]
     fn dotenv_lines() {
+        let value = |text: &str| dotenv_value(text, "DATABASE_URL");
         let text = "# comment\nFOO=1\nexport DATABASE_URL=\"sqlite://a.db\"\n";
+        assert_eq!(value(text), Ok(Some("sqlite://a.db".to_owned())));
         assert_eq!(
-            dotenv_value(text, "DATABASE_URL").as_deref(),
-            Some("sqlite://a.db")
+            value("DATABASE_URL=b.db # dev"),
+            Ok(Some("b.db".to_owned()))
+        );
+        assert_eq!(value("X=1"), Ok(None));
+        // dotenvy's quoting: single quotes literal, double quotes escape.
+        assert_eq!(
+            value("DATABASE_URL='postgres://u:p\\$x@h/db'"),
+            Ok(Some("postgres://u:p\\$x@h/db".to_owned()))
         );
         assert_eq!(
-            dotenv_value("DATABASE_URL=b.db # dev", "DATABASE_URL").as_deref(),
-            Some("b.db")
+            value("DATABASE_URL=\"a \\\"b\\\".db\""),
+            Ok(Some("a \"b\".db".to_owned()))
         );
-        assert_eq!(dotenv_value("X=1", "DATABASE_URL"), None);
+        // Substitution from an earlier line; the first definition wins.
+        assert_eq!(
+            value("DIR=data\nDATABASE_URL=${DIR}/app.db\nDATABASE_URL=other.db\n"),
+            Ok(Some("data/app.db".to_owned()))
+        );
+        assert_eq!(
+            value("\u{feff}DATABASE_URL=bom.db"),
+            Ok(Some("bom.db".to_owned()))
+        );
+    }
+
+    #[test]
+    fn a_dotenv_line_that_does_not_parse_is_named_not_shown() {
+        let err = dotenv_value(
+            "A=1\nDATABASE_URL=\"postgres://me:s3cret@db/app\nB=2\n",
+            "DATABASE_URL",
+        )
+        .expect_err("unterminated quote");
+        assert!(err.starts_with("line 2 does not parse"), "{err}");
+        assert!(!err.contains("s3cret"), "{err}");
     }
 }

@@ -479,3 +479,47 @@ fn drafts_are_one_summary_in_check_and_none_in_runtime_commands() {
         stderr(&o)
     );
 }
+
+/// `.env` is read with dotenvy's rules (diesel's CLI reads it so), after
+/// `--database-url` and `DATABASE_URL`; a line that does not parse is named.
+#[test]
+fn dotenv_quoting_precedence_and_errors() {
+    let revs = tables_chain(1);
+    let fx = Fixture::new(&as_revs(&revs));
+    let cwd = fx.tmp.path();
+    std::fs::write(
+        cwd.join(".env"),
+        "# dev database\nDIR='data dir'\nexport DATABASE_URL=\"${DIR}/app \\\"one\\\".db\" # quoted\n",
+    )
+    .expect(".env");
+    std::fs::create_dir(cwd.join("data dir")).expect("dir");
+    let o = run(LITHIFY, cwd, &["upgrade"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(cwd.join("data dir/app \"one\".db").exists());
+
+    // The flag, then the environment, come before the file.
+    let o = run(LITHIFY, cwd, &["--database-url", "flag.db", "upgrade"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(cwd.join("flag.db").exists());
+    let o = Command::new(LITHIFY)
+        .arg("upgrade")
+        .current_dir(cwd)
+        .env("DATABASE_URL", "env.db")
+        .output()
+        .expect("run");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(cwd.join("env.db").exists());
+
+    std::fs::write(
+        cwd.join(".env"),
+        "A=1\nDATABASE_URL=\"postgres://me:s3cret@db/app\n",
+    )
+    .expect(".env");
+    let o = run(LITHIFY, cwd, &["current"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(".env: line 2 does not parse") && !stderr(&o).contains("s3cret"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -144,6 +144,7 @@ fn run(args: Args) -> Result<(), Failure> {
 
 fn connect(flag: Option<String>) -> Result<SqliteConnection, Failure> {
     let url = lithify::url::resolve(flag, Path::new("."))
+        .map_err(|e| (exit::USAGE, e.to_string()))?
         .ok_or((exit::USAGE, lithify::Error::MissingDatabaseUrl.to_string()))?;
     let parsed = DatabaseUrl::parse(&url).map_err(|e| (exit::USAGE, e.to_string()))?;
     // The demo's queries are written for SQLite; its migrations run anywhere.
