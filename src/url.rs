@@ -1,9 +1,18 @@
 //! Database URLs: parsing, where they come from, and how they are shown.
 //!
-//! Accepted: a file path or `sqlite://path` / `sqlite:path` (SQLite),
-//! `postgres://` / `postgresql://` (PostgreSQL, libpq syntax) and `mysql://`
-//! (or `mariadb://`, MySQL/MariaDB). A build without an engine says so
-//! instead of treating its URL as a file name.
+//! Accepted: a file path, `sqlite://path` / `sqlite:path`, or a SQLite
+//! `file:` URI (SQLite), `postgres://` / `postgresql://` (PostgreSQL, libpq
+//! syntax) and `mysql://` (or `mariadb://`, MySQL/MariaDB). A build without
+//! an engine says so instead of treating its URL as a file name.
+//!
+//! `sqlite://` is followed by the path as diesel reads it: `sqlite://app.db`
+//! is relative, `sqlite:///srv/app.db` absolute. SQLAlchemy (and so Alembic
+//! projects' `.env` files) reads `sqlite:///app.db` as relative instead; the
+//! other reading is kept ([`DatabaseUrl::Sqlite::other_reading`]) so that
+//! when the file cannot be opened the error can say where the other reading
+//! would have found one. A `file:` URI goes to SQLite whole, so its
+//! parameters (`file:data/app.db?mode=rwc`) are SQLite's, not part of the
+//! file name.
 //!
 //! A URL may carry a password, so it is never shown as given: `Display` and
 //! `Debug` of [`DatabaseUrl`], and every error, go through [`redact`].
@@ -18,8 +27,15 @@ use thiserror::Error;
 pub enum DatabaseUrl {
     /// A SQLite database file (created when missing).
     Sqlite {
-        /// The file path, as given.
+        /// The file path, as given (for a `file:` URI, its path part, decoded).
         path: PathBuf,
+        /// The `file:` URI as given, when it was one: SQLite opens it as a
+        /// URI, so its parameters (`?mode=rwc`) apply.
+        uri: Option<String>,
+        /// Where another common reading of the URL puts the file
+        /// (`sqlite:///app.db`: SQLAlchemy's relative `app.db`), named by
+        /// the error when `path` cannot be opened.
+        other_reading: Option<PathBuf>,
     },
     /// A PostgreSQL server (`postgres://user:password@host:port/db?...`).
     Postgres {
@@ -74,7 +90,8 @@ impl DatabaseUrl {
         let url = url.trim();
         if let Some((scheme, rest)) = split_scheme(url) {
             return match scheme.to_ascii_lowercase().as_str() {
-                "sqlite" | "file" => sqlite(url, rest.strip_prefix("//").unwrap_or(rest)),
+                "sqlite" => sqlite(url, rest),
+                "file" => sqlite_uri(url, rest),
                 "postgres" | "postgresql" if cfg!(feature = "postgres") => {
                     Ok(DatabaseUrl::Postgres {
                         url: url.to_owned(),
@@ -99,7 +116,8 @@ impl DatabaseUrl {
 impl fmt::Display for DatabaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DatabaseUrl::Sqlite { path } => write!(f, "sqlite://{}", path.display()),
+            DatabaseUrl::Sqlite { uri: Some(uri), .. } => f.write_str(uri),
+            DatabaseUrl::Sqlite { path, .. } => write!(f, "sqlite://{}", path.display()),
             DatabaseUrl::Postgres { url } | DatabaseUrl::Mysql { url } => f.write_str(&redact(url)),
         }
     }
@@ -112,13 +130,86 @@ impl fmt::Debug for DatabaseUrl {
     }
 }
 
-fn sqlite(url: &str, path: &str) -> Result<DatabaseUrl, UrlError> {
+impl DatabaseUrl {
+    /// What SQLite is given to open a [`DatabaseUrl::Sqlite`]: the `file:`
+    /// URI as written, else the path. `None` for a server URL.
+    pub fn sqlite_open_text(&self) -> Option<String> {
+        match self {
+            DatabaseUrl::Sqlite { uri: Some(uri), .. } => Some(uri.clone()),
+            DatabaseUrl::Sqlite { path, .. } => Some(path.to_string_lossy().into_owned()),
+            _ => None,
+        }
+    }
+}
+
+/// A path, or `sqlite:` + `rest`: diesel's reading (`//` then the path),
+/// with the other common one kept (module docs).
+fn sqlite(url: &str, rest: &str) -> Result<DatabaseUrl, UrlError> {
+    let path = rest.strip_prefix("//").unwrap_or(rest);
+    if path.is_empty() {
+        return Err(UrlError::Empty(redact(url)));
+    }
+    let other_reading = if !rest.starts_with("//") {
+        None
+    } else if let Some(relative) = path.strip_prefix('/').filter(|p| !p.starts_with('/')) {
+        // `sqlite:///app.db`: SQLAlchemy's relative `app.db`.
+        Some(PathBuf::from(relative))
+    } else if !path.starts_with('/') {
+        // `sqlite://srv/app.db`: meant as `/srv/app.db`?
+        Some(Path::new("/").join(path))
+    } else {
+        None
+    };
+    Ok(DatabaseUrl::Sqlite {
+        path: PathBuf::from(path),
+        uri: None,
+        other_reading: other_reading.filter(|p| !p.as_os_str().is_empty()),
+    })
+}
+
+/// A SQLite `file:` URI (`rest` follows `file:`): kept whole for SQLite,
+/// its path part (after an empty or `localhost` authority, before `?`/`#`,
+/// percent-decoded) as the file. An in-memory one (`file::memory:`,
+/// `mode=memory`) has no file; SQLite reports it so to the lock.
+fn sqlite_uri(url: &str, rest: &str) -> Result<DatabaseUrl, UrlError> {
+    let end = rest.find(['?', '#']).unwrap_or(rest.len());
+    let mut path = &rest[..end];
+    if let Some(after) = path.strip_prefix("//") {
+        path = after.find('/').map_or("", |slash| &after[slash..]);
+    }
     if path.is_empty() {
         return Err(UrlError::Empty(redact(url)));
     }
     Ok(DatabaseUrl::Sqlite {
-        path: PathBuf::from(path),
+        path: PathBuf::from(percent_decoded(path)),
+        uri: Some(url.to_owned()),
+        other_reading: None,
     })
+}
+
+/// `%XX` escapes decoded, as SQLite decodes a URI's path; a malformed one
+/// is kept as written.
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn unavailable(url: &str, engine: &'static str, feature: &'static str) -> UrlError {
@@ -228,38 +319,65 @@ pub fn dotenv_value(text: &str, key: &str) -> Result<Option<String>, String> {
 mod tests {
     use super::*;
 
+    fn file(path: &str, other: Option<&str>) -> Result<DatabaseUrl, UrlError> {
+        Ok(DatabaseUrl::Sqlite {
+            path: path.into(),
+            uri: None,
+            other_reading: other.map(PathBuf::from),
+        })
+    }
+
     #[test]
     fn paths_and_sqlite_urls() {
         let p = |s: &str| DatabaseUrl::parse(s);
+        assert_eq!(p("jobs.db"), file("jobs.db", None));
+        assert_eq!(p("sqlite:jobs.db"), file("jobs.db", None));
+        // diesel's reading, with the other one kept for the error.
+        assert_eq!(p("sqlite://jobs.db"), file("jobs.db", Some("/jobs.db")));
+        assert_eq!(p("sqlite:///tmp/a.db"), file("/tmp/a.db", Some("tmp/a.db")));
         assert_eq!(
-            p("jobs.db"),
-            Ok(DatabaseUrl::Sqlite {
-                path: "jobs.db".into()
-            })
+            p("sqlite:///./data/app.db"),
+            file("/./data/app.db", Some("./data/app.db"))
         );
-        assert_eq!(
-            p("sqlite://jobs.db"),
-            Ok(DatabaseUrl::Sqlite {
-                path: "jobs.db".into()
-            })
-        );
-        assert_eq!(
-            p("sqlite:///tmp/a.db"),
-            Ok(DatabaseUrl::Sqlite {
-                path: "/tmp/a.db".into()
-            })
-        );
-        assert_eq!(
-            p("C:\\x.db"),
-            Ok(DatabaseUrl::Sqlite {
-                path: "C:\\x.db".into()
-            })
-        );
+        assert_eq!(p("sqlite:////srv/a.db"), file("//srv/a.db", None));
+        assert_eq!(p("C:\\x.db"), file("C:\\x.db", None));
         assert!(matches!(p("sqlite://"), Err(UrlError::Empty(_))));
         assert!(matches!(
             p("redis://x"),
             Err(UrlError::UnknownScheme { .. })
         ));
+    }
+
+    #[test]
+    fn file_uris_go_to_sqlite_whole() {
+        let p = |s: &str| DatabaseUrl::parse(s).expect(s);
+        let uri = p("file:data/app.db?mode=rwc");
+        assert_eq!(
+            uri,
+            DatabaseUrl::Sqlite {
+                path: "data/app.db".into(),
+                uri: Some("file:data/app.db?mode=rwc".to_owned()),
+                other_reading: None,
+            }
+        );
+        assert_eq!(
+            uri.sqlite_open_text().as_deref(),
+            Some("file:data/app.db?mode=rwc")
+        );
+        assert_eq!(uri.to_string(), "file:data/app.db?mode=rwc");
+        let absolute = p("file:///srv/my%20app.db?cache=shared");
+        assert!(
+            matches!(absolute, DatabaseUrl::Sqlite { ref path, .. } if path == Path::new("/srv/my app.db"))
+        );
+        let local = p("file://localhost/srv/a.db");
+        assert!(
+            matches!(local, DatabaseUrl::Sqlite { ref path, .. } if path == Path::new("/srv/a.db"))
+        );
+        assert!(matches!(
+            DatabaseUrl::parse("file:?mode=memory"),
+            Err(UrlError::Empty(_))
+        ));
+        assert_eq!(p("jobs.db").sqlite_open_text().as_deref(), Some("jobs.db"));
     }
 
     #[test]

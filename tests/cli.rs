@@ -523,3 +523,80 @@ fn dotenv_quoting_precedence_and_errors() {
         stderr(&o)
     );
 }
+
+/// A SQLite file that cannot be opened is named, with why, and with the
+/// file another common reading of the URL finds; `file:` URIs reach SQLite
+/// as URIs, and the lock file sits beside the real database file.
+#[test]
+fn sqlite_urls_say_what_they_opened_and_why_not() {
+    let revs = tables_chain(1);
+    let fx = Fixture::new(&as_revs(&revs));
+    let cwd = fx.tmp.path();
+
+    // A directory that is missing.
+    let o = run(
+        LITHIFY,
+        cwd,
+        &["--database-url", "missing/app.db", "upgrade"],
+    );
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    let missing = cwd.canonicalize().expect("tmp").join("missing");
+    assert!(
+        stderr(&o).contains(&format!(
+            "cannot open {}/app.db: the directory {} does not exist",
+            missing.display(),
+            missing.display()
+        )),
+        "{}",
+        stderr(&o)
+    );
+
+    // The SQLAlchemy form of a relative path, where the relative file exists:
+    // read as absolute (as diesel does), the error points at the relative one.
+    let dir = format!("lithify-url-test-{}", std::process::id());
+    std::fs::create_dir(cwd.join(&dir)).expect("dir");
+    let o = run(
+        LITHIFY,
+        cwd,
+        &[
+            "--database-url",
+            &format!("sqlite://{}/app.db", cwd.join(&dir).display()),
+            "upgrade",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let url = format!("sqlite:///./{dir}/app.db");
+    let o = run(LITHIFY, cwd, &["--database-url", &url, "current"]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("the directory /{dir} does not exist"))
+            && stderr(&o).contains(&format!(
+                "{}/app.db exists",
+                cwd.canonicalize().expect("tmp").join(&dir).display()
+            ))
+            && stderr(&o).contains(&format!("write `sqlite://./{dir}/app.db`")),
+        "{}",
+        stderr(&o)
+    );
+
+    // A `file:` URI: its parameters are SQLite's, not part of the file name.
+    std::fs::create_dir(cwd.join("data")).expect("dir");
+    let o = run(
+        LITHIFY,
+        cwd,
+        &["--database-url", "file:data/app.db?mode=rwc", "upgrade"],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let mut files: Vec<String> = std::fs::read_dir(cwd.join("data"))
+        .expect("data")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files, ["app.db", "app.db-lithify-lock"]);
+    let o = run(
+        LITHIFY,
+        cwd,
+        &["--database-url", "file:data/app.db?mode=ro", "check"],
+    );
+    assert_eq!(code(&o), 0, "read-only is enough to check: {}", stderr(&o));
+}

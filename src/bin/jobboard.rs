@@ -148,23 +148,14 @@ fn connect(flag: Option<String>) -> Result<SqliteConnection, Failure> {
         .ok_or((exit::USAGE, lithify::Error::MissingDatabaseUrl.to_string()))?;
     let parsed = DatabaseUrl::parse(&url).map_err(|e| (exit::USAGE, e.to_string()))?;
     // The demo's queries are written for SQLite; its migrations run anywhere.
-    // (A `match`, so this compiles whichever engines `DatabaseUrl` knows.)
-    let path = match parsed {
-        DatabaseUrl::Sqlite { path } => path,
-        #[allow(unreachable_patterns)]
-        other => {
-            return Err((
-                exit::USAGE,
-                format!("jobboard stores its data in SQLite; {other} is not a SQLite database (`--migrate` commands accept it)"),
-            ))
-        }
-    };
-    let mut conn = SqliteConnection::establish(&path.to_string_lossy()).map_err(|e| {
-        (
-            exit::FAILURE,
-            format!("cannot open {}: {e}", path.display()),
-        )
-    })?;
+    if !matches!(parsed, DatabaseUrl::Sqlite { .. }) {
+        return Err((
+            exit::USAGE,
+            format!("jobboard stores its data in SQLite; {parsed} is not a SQLite database (`--migrate` commands accept it)"),
+        ));
+    }
+    let mut conn =
+        lithify::connect::open_sqlite(&parsed).map_err(|e| (exit::FAILURE, e.to_string()))?;
     conn.batch_execute("PRAGMA foreign_keys = ON")
         .map_err(|e| (exit::FAILURE, e.to_string()))?;
     Ok(conn)
