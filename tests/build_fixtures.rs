@@ -252,3 +252,33 @@ fn a_directory_of_drafts_builds_with_one_summary_line() {
     let drafts = each.iter().filter(|w| w.contains("is not sealed (draft)"));
     assert_eq!(drafts.count(), 12, "{each:#?}");
 }
+
+/// `[session]` of migrations/lithify.toml reaches the application binary,
+/// and editing the file rebuilds it (it is inside the migrations directory).
+#[test]
+fn lithify_toml_session_sql_is_embedded_and_rebuilt_on_change() {
+    let app = Fixture::new("session");
+    app.revision("2024-01-01-000000_create_companies", COMPANIES, None);
+    app.write(
+        "lithify.toml",
+        "[session]\nmysql = \"SET FOREIGN_KEY_CHECKS = 0\"\n",
+    );
+    let first = app.run();
+    assert!(
+        first.contains("session.mysql=Some(\"SET FOREIGN_KEY_CHECKS = 0\")"),
+        "{first}"
+    );
+    app.write("lithify.toml", "[session]\nmysql = \"SET sql_mode = ''\"\n");
+    let second = app.run();
+    assert!(
+        second.contains("session.mysql=Some(\"SET sql_mode = ''\")"),
+        "{second}"
+    );
+    app.write("lithify.toml", "[session]\nmysql = 1\n");
+    let error = app.build_error();
+    assert!(
+        error.contains("`mysql` in [session] of lithify.toml must be a string of SQL"),
+        "{error}"
+    );
+    assert!(error.contains("migrations/lithify.toml:2"), "{error}");
+}

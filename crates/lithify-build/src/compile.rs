@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use lithify_core::listing::{split_first_few, FIRST_FEW};
 use lithify_core::{ChainHash, Checksum, Dialect, Graph, GraphError, RevisionNode};
 
+use crate::config::{read_config, Config};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::seal::{read_lock, verify, Lock, LockEntry, VerifyOptions};
 use crate::sources::{read_dir, SourceDir, SourceRevision};
@@ -84,6 +85,9 @@ pub struct CompiledChain {
     pub chain_hash: Checksum,
     /// Head ids, in topological order (one, unless branches are labelled).
     pub heads: Vec<String>,
+    /// The directory's `lithify.toml` (empty without one). Not part of any
+    /// checksum: its `[session]` SQL is embedded beside the revisions.
+    pub config: Config,
     /// Warnings and notes (never errors) found while compiling.
     pub diagnostics: crate::Diagnostics,
 }
@@ -202,7 +206,7 @@ impl Builder {
             .file_name()
             .map_or_else(|| packed_file.clone(), |n| n.to_string_lossy().into_owned());
         Generated {
-            module: crate::codegen::generate(chain, &included),
+            module: crate::codegen::generate(chain, &included, &self.dialects),
             packed: crate::codegen::pack(chain, &self.dialects),
             packed_file,
         }
@@ -326,14 +330,25 @@ pub(crate) struct Analysis {
     pub sources: SourceDir,
     pub graph: Graph,
     pub lock: Option<Lock>,
+    pub config: Config,
 }
 
-/// Read `dir`, validate the graph (heads included) and parse the lock.
+/// Read `dir` and its `lithify.toml`, validate the graph (heads included)
+/// and parse the lock.
 pub(crate) fn analyse(dir: &Path) -> Result<Analysis, Diagnostics> {
     let sources = read_dir(dir);
-    if sources.diagnostics.has_errors() {
-        return Err(sources.diagnostics);
-    }
+    let config = sources.config.as_deref().map(read_config).transpose();
+    let config = match config {
+        Ok(config) if !sources.diagnostics.has_errors() => config.unwrap_or_default(),
+        // Every error of both at once: the sources' and the settings'.
+        result => {
+            let mut diags = sources.diagnostics;
+            if let Err(errors) = result {
+                diags.0.extend(errors.0);
+            }
+            return Err(diags);
+        }
+    };
     let nodes = sources
         .revisions
         .iter()
@@ -364,6 +379,7 @@ pub(crate) fn analyse(dir: &Path) -> Result<Analysis, Diagnostics> {
         sources,
         graph,
         lock,
+        config,
     })
 }
 
@@ -429,6 +445,7 @@ impl Analysis {
             revisions,
             chain_hash: hash.finish(),
             heads,
+            config: self.config,
             diagnostics,
         }
     }

@@ -23,7 +23,8 @@
 //!   included; it gives the default message and the generated item's name.
 //! - Without `parents`, a revision's parent is the previous one in diesel's
 //!   order (ids compared as strings); `parents = []` makes a base.
-//! - Other entries are skipped with a note; `lithify.lock` holds the seals.
+//! - Other entries are skipped with a note; `lithify.lock` holds the seals,
+//!   `lithify.toml` the settings of the whole directory ([`config`]).
 //!
 //! Data flows one way: [`sources`] -> graph (lithify-core) -> [`seal`] -> [`compile`] -> [`codegen`].
 //! [`authoring`] holds the file-writing operations of the `lithify` CLI (`new`, `merge`);
@@ -32,6 +33,7 @@
 pub mod authoring;
 pub mod codegen;
 pub mod compile;
+pub mod config;
 pub mod diagnostic;
 pub mod seal;
 pub mod sources;

@@ -12,7 +12,7 @@
 //! noise. Everything else (loose `.sql` files, dot-entries, directories
 //! without `_`, unknown files in a revision) is skipped with a note, never
 //! silently: it may be a migration in the wrong place. `lithify.lock` at the
-//! top level is the seal file.
+//! top level is the seal file, `lithify.toml` the settings ([`crate::config`]).
 
 use std::fs;
 use std::ops::Range;
@@ -26,6 +26,10 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 
 /// Name of the seal file at the top of a migrations directory.
 pub const LOCK_FILE: &str = "lithify.lock";
+
+/// Name of the settings file at the top of a migrations directory
+/// ([`crate::config`]).
+pub const CONFIG_FILE: &str = "lithify.toml";
 
 /// Name of a revision's optional metadata file.
 pub const METADATA_FILE: &str = "metadata.toml";
@@ -107,6 +111,8 @@ pub struct SourceDir {
     pub revisions: Vec<SourceRevision>,
     /// Path of `lithify.lock`, when present.
     pub lock: Option<PathBuf>,
+    /// Path of `lithify.toml`, when present.
+    pub config: Option<PathBuf>,
     /// Notes about skipped entries, and errors about broken revisions.
     pub diagnostics: Diagnostics,
 }
@@ -197,6 +203,10 @@ fn classify_entry(
 ) {
     if name == LOCK_FILE && !is_dir {
         out.lock = Some(path);
+        return;
+    }
+    if name == CONFIG_FILE && !is_dir {
+        out.config = Some(path);
         return;
     }
     if name.starts_with('.') {
