@@ -181,6 +181,10 @@ pub struct DatabaseArgs {
     /// application's setting, `lithify_revisions` unless it changed it).
     #[arg(long, global = true, value_name = "NAME")]
     pub bookkeeping_table: Option<String>,
+    /// SQL every database session runs first (e.g. `SET FOREIGN_KEY_CHECKS
+    /// = 0`), instead of `[session]` in migrations/lithify.toml; '' runs none.
+    #[arg(long, global = true, value_name = "SQL", allow_hyphen_values = true)]
+    pub session_sql: Option<String>,
 }
 
 impl DatabaseArgs {
@@ -193,6 +197,9 @@ impl DatabaseArgs {
         }
         if let Some(table) = &self.bookkeeping_table {
             configured = configured.bookkeeping_table(table.clone());
+        }
+        if let Some(sql) = &self.session_sql {
+            configured = configured.session_sql(sql.clone());
         }
         configured
     }

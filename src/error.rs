@@ -156,6 +156,18 @@ pub enum Error {
         /// The dialect.
         dialect: Dialect,
     },
+    /// The session set-up SQL failed; nothing else ran on the session.
+    #[error(
+        "the session set-up SQL from {origin} failed: {source}\n  \
+         fix: correct it there, or replace it with `--session-sql SQL` (`--session-sql ''` runs none)"
+    )]
+    SessionSql {
+        /// Where it came from (`[session]` of lithify.toml, or the option).
+        origin: String,
+        /// The engine's error.
+        #[source]
+        source: BackendError,
+    },
     /// The bookkeeping could not be read or written.
     #[error("database error while {action}: {source}")]
     Database {

@@ -39,6 +39,7 @@ use crate::error::{db, Direction, Error};
 use crate::report::{
     millis, CheckOutcome, CurrentState, Output, RunReport, StampReport, StepOutcome, StepReport,
 };
+use crate::session::{self, SessionSql};
 
 /// Options of one run, from the [`crate::Migrator`].
 #[derive(Debug, Clone, Copy)]
@@ -48,6 +49,8 @@ pub(crate) struct RunOptions<'a> {
     pub output: Output,
     /// Run a whole upgrade or downgrade in one transaction.
     pub single_transaction: bool,
+    /// SQL the session runs first ([`crate::session`]).
+    pub session: Option<SessionSql<'a>>,
 }
 
 /// How the steps of a run are framed in transactions.
@@ -81,6 +84,7 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
         conn.prepare_session(options.lock_timeout)
             .and_then(|()| conn.check_database())
             .map_err(db("opening the database session"))?;
+        session::run(conn, options.session)?;
         Ok(Executor {
             conn,
             view,
@@ -695,8 +699,11 @@ pub(crate) fn fast_at_head<C: MigrationConnection>(
     chain: &crate::embedded::EmbeddedChain,
     table: &str,
     lock_timeout: Duration,
+    session: Option<SessionSql<'_>>,
 ) -> Option<String> {
     conn.prepare_session(lock_timeout).ok()?;
+    // A failing session SQL is reported by the full path, which runs it again.
+    session::run(conn, session).ok()?;
     let stored = conn.load_counted_chain_state(table).ok()??;
     let n = i64::try_from(chain.revisions.len()).ok()?;
     let at_head =

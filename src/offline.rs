@@ -17,6 +17,7 @@ use crate::bookkeeping::{self, Record, StateUpdate};
 use crate::chain::{ChainView, Tracked};
 use crate::dialects::SqlDialect;
 use crate::error::{Direction, Error};
+use crate::session::SessionSql;
 
 /// Render the script for `range` (`START:END`; without `:`, `base:END` for an
 /// upgrade and `head:END` for a downgrade). A range whose END lies below its
@@ -27,6 +28,7 @@ pub(crate) fn render_script(
     table: &str,
     range: Option<&str>,
     downgrade: bool,
+    session: Option<SessionSql<'_>>,
 ) -> Result<String, Error> {
     let (start, end) = split(range, downgrade);
     let applied = applied_at(view, start)?;
@@ -43,6 +45,13 @@ pub(crate) fn render_script(
         dialect.dialect()
     ));
     out.push_str(&format!("-- chain hash: {}\n\n", view.chain.chain_hash));
+    if let Some(session) = session.filter(|s| has_statements(s.sql, dialect.dialect())) {
+        out.push_str(&format!(
+            "-- session set-up, from {}: run first, in the session that runs this script\n{}\n\n",
+            session.origin,
+            terminated(session.sql, dialect.dialect()).trim_end()
+        ));
+    }
     out.push_str(&format!("{};\n", dialect.create_bookkeeping_table(table)));
     out.push_str(&format!("{};\n", dialect.create_state_table(table)));
     let rows = applied.iter().filter(|a| **a).count();

@@ -600,3 +600,54 @@ fn sqlite_urls_say_what_they_opened_and_why_not() {
     );
     assert_eq!(code(&o), 0, "read-only is enough to check: {}", stderr(&o));
 }
+
+/// `--session-sql` on the application's `--migrate` flag runs on every
+/// session the migrator opens, the one-query start-up check's included, and
+/// the offline script shows it first.
+#[test]
+fn session_sql_on_the_applications_flag() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let cwd = tmp.path();
+    let probe = "CREATE TABLE IF NOT EXISTS session_ran (n INTEGER)";
+    let jobboard = |args: &[&str]| {
+        let mut all = vec![
+            "--database-url",
+            "jobs.db",
+            "--migrate",
+            "--session-sql",
+            probe,
+        ];
+        all.extend_from_slice(args);
+        run(JOBBOARD, cwd, &all)
+    };
+    let o = jobboard(&["upgrade", "head"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let db = cwd.join("jobs.db").to_string_lossy().into_owned();
+    let mut conn = <diesel::SqliteConnection as diesel::Connection>::establish(&db).expect("db");
+    let ran =
+        |conn: &mut diesel::SqliteConnection| tables_in(conn).iter().any(|t| t == "session_ran");
+    assert!(ran(&mut conn));
+
+    // At head, `check` is one query; the session SQL still runs first.
+    exec(&mut conn, "DROP TABLE session_ran");
+    let o = jobboard(&["check"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(ran(&mut conn), "the start-up check ran the session SQL");
+
+    let o = jobboard(&["sql"]);
+    assert!(
+        stdout(&o).contains(&format!(
+            "-- session set-up, from --session-sql (Migrator::session_sql): run first, in the session that runs this script\n{probe};\n"
+        )),
+        "{}",
+        stdout(&o)
+    );
+}
+
+fn tables_in(conn: &mut diesel::SqliteConnection) -> Vec<String> {
+    schema(conn)
+        .into_iter()
+        .filter(|r| r.kind == "table")
+        .map(|r| r.name)
+        .collect()
+}
