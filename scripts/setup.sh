@@ -8,6 +8,10 @@ need=()
 for pkg in pkg-config libsqlite3-dev libpq-dev libmariadb-dev libmariadb-dev-compat; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
+# The engines' own clients: tests/offline_clients.rs pipes `lithify sql` into them.
+for tool_pkg in sqlite3:sqlite3 psql:postgresql-client mariadb:mariadb-client; do
+    command -v "${tool_pkg%%:*}" >/dev/null || need+=("${tool_pkg#*:}")
+done
 if [ ${#need[@]} -gt 0 ]; then
     echo "setup: installing ${need[*]}"
     if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi

@@ -7,6 +7,7 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
+use lithify_core::listing::first_few;
 use lithify_core::{ChainHash, Graph, RevisionNode};
 
 use crate::bookkeeping::{BookkeepingRow, ChainState, Record, RowState};
@@ -108,16 +109,28 @@ impl ChainView {
         vec![false; self.len()]
     }
 
-    /// `id (head)`-style description of an applied set: its heads, or `<base>`.
+    /// `id (head)`-style description of an applied set for messages: its
+    /// heads (the first few, then how many more), or `<base>`.
     pub fn describe(&self, applied: &[bool]) -> String {
-        let heads = lithify_core::planner::applied_heads(&self.graph, applied);
+        first_few_or_base(&self.applied_heads_text(applied))
+    }
+
+    /// [`ChainView::describe`] naming every applied head: `current`'s answer.
+    pub fn describe_all(&self, applied: &[bool]) -> String {
+        let heads = self.applied_heads_text(applied);
         if heads.is_empty() {
-            return BASE.to_owned();
+            BASE.to_owned()
+        } else {
+            heads.join(", ")
         }
+    }
+
+    /// `id` or `id (head)` for each head of `applied`.
+    fn applied_heads_text(&self, applied: &[bool]) -> Vec<String> {
         let chain_heads = self.graph.heads();
-        heads
-            .iter()
-            .map(|&ix| {
+        lithify_core::planner::applied_heads(&self.graph, applied)
+            .into_iter()
+            .map(|ix| {
                 let id = self.graph.id(ix);
                 if chain_heads.contains(&ix) {
                     format!("{id} (head)")
@@ -125,18 +138,12 @@ impl ChainView {
                     id.to_owned()
                 }
             })
-            .collect::<Vec<_>>()
-            .join(", ")
+            .collect()
     }
 
     /// `a, b` for the parents of `ix`, or `<base>`.
     pub fn parents_text(&self, ix: usize) -> String {
-        let parents = self.revision(ix).parents;
-        if parents.is_empty() {
-            BASE.to_owned()
-        } else {
-            parents.join(", ")
-        }
+        first_few_or_base(self.revision(ix).parents)
     }
 
     /// Interpret bookkeeping rows: the applied set, or the first inconsistency
@@ -275,6 +282,15 @@ fn sorted_by_chain<'r>(view: &ChainView, rows: &'r [BookkeepingRow]) -> Vec<&'r 
     let mut seen = HashSet::new();
     rows.retain(|r| seen.insert(r.id.clone()));
     rows
+}
+
+/// The first few of `items`, or `<base>` when there are none.
+fn first_few_or_base<T: std::fmt::Display>(items: &[T]) -> String {
+    if items.is_empty() {
+        BASE.to_owned()
+    } else {
+        first_few(items)
+    }
 }
 
 fn to_strings(items: &[&str]) -> Vec<String> {

@@ -9,6 +9,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use lithify_core::listing::first_few;
 use lithify_core::{target, Dialect};
 
 use crate::chain::ChainView;
@@ -121,7 +122,12 @@ pub enum Command {
         downgrade: bool,
     },
     /// Exit 0 when the database is at head and consistent, 1 otherwise.
-    Check,
+    Check {
+        /// List every pending revision (and, in the `lithify` binary, every
+        /// warning about the directory) instead of the first few.
+        #[arg(short, long)]
+        verbose: bool,
+    },
     /// Settle a revision left `started` by an interrupted non-transactional run.
     #[command(group(clap::ArgGroup::new("outcome").required(true)))]
     Resolve {
@@ -175,6 +181,10 @@ pub struct DatabaseArgs {
     /// application's setting, `lithify_revisions` unless it changed it).
     #[arg(long, global = true, value_name = "NAME")]
     pub bookkeeping_table: Option<String>,
+    /// SQL every database session runs first (e.g. `SET FOREIGN_KEY_CHECKS
+    /// = 0`), instead of `[session]` in migrations/lithify.toml; '' runs none.
+    #[arg(long, global = true, value_name = "SQL", allow_hyphen_values = true)]
+    pub session_sql: Option<String>,
 }
 
 impl DatabaseArgs {
@@ -187,6 +197,9 @@ impl DatabaseArgs {
         }
         if let Some(table) = &self.bookkeeping_table {
             configured = configured.bookkeeping_table(table.clone());
+        }
+        if let Some(sql) = &self.session_sql {
+            configured = configured.session_sql(sql.clone());
         }
         configured
     }
@@ -247,7 +260,7 @@ pub fn run(migrator: &Migrator, command: &Command, database_url: Option<String>)
         Err(e) => {
             eprintln!("error: {e}");
             // Any failure to establish consistency is a failed check.
-            if matches!(command, Command::Check) && matches!(e, Error::Inconsistent(_)) {
+            if matches!(command, Command::Check { .. }) && matches!(e, Error::Inconsistent(_)) {
                 return ExitCode::from(exit::CHECK_FAILED);
             }
             e.exit()
@@ -299,7 +312,7 @@ fn try_run(
         Command::Replay { scratch } => replay(migrator, command, scratch.as_deref()),
         _ => {
             let url =
-                url::resolve(database_url, Path::new(".")).ok_or(Error::MissingDatabaseUrl)?;
+                url::resolve(database_url, Path::new("."))?.ok_or(Error::MissingDatabaseUrl)?;
             let url = DatabaseUrl::parse(&url)?;
             with_connection(&url, DbCommand { migrator, command })?
         }
@@ -406,7 +419,7 @@ impl WithConnection for DbCommand<'_> {
                 verbose,
                 check_heads,
             } => print_current(m, conn, *verbose, *check_heads),
-            Command::Check => print_check(m, conn),
+            Command::Check { verbose } => print_check(m, conn, *verbose),
             Command::History { range, verbose, .. } => {
                 let view = m.view()?;
                 let applied = m.applied(conn)?;
@@ -474,17 +487,24 @@ fn check_at_heads<C: MigrationConnection>(m: &Migrator, conn: &mut C) -> Result<
         CheckOutcome::Behind { pending, .. } => {
             let heads: Vec<&str> = m.heads()?.iter().map(|r| r.id).collect();
             eprintln!(
-                "error: the database is not at all heads ({}): {} revision(s) pending ({}); run `upgrade heads`",
-                heads.join(", "),
-                pending.len(),
-                pending.join(", ")
+                "error: the database is not at all heads ({}): {}; run `upgrade heads`",
+                first_few(&heads),
+                pending_text(&pending, false)
             );
+            Ok(exit::CHECK_FAILED)
+        }
+        not_adopted @ CheckOutcome::NotAdopted { .. } => {
+            eprintln!("error: {}", not_adopted_text(&not_adopted, false));
             Ok(exit::CHECK_FAILED)
         }
     }
 }
 
-fn print_check<C: MigrationConnection>(m: &Migrator, conn: &mut C) -> Result<u8, Error> {
+fn print_check<C: MigrationConnection>(
+    m: &Migrator,
+    conn: &mut C,
+    verbose: bool,
+) -> Result<u8, Error> {
     match m.check(conn)? {
         CheckOutcome::AtHead { at } => {
             println!("ok: database is at head ({at})");
@@ -492,13 +512,62 @@ fn print_check<C: MigrationConnection>(m: &Migrator, conn: &mut C) -> Result<u8,
         }
         CheckOutcome::Behind { at, pending } => {
             eprintln!(
-                "check failed: database is at {at}, {} revision(s) pending ({}); run `upgrade head`",
-                pending.len(),
-                pending.join(", ")
+                "check failed: database is at {at}, {}; run `upgrade head`",
+                pending_text(&pending, verbose)
             );
             Ok(exit::CHECK_FAILED)
         }
+        not_adopted @ CheckOutcome::NotAdopted { .. } => {
+            eprintln!("check failed: {}", not_adopted_text(&not_adopted, verbose));
+            Ok(exit::CHECK_FAILED)
+        }
     }
+}
+
+/// `3 revision(s) pending (a, b, c)`.
+fn pending_text(pending: &[&str], verbose: bool) -> String {
+    format!(
+        "{} revision(s) pending ({})",
+        pending.len(),
+        ids_text(pending, verbose)
+    )
+}
+
+/// The first few ids, or all of them when `verbose`.
+fn ids_text(ids: &[&str], verbose: bool) -> String {
+    if verbose {
+        ids.join(", ")
+    } else {
+        first_few(ids)
+    }
+}
+
+/// What `check` says about a database diesel migrated that lithify has not
+/// adopted: the fix is `adopt` (then `upgrade head` for what diesel did
+/// not apply), not an `upgrade`, which refuses it.
+fn not_adopted_text(outcome: &CheckOutcome, verbose: bool) -> String {
+    let CheckOutcome::NotAdopted {
+        known,
+        total,
+        pending,
+    } = outcome
+    else {
+        return String::new();
+    };
+    let then = if pending.is_empty() {
+        String::new()
+    } else {
+        format!(
+            ", then `upgrade head` for the {} revision(s) diesel did not apply ({})",
+            pending.len(),
+            ids_text(pending, verbose)
+        )
+    };
+    format!(
+        "the database was migrated by diesel ({known} of the {total} versions in \
+         `__diesel_schema_migrations` are revisions of this chain) and lithify has recorded \
+         nothing yet; run `adopt` once to record them as applied{then}"
+    )
 }
 
 /// `show REV`: one block per revision the target names.

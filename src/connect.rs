@@ -23,16 +23,7 @@ pub trait WithConnection {
 pub fn with_connection<W: WithConnection>(url: &DatabaseUrl, work: W) -> Result<W::Output, Error> {
     match url {
         #[cfg(feature = "sqlite")]
-        DatabaseUrl::Sqlite { path } => {
-            use diesel::Connection;
-            let text = path.to_string_lossy();
-            let mut conn =
-                diesel::sqlite::SqliteConnection::establish(&text).map_err(|e| Error::Connect {
-                    url: redact(&url.to_string()),
-                    reason: e.to_string(),
-                })?;
-            Ok(work.run(&mut conn))
-        }
+        DatabaseUrl::Sqlite { .. } => Ok(work.run(&mut open_sqlite(url)?)),
         #[cfg(feature = "postgres")]
         DatabaseUrl::Postgres { url: text } => {
             Ok(work.run(&mut establish::<diesel::pg::PgConnection>(url, text)?))
@@ -47,6 +38,35 @@ pub fn with_connection<W: WithConnection>(url: &DatabaseUrl, work: W) -> Result<
             reason: "this engine is not compiled into this build".to_owned(),
         }),
     }
+}
+
+/// Open the SQLite database `url` names (a [`DatabaseUrl::Sqlite`]). When
+/// it cannot be opened, the error names the resolved path and why (a
+/// missing directory, a directory in the file's place, no permission), and
+/// where another common reading of the URL would have found a file.
+#[cfg(feature = "sqlite")]
+pub fn open_sqlite(url: &DatabaseUrl) -> Result<diesel::sqlite::SqliteConnection, Error> {
+    use diesel::Connection;
+    let DatabaseUrl::Sqlite {
+        path,
+        other_reading,
+        ..
+    } = url
+    else {
+        return Err(Error::Connect {
+            url: url.to_string(),
+            reason: "not a SQLite database".to_owned(),
+        });
+    };
+    let text = url.sqlite_open_text().unwrap_or_default();
+    diesel::sqlite::SqliteConnection::establish(&text).map_err(|e| Error::Connect {
+        url: redact(&url.to_string()),
+        reason: crate::dialects::sqlite_open::why_not_opened(
+            path,
+            other_reading.as_deref(),
+            &e.to_string(),
+        ),
+    })
 }
 
 /// Connect to a server URL; the error shows the URL redacted and scrubs the

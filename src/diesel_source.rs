@@ -27,7 +27,7 @@ use thiserror::Error;
 use crate::embedded::{EmbeddedChain, Revision};
 use crate::error::Direction;
 use crate::migrator::Migrator;
-use lithify_core::split::split_statements;
+use lithify_core::split::{has_statements, split_statements};
 
 /// The embedded chain as a diesel [`MigrationSource`]; from
 /// [`Migrator::diesel_source`].
@@ -108,6 +108,11 @@ impl DieselMigration {
                 direction: direction.file_stem(),
                 dialect: DB::DIALECT,
             })?;
+        // A file without statements is a no-op, as in lithify's own runs
+        // (diesel would send it and fail on the empty query).
+        if !has_statements(sql, DB::DIALECT) {
+            return Ok(());
+        }
         // Outside a transaction PostgreSQL needs one statement per query
         // (see crate::split); everywhere else the script goes whole.
         if DB::DIALECT == Dialect::Postgres && !revision.transactional {

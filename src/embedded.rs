@@ -13,8 +13,9 @@ use lithify_core::Dialect;
 
 use crate::error::{Direction, Error};
 
-/// SQL of one direction of a revision for each dialect; `None` where the
-/// revision has no SQL for that dialect (or the dialect was not compiled in).
+/// SQL text for each dialect: one direction of a revision, or the chain's
+/// session set-up; `None` where there is none for that dialect (or the
+/// dialect was not compiled in).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sql {
     /// SQL run on SQLite.
@@ -106,6 +107,10 @@ pub struct EmbeddedChain {
     pub heads: &'static [&'static str],
     /// `sha256:<hex>` over (id, checksum) of every revision in order.
     pub chain_hash: &'static str,
+    /// SQL every session the migrator opens runs first, per dialect
+    /// (`[session]` of `migrations/lithify.toml`; see
+    /// [`crate::Migrator::session_sql`]). Not part of `chain_hash`.
+    pub session: Sql,
 }
 
 impl EmbeddedChain {

@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use lithify_core::listing::{first_few_of, FIRST_FEW};
 use lithify_core::{Dialect, PlanError};
 use thiserror::Error;
 
@@ -155,6 +156,18 @@ pub enum Error {
         /// The dialect.
         dialect: Dialect,
     },
+    /// The session set-up SQL failed; nothing else ran on the session.
+    #[error(
+        "the session set-up SQL from {origin} failed: {source}\n  \
+         fix: correct it there, or replace it with `--session-sql SQL` (`--session-sql ''` runs none)"
+    )]
+    SessionSql {
+        /// Where it came from (`[session]` of lithify.toml, or the option).
+        origin: String,
+        /// The engine's error.
+        #[source]
+        source: BackendError,
+    },
     /// The bookkeeping could not be read or written.
     #[error("database error while {action}: {source}")]
     Database {
@@ -216,7 +229,7 @@ pub enum Error {
     #[error(transparent)]
     Replay(#[from] crate::replay::ReplayError),
     /// The embedded chain does not form a valid graph (the generated module was altered).
-    #[error("the embedded migration chain is invalid: {}", .problems.join("; "))]
+    #[error("the embedded migration chain is invalid: {}", first_few_of(.problems, FIRST_FEW, "; "))]
     InvalidChain {
         /// Each problem.
         problems: Vec<String>,

@@ -28,7 +28,9 @@ mod replay;
 use std::panic::{self, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
+use lithify_core::listing::first_few;
 use lithify_core::planner::{self, PlanStep, StepDirection};
+use lithify_core::split::has_statements;
 
 use crate::bookkeeping::{self, BookkeepingRow, ChainState, Record, RowState, StateUpdate};
 use crate::chain::{ChainView, Tracked};
@@ -37,6 +39,7 @@ use crate::error::{db, Direction, Error};
 use crate::report::{
     millis, CheckOutcome, CurrentState, Output, RunReport, StampReport, StepOutcome, StepReport,
 };
+use crate::session::{self, SessionSql};
 
 /// Options of one run, from the [`crate::Migrator`].
 #[derive(Debug, Clone, Copy)]
@@ -46,6 +49,8 @@ pub(crate) struct RunOptions<'a> {
     pub output: Output,
     /// Run a whole upgrade or downgrade in one transaction.
     pub single_transaction: bool,
+    /// SQL the session runs first ([`crate::session`]).
+    pub session: Option<SessionSql<'a>>,
 }
 
 /// How the steps of a run are framed in transactions.
@@ -79,6 +84,7 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
         conn.prepare_session(options.lock_timeout)
             .and_then(|()| conn.check_database())
             .map_err(db("opening the database session"))?;
+        session::run(conn, options.session)?;
         Ok(Executor {
             conn,
             view,
@@ -131,7 +137,7 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
                 })
             })
             .collect();
-        let at = self.view.describe(&known);
+        let at = self.view.describe_all(&known);
         Ok(CurrentState { at, rows, problem })
     }
 
@@ -140,23 +146,36 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
         self.applied()
     }
 
-    /// The full up-to-date check; [`fast_at_head`] runs before it.
+    /// The full up-to-date check; [`fast_at_head`] runs before it. A
+    /// database diesel migrated that lithify has not adopted is
+    /// [`CheckOutcome::NotAdopted`], not behind: `upgrade` would refuse it.
     pub fn check(&mut self) -> Result<CheckOutcome, Error> {
         let applied = self.applied()?;
+        if let Some(diesel) = self.unadopted(&applied)? {
+            return Ok(CheckOutcome::NotAdopted {
+                known: diesel.known(),
+                total: diesel.total,
+                pending: self.pending(&diesel.applied),
+            });
+        }
         let at = self.view.describe(&applied);
-        let pending: Vec<&'static str> = self
-            .view
-            .graph
-            .topological_order()
-            .iter()
-            .filter(|&&ix| !applied[ix])
-            .map(|&ix| self.view.revision(ix).id)
-            .collect();
+        let pending = self.pending(&applied);
         Ok(if pending.is_empty() {
             CheckOutcome::AtHead { at }
         } else {
             CheckOutcome::Behind { at, pending }
         })
+    }
+
+    /// The revisions not in `applied`, in topological order.
+    fn pending(&self, applied: &[bool]) -> Vec<&'static str> {
+        self.view
+            .graph
+            .topological_order()
+            .iter()
+            .filter(|&&ix| !applied[ix])
+            .map(|&ix| self.view.revision(ix).id)
+            .collect()
     }
 
     // ---- writing commands ---------------------------------------------------
@@ -473,21 +492,33 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
         tracked: &mut Tracked,
         last: bool,
     ) -> Result<StepOutcome, Error> {
-        let started = Instant::now();
-        self.conn
-            .run_revision_sql(sql, true)
+        let outcome = self
+            .run_sql(sql, true)
             .map_err(|e| self.failed(ix, direction, &tracked.applied, false, e))?;
-        let duration = started.elapsed();
         let revision = self.view.revision(ix);
         let record = match direction {
             Direction::Up => Record::Applied {
                 revision,
-                duration_ms: Some(as_ms(duration)),
+                duration_ms: Some(outcome_ms(outcome)),
             },
             Direction::Down => Record::Removed { id: revision.id },
         };
         self.record_step(&record, tracked, last, "recording the revision")?;
-        Ok(StepOutcome::Ran { duration })
+        Ok(outcome)
+    }
+
+    /// Send a step's SQL, timed; a script without statements (module docs
+    /// of [`crate::split`]) is a no-op, sent nowhere: PostgreSQL and MySQL
+    /// refuse an empty query, and diesel errors on such files.
+    fn run_sql(&mut self, sql: &str, in_transaction: bool) -> Result<StepOutcome, BackendError> {
+        if !has_statements(sql, self.dialect.dialect()) {
+            return Ok(StepOutcome::NoStatements);
+        }
+        let started = Instant::now();
+        self.conn.run_revision_sql(sql, in_transaction)?;
+        Ok(StepOutcome::Ran {
+            duration: started.elapsed(),
+        })
     }
 
     /// Marked started in a short transaction, run, then marked done; a
@@ -510,20 +541,18 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
         self.transaction(|ex| {
             ex.record_step(&record, tracked, false, "marking the revision started")
         })?;
-        let started = Instant::now();
-        self.conn
-            .run_revision_sql(sql, false)
+        let outcome = self
+            .run_sql(sql, false)
             .map_err(|e| self.failed(ix, direction, &before, true, e))?;
-        let duration = started.elapsed();
         let record = match direction {
             Direction::Up => Record::Finished {
                 id: revision.id,
-                duration_ms: Some(as_ms(duration)),
+                duration_ms: Some(outcome_ms(outcome)),
             },
             Direction::Down => Record::Removed { id: revision.id },
         };
         self.record_step(&record, tracked, last, "marking the revision finished")?;
-        Ok(StepOutcome::Ran { duration })
+        Ok(outcome)
     }
 
     fn failed(
@@ -553,8 +582,10 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
             Direction::Up => (parents, revision.id.to_owned()),
             Direction::Down => (revision.id.to_owned(), parents),
         };
-        let StepOutcome::Ran { duration } = report.outcome;
-        let tail = format!("({})", millis(duration));
+        let tail = match report.outcome {
+            StepOutcome::Ran { duration } => format!("({})", millis(duration)),
+            StepOutcome::NoStatements => "(no statements: nothing to run)".to_owned(),
+        };
         format!(
             "{} {from} -> {to}: {} {tail}",
             report.direction.verb(),
@@ -635,11 +666,17 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
             ));
             return;
         }
-        for id in &report.removed {
-            out.line(&format!("stamp: removed {id} from the record"));
+        if !report.removed.is_empty() {
+            out.line(&format!(
+                "stamp: removed {} from the record",
+                revisions_text(&report.removed)
+            ));
         }
-        for id in &report.added {
-            out.line(&format!("stamp: recorded {id} as applied"));
+        if !report.added.is_empty() {
+            out.line(&format!(
+                "stamp: recorded {} as applied",
+                revisions_text(&report.added)
+            ));
         }
         out.line(&format!(
             "stamped: database now recorded at {} (no migration SQL was run)",
@@ -662,8 +699,11 @@ pub(crate) fn fast_at_head<C: MigrationConnection>(
     chain: &crate::embedded::EmbeddedChain,
     table: &str,
     lock_timeout: Duration,
+    session: Option<SessionSql<'_>>,
 ) -> Option<String> {
     conn.prepare_session(lock_timeout).ok()?;
+    // A failing session SQL is reported by the full path, which runs it again.
+    session::run(conn, session).ok()?;
     let stored = conn.load_counted_chain_state(table).ok()??;
     let n = i64::try_from(chain.revisions.len()).ok()?;
     let at_head =
@@ -671,12 +711,8 @@ pub(crate) fn fast_at_head<C: MigrationConnection>(
     // With every revision applied, the applied heads are the chain's heads
     // (in the same topological order `ChainView::describe` uses).
     at_head.then(|| {
-        chain
-            .heads
-            .iter()
-            .map(|h| format!("{h} (head)"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        let heads: Vec<String> = chain.heads.iter().map(|h| format!("{h} (head)")).collect();
+        first_few(&heads)
     })
 }
 
@@ -697,7 +733,7 @@ pub(crate) fn nothing_to_do(out: Output, now_at: String) -> RunReport {
 }
 
 fn summary(report: &RunReport, elapsed: Duration) -> String {
-    let ran = report.ran();
+    let ran = report.steps.len();
     let verb = match report.steps.first().map(|s| s.direction) {
         Some(Direction::Down) => "downgraded",
         _ => "upgraded",
@@ -708,6 +744,15 @@ fn summary(report: &RunReport, elapsed: Duration) -> String {
         millis(elapsed),
         report.now_at
     )
+}
+
+/// `0001`, or `3 revisions (0001, 0002, 0003)`: one line however many
+/// (the report lists every one).
+fn revisions_text(ids: &[&str]) -> String {
+    match ids {
+        [one] => (*one).to_owned(),
+        many => format!("{} revisions ({})", many.len(), first_few(many)),
+    }
 }
 
 fn plural(n: usize) -> &'static str {
@@ -722,6 +767,14 @@ fn direction(d: StepDirection) -> Direction {
     match d {
         StepDirection::Up => Direction::Up,
         StepDirection::Down => Direction::Down,
+    }
+}
+
+/// The `duration_ms` recorded for a step: 0 for one that had nothing to run.
+fn outcome_ms(outcome: StepOutcome) -> u64 {
+    match outcome {
+        StepOutcome::Ran { duration } => as_ms(duration),
+        StepOutcome::NoStatements => 0,
     }
 }
 

@@ -14,7 +14,7 @@
 use lithify_build::CompiledChain;
 use lithify_core::Dialect;
 
-use crate::embedded::{EmbeddedChain, PackedRevisions, Revisions};
+use crate::embedded::{EmbeddedChain, PackedRevisions, Revisions, Sql};
 
 /// Leak `chain` into a `'static` [`EmbeddedChain`]. Call once per directory per process.
 pub fn leak_chain(chain: &CompiledChain) -> &'static EmbeddedChain {
@@ -27,10 +27,16 @@ pub fn leak_chain(chain: &CompiledChain) -> &'static EmbeddedChain {
         // Not built by cargo: the data never left this process.
         package: "",
     })));
+    let session = |dialect| chain.config.session.for_dialect(dialect).map(leak_str);
     Box::leak(Box::new(EmbeddedChain {
         revisions,
         heads: Box::leak(heads.into_boxed_slice()),
         chain_hash: leak_str(&chain.chain_hash.to_string()),
+        session: Sql {
+            sqlite: session(Dialect::Sqlite),
+            postgres: session(Dialect::Postgres),
+            mysql: session(Dialect::Mysql),
+        },
     }))
 }
 

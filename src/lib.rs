@@ -40,6 +40,7 @@ mod offline;
 pub mod recovery;
 pub mod replay;
 pub mod report;
+mod session;
 /// The SQL statement splitter, shared with the build side (it lives in lithify-core).
 pub use lithify_core::split;
 pub mod url;

@@ -18,6 +18,7 @@ use crate::executor::{self, Executor, RunOptions};
 use crate::recovery::{AdoptReport, ResolveAs, ResolveReport};
 use crate::replay::ReplayReport;
 use crate::report::{CheckOutcome, CurrentState, Output, RunReport, StampReport};
+use crate::session::{Origin, SessionSql};
 
 /// Runs the embedded chain against databases.
 ///
@@ -36,6 +37,8 @@ pub struct Migrator {
     lock_timeout: Duration,
     quiet: bool,
     single_transaction: bool,
+    /// Session SQL replacing the chain's `[session]` SQL.
+    session_sql: Option<Cow<'static, str>>,
     /// The chain's graph, built on first use and shared by clones (an
     /// application checks on every start; the graph is the same every time).
     view: OnceLock<Arc<ChainView>>,
@@ -51,6 +54,7 @@ impl Migrator {
             lock_timeout: Duration::from_secs(60),
             quiet: false,
             single_transaction: false,
+            session_sql: None,
             view: OnceLock::new(),
         }
     }
@@ -90,6 +94,15 @@ impl Migrator {
     /// is refused with [`Error::SingleTransaction`] before anything changes.
     pub fn single_transaction(mut self, single: bool) -> Migrator {
         self.single_transaction = single;
+        self
+    }
+
+    /// Run `sql` at the start of every session this migrator works on
+    /// (after lithify's own settings, before anything else), instead of the
+    /// chain's `[session]` SQL for that engine from `migrations/lithify.toml`.
+    /// An empty string runs none. The offline `sql` script shows it first.
+    pub fn session_sql(mut self, sql: impl Into<Cow<'static, str>>) -> Migrator {
+        self.session_sql = Some(sql.into());
         self
     }
 
@@ -243,7 +256,26 @@ impl Migrator {
         self.check_table()?;
         let sql_dialect = sql_dialect_for(dialect).ok_or(Error::DialectUnavailable(dialect))?;
         let view = self.view()?;
-        crate::offline::render_script(&view, sql_dialect, &self.table, range, downgrade)
+        let session = self.session(dialect);
+        crate::offline::render_script(&view, sql_dialect, &self.table, range, downgrade, session)
+    }
+
+    /// The session SQL for `dialect`: the option's, else the chain's.
+    fn session(&self, dialect: Dialect) -> Option<SessionSql<'_>> {
+        match &self.session_sql {
+            Some(sql) => Some(SessionSql {
+                sql,
+                origin: Origin::Option,
+            }),
+            None => self
+                .chain
+                .session
+                .for_dialect(dialect)
+                .map(|sql| SessionSql {
+                    sql,
+                    origin: Origin::Config(dialect),
+                }),
+        }
     }
 
     /// Handle `--migrate <command> [args]` in the application's arguments.
@@ -292,11 +324,13 @@ impl Migrator {
     /// into SQL text).
     fn fast_at_head<C: MigrationConnection>(&self, conn: &mut C) -> Result<Option<String>, Error> {
         self.check_table()?;
+        let session = self.session(conn.sql_dialect().dialect());
         Ok(executor::fast_at_head(
             conn,
             self.chain,
             &self.table,
             self.lock_timeout,
+            session,
         ))
     }
 
@@ -312,6 +346,7 @@ impl Migrator {
             lock_timeout: self.lock_timeout,
             output: self.output(),
             single_transaction: self.single_transaction,
+            session: self.session(conn.sql_dialect().dialect()),
         };
         let mut executor = Executor::new(conn, &view, options)?;
         f(&mut executor)

@@ -10,12 +10,14 @@
 //! verification).
 
 use lithify_core::planner::{self, StepDirection};
+use lithify_core::split::{has_statements, terminated};
 use lithify_core::target::{self, split_range};
 
 use crate::bookkeeping::{self, Record, StateUpdate};
 use crate::chain::{ChainView, Tracked};
 use crate::dialects::SqlDialect;
 use crate::error::{Direction, Error};
+use crate::session::SessionSql;
 
 /// Render the script for `range` (`START:END`; without `:`, `base:END` for an
 /// upgrade and `head:END` for a downgrade). A range whose END lies below its
@@ -26,6 +28,7 @@ pub(crate) fn render_script(
     table: &str,
     range: Option<&str>,
     downgrade: bool,
+    session: Option<SessionSql<'_>>,
 ) -> Result<String, Error> {
     let (start, end) = split(range, downgrade);
     let applied = applied_at(view, start)?;
@@ -42,6 +45,13 @@ pub(crate) fn render_script(
         dialect.dialect()
     ));
     out.push_str(&format!("-- chain hash: {}\n\n", view.chain.chain_hash));
+    if let Some(session) = session.filter(|s| has_statements(s.sql, dialect.dialect())) {
+        out.push_str(&format!(
+            "-- session set-up, from {}: run first, in the session that runs this script\n{}\n\n",
+            session.origin,
+            terminated(session.sql, dialect.dialect()).trim_end()
+        ));
+    }
     out.push_str(&format!("{};\n", dialect.create_bookkeeping_table(table)));
     out.push_str(&format!("{};\n", dialect.create_state_table(table)));
     let rows = applied.iter().filter(|a| **a).count();
@@ -162,7 +172,7 @@ fn render_step(
             .map(|s| format!("{s};\n"))
             .collect::<String>()
     };
-    let sql = terminated(sql);
+    let sql = script_text(revision.id, sql, dialect);
     if revision.transactional && dialect.transactional_ddl() {
         let record = match direction {
             Direction::Up => Record::Applied {
@@ -199,16 +209,15 @@ fn render_step(
     Ok(out)
 }
 
-/// `sql` ending in `;`, so the statement after it in the script stays separate
-/// (online, revision SQL and bookkeeping are sent separately and need no such care).
-fn terminated(sql: &str) -> String {
-    let sql = sql.trim_end();
-    let last_line = sql.lines().last().unwrap_or("");
-    if sql.is_empty() || sql.ends_with(';') {
-        sql.to_owned()
-    } else if last_line.trim_start().starts_with("--") {
-        format!("{sql}\n;")
-    } else {
-        format!("{sql};")
+/// A revision's SQL as the script holds it: its last statement ended by
+/// `;` (where the engine's client sees it end, comments and quoting
+/// included), so the bookkeeping statement after it stays separate; online,
+/// the two are sent separately and need no such care. A revision without
+/// statements is a comment saying so: online it is a no-op.
+fn script_text(id: &str, sql: &str, dialect: &dyn SqlDialect) -> String {
+    let dialect = dialect.dialect();
+    if !has_statements(sql, dialect) {
+        return format!("-- revision {id} has no statements (its file is empty or only comments): nothing to run");
     }
+    terminated(sql, dialect).trim_end().to_owned()
 }

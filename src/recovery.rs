@@ -11,6 +11,7 @@
 
 use std::fmt;
 
+use lithify_core::listing::first_few;
 use thiserror::Error;
 
 /// How `resolve` settles a revision left `started`.
@@ -83,7 +84,7 @@ pub enum RecoveryError {
         started: Vec<String>,
     },
     /// `resolve` was given a prefix matching several started revisions.
-    #[error("`{given}` matches several revisions left `started` ({}); give more of the id", .matches.join(", "))]
+    #[error("`{given}` matches several revisions left `started` ({}); give more of the id", first_few(.matches))]
     Ambiguous {
         /// What the user asked for.
         given: String,
@@ -96,6 +97,6 @@ fn started_text(started: &[String]) -> String {
     if started.is_empty() {
         "no revision is left started".to_owned()
     } else {
-        format!("left started: {}", started.join(", "))
+        format!("left started: {}", first_few(started))
     }
 }

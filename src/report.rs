@@ -18,6 +18,10 @@ pub enum StepOutcome {
         /// Time the revision's SQL took.
         duration: Duration,
     },
+    /// Its SQL holds no statement (an empty or comment-only file, typical of
+    /// a data-only revision's `down.sql`): nothing was sent to the
+    /// database, and its bookkeeping committed like any step's.
+    NoStatements,
 }
 
 /// One planned revision and what happened to it.
@@ -41,7 +45,8 @@ pub struct RunReport {
 }
 
 impl RunReport {
-    /// Revisions whose SQL this run executed.
+    /// Revisions whose SQL this run executed (a revision without
+    /// statements is a step of the run but not counted here).
     pub fn ran(&self) -> usize {
         self.steps
             .iter()
@@ -74,6 +79,18 @@ pub enum CheckOutcome {
         /// Where the database is.
         at: String,
         /// Revisions not applied, topological order.
+        pending: Vec<&'static str>,
+    },
+    /// lithify has recorded nothing, but diesel's `__diesel_schema_migrations`
+    /// lists revisions of this chain: the database was migrated by diesel
+    /// and is waiting for `adopt` (an `upgrade` would refuse it).
+    NotAdopted {
+        /// diesel versions that are revisions of this chain.
+        known: usize,
+        /// All versions diesel recorded.
+        total: usize,
+        /// Revisions diesel did not apply, topological order: what an
+        /// `upgrade head` after `adopt` runs.
         pending: Vec<&'static str>,
     },
 }

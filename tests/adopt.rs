@@ -51,6 +51,16 @@ fn adopt_a_database_diesel_migrated() {
     )
     .expect("unknown version");
 
+    // `check` says what `upgrade` would: adopt first; then upgrade the rest.
+    match migrator.check(&mut conn) {
+        Ok(lithify::CheckOutcome::NotAdopted {
+            known: 3,
+            total: 4,
+            pending,
+        }) => assert_eq!(pending.len(), migrator.chain().len() - 3),
+        other => panic!("expected NotAdopted, got {other:?}"),
+    }
+
     // Upgrading first would run diesel's migrations again: refused, with the fix.
     match migrator.upgrade_to_head(&mut conn) {
         Err(e @ Error::Recovery(RecoveryError::NotAdopted { known: 3, total: 4 })) => {
@@ -124,9 +134,26 @@ fn adopt_from_the_command_line() {
         .expect("diesel runs the chain");
     drop(conn);
     let url = format!("sqlite://{}", tmp.path().join("app.db").display());
+    // Before adopting, `check` names the fix `upgrade` would ask for.
+    let check = run_lithify(&reference_dir(), &url, &["check"]);
+    assert_eq!(check.status.code(), Some(1), "{}", text(&check));
+    let said = String::from_utf8_lossy(&check.stderr).into_owned();
+    assert!(
+        said.contains("migrated by diesel (6 of the 6 versions")
+            && said.contains("run `adopt` once")
+            && !said.contains("upgrade head"),
+        "{said}"
+    );
     let out = run_lithify(&reference_dir(), &url, &["adopt"]);
     assert!(out.status.success(), "{}", text(&out));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("adopted: 6 revision(s) recorded"));
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(said.contains("adopted: 6 revision(s) recorded"), "{said}");
+    // One line for the six, not one each.
+    assert_eq!(said.lines().count(), 2, "{said}");
+    assert!(
+        said.starts_with("adopt: recorded 6 revisions (20240101000000, "),
+        "{said}"
+    );
     let check = run_lithify(&reference_dir(), &url, &["check"]);
     assert!(check.status.success(), "{}", text(&check));
 }

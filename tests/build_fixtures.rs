@@ -63,20 +63,42 @@ impl Fixture {
     }
 
     fn cargo(&self, args: &[&str]) -> Output {
+        self.cargo_with(args, &[], true)
+    }
+
+    /// cargo with `env` set on top of a build environment free of lithify's
+    /// own variables; `quiet` also hides the build script's warnings.
+    fn cargo_with(&self, args: &[&str], env: &[(&str, &str)], quiet: bool) -> Output {
         let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixtures-target");
         Command::new(env!("CARGO"))
             .args(args)
-            .args(["--quiet", "--offline"])
+            .args(quiet.then_some("--quiet"))
+            .arg("--offline")
             .current_dir(&self.root)
             .env("CARGO_TARGET_DIR", target)
             .env_remove("LITHIFY_REQUIRE_SEALS")
+            .env_remove("LITHIFY_VERBOSE")
             .env("CARGO_TERM_COLOR", "never")
+            .envs(env.iter().copied())
             .output()
             .expect("cargo runs")
     }
 
     fn build(&self) -> Output {
         self.cargo(&["build"])
+    }
+
+    /// A build that must succeed; returns the warnings cargo printed for the
+    /// fixture's build script (cargo's `warning: <package>@<version>: `
+    /// prefix removed).
+    fn build_warnings(&self, env: &[(&str, &str)]) -> Vec<String> {
+        let out = self.cargo_with(&["build"], env, false);
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{stderr}");
+        stderr
+            .lines()
+            .filter_map(|l| l.split_once("@0.1.0: ").map(|(_, w)| w.to_owned()))
+            .collect()
     }
 
     fn run(&self) -> String {
@@ -207,4 +229,60 @@ fn malformed_metadata_fails_the_build() {
             Some("run_in_transaction = flase\n"),
         );
     snapshot("build_fails_malformed_metadata", &app.build_error());
+}
+
+/// A first build of a directory of drafts is quiet: one line says how many,
+/// names the first few and gives the command; LITHIFY_VERBOSE=1 reruns the
+/// build script and lists each one.
+#[test]
+fn a_directory_of_drafts_builds_with_one_summary_line() {
+    let app = Fixture::new("drafts");
+    for day in 1..=12 {
+        app.revision(
+            &format!("2024-01-{day:02}-000000_create_t{day}"),
+            &format!("CREATE TABLE t{day} (id INTEGER PRIMARY KEY);\n"),
+            None,
+        );
+    }
+    let warnings = app.build_warnings(&[]);
+    snapshot("build_drafts_summary", &warnings.join("\n"));
+    let about_drafts = warnings.iter().filter(|w| w.contains("not sealed"));
+    assert_eq!(about_drafts.count(), 1, "{warnings:#?}");
+    // The only other line: the build embeds three dialects and names none
+    // for the schema module.
+    assert_eq!(warnings.len(), 2, "{warnings:#?}");
+
+    let each = app.build_warnings(&[("LITHIFY_VERBOSE", "1")]);
+    let drafts = each.iter().filter(|w| w.contains("is not sealed (draft)"));
+    assert_eq!(drafts.count(), 12, "{each:#?}");
+}
+
+/// `[session]` of migrations/lithify.toml reaches the application binary,
+/// and editing the file rebuilds it (it is inside the migrations directory).
+#[test]
+fn lithify_toml_session_sql_is_embedded_and_rebuilt_on_change() {
+    let app = Fixture::new("session");
+    app.revision("2024-01-01-000000_create_companies", COMPANIES, None);
+    app.write(
+        "lithify.toml",
+        "[session]\nmysql = \"SET FOREIGN_KEY_CHECKS = 0\"\n",
+    );
+    let first = app.run();
+    assert!(
+        first.contains("session.mysql=Some(\"SET FOREIGN_KEY_CHECKS = 0\")"),
+        "{first}"
+    );
+    app.write("lithify.toml", "[session]\nmysql = \"SET sql_mode = ''\"\n");
+    let second = app.run();
+    assert!(
+        second.contains("session.mysql=Some(\"SET sql_mode = ''\")"),
+        "{second}"
+    );
+    app.write("lithify.toml", "[session]\nmysql = 1\n");
+    let error = app.build_error();
+    assert!(
+        error.contains("`mysql` in [session] of lithify.toml must be a string of SQL"),
+        "{error}"
+    );
+    assert!(error.contains("migrations/lithify.toml:2"), "{error}");
 }

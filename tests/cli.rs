@@ -394,3 +394,260 @@ fn a_file_that_is_not_a_database_is_reported_and_left_alone() {
         "notes, not a database\n"
     );
 }
+
+fn snapshot(name: &str, text: &str) {
+    insta::with_settings!({
+        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"),
+        prepend_module_to_snapshot => false,
+    }, {
+        insta::assert_snapshot!(name, text);
+    });
+}
+
+/// A directory as a project has it on adoption (a dozen drafts, stray
+/// files): `check` says so in one line per kind, `--verbose` names each,
+/// and the commands that only run against a database say nothing of it.
+#[test]
+fn drafts_are_one_summary_in_check_and_none_in_runtime_commands() {
+    let revs = tables_chain(12);
+    let fx = Fixture::new(&as_revs(&revs));
+    std::fs::write(fx.dir.join("schema_dump.sql"), "-- old dump\n").expect("stray file");
+    std::fs::write(fx.dir.join(".keep"), "").expect("stray file");
+    let cwd = fx.tmp.path();
+    let lithify = |args: &[&str]| run(LITHIFY, cwd, args);
+    let drafts = |text: &str| text.matches("is not sealed").count();
+
+    let o = lithify(&["check"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("12 revisions are not sealed"),
+        "{}",
+        stderr(&o)
+    );
+    snapshot("cli_check_many_drafts", &stderr(&o));
+
+    let o = lithify(&["check", "--verbose"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(drafts(&stderr(&o)), 12, "{}", stderr(&o));
+    assert_eq!(stderr(&o).matches("skipped: not a migration").count(), 2);
+
+    let db = fx.db.to_string_lossy().into_owned();
+    for args in [
+        &["--database-url", &db, "upgrade", "+2"][..],
+        &["--database-url", &db, "current"],
+        &["--database-url", &db, "history", "--indicate-current"],
+        &["heads"],
+        &["branches"],
+        &["sql"],
+        &["--database-url", &db, "downgrade", "base"],
+    ] {
+        let o = lithify(args);
+        assert_eq!(code(&o), 0, "{args:?}: {}", stderr(&o));
+        assert_eq!(stderr(&o), "", "{args:?} must not warn about the directory");
+    }
+
+    // The pending list is capped; --verbose names every one.
+    let o = lithify(&["--database-url", &db, "check"]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains(
+            "12 revision(s) pending (0001, 0002, 0003, 0004, 0005 and 7 more); run `upgrade head`"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = lithify(&["--database-url", &db, "check", "--verbose"]);
+    assert!(
+        stderr(&o).contains("0011, 0012); run `upgrade head`"),
+        "{}",
+        stderr(&o)
+    );
+
+    // A runtime command stopped by a broken directory prints its errors only.
+    std::fs::write(
+        fx.dir.join("0012_create_t12/metadata.toml"),
+        "parents = [\"nope\"]\n",
+    )
+    .expect("metadata");
+    let o = lithify(&["heads"]);
+    assert_eq!(code(&o), 3);
+    assert!(stderr(&o).contains("names parent `nope`"), "{}", stderr(&o));
+    assert_eq!(
+        drafts(&stderr(&o)) + stderr(&o).matches("skipped").count(),
+        0,
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// `.env` is read with dotenvy's rules (diesel's CLI reads it so), after
+/// `--database-url` and `DATABASE_URL`; a line that does not parse is named.
+#[test]
+fn dotenv_quoting_precedence_and_errors() {
+    let revs = tables_chain(1);
+    let fx = Fixture::new(&as_revs(&revs));
+    let cwd = fx.tmp.path();
+    std::fs::write(
+        cwd.join(".env"),
+        "# dev database\nDIR='data dir'\nexport DATABASE_URL=\"${DIR}/app \\\"one\\\".db\" # quoted\n",
+    )
+    .expect(".env");
+    std::fs::create_dir(cwd.join("data dir")).expect("dir");
+    let o = run(LITHIFY, cwd, &["upgrade"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(cwd.join("data dir/app \"one\".db").exists());
+
+    // The flag, then the environment, come before the file.
+    let o = run(LITHIFY, cwd, &["--database-url", "flag.db", "upgrade"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(cwd.join("flag.db").exists());
+    let o = Command::new(LITHIFY)
+        .arg("upgrade")
+        .current_dir(cwd)
+        .env("DATABASE_URL", "env.db")
+        .output()
+        .expect("run");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(cwd.join("env.db").exists());
+
+    std::fs::write(
+        cwd.join(".env"),
+        "A=1\nDATABASE_URL=\"postgres://me:s3cret@db/app\n",
+    )
+    .expect(".env");
+    let o = run(LITHIFY, cwd, &["current"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(".env: line 2 does not parse") && !stderr(&o).contains("s3cret"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A SQLite file that cannot be opened is named, with why, and with the
+/// file another common reading of the URL finds; `file:` URIs reach SQLite
+/// as URIs, and the lock file sits beside the real database file.
+#[test]
+fn sqlite_urls_say_what_they_opened_and_why_not() {
+    let revs = tables_chain(1);
+    let fx = Fixture::new(&as_revs(&revs));
+    let cwd = fx.tmp.path();
+
+    // A directory that is missing.
+    let o = run(
+        LITHIFY,
+        cwd,
+        &["--database-url", "missing/app.db", "upgrade"],
+    );
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    let missing = cwd.canonicalize().expect("tmp").join("missing");
+    assert!(
+        stderr(&o).contains(&format!(
+            "cannot open {}/app.db: the directory {} does not exist",
+            missing.display(),
+            missing.display()
+        )),
+        "{}",
+        stderr(&o)
+    );
+
+    // The SQLAlchemy form of a relative path, where the relative file exists:
+    // read as absolute (as diesel does), the error points at the relative one.
+    let dir = format!("lithify-url-test-{}", std::process::id());
+    std::fs::create_dir(cwd.join(&dir)).expect("dir");
+    let o = run(
+        LITHIFY,
+        cwd,
+        &[
+            "--database-url",
+            &format!("sqlite://{}/app.db", cwd.join(&dir).display()),
+            "upgrade",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let url = format!("sqlite:///./{dir}/app.db");
+    let o = run(LITHIFY, cwd, &["--database-url", &url, "current"]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("the directory /{dir} does not exist"))
+            && stderr(&o).contains(&format!(
+                "{}/app.db exists",
+                cwd.canonicalize().expect("tmp").join(&dir).display()
+            ))
+            && stderr(&o).contains(&format!("write `sqlite://./{dir}/app.db`")),
+        "{}",
+        stderr(&o)
+    );
+
+    // A `file:` URI: its parameters are SQLite's, not part of the file name.
+    std::fs::create_dir(cwd.join("data")).expect("dir");
+    let o = run(
+        LITHIFY,
+        cwd,
+        &["--database-url", "file:data/app.db?mode=rwc", "upgrade"],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let mut files: Vec<String> = std::fs::read_dir(cwd.join("data"))
+        .expect("data")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files, ["app.db", "app.db-lithify-lock"]);
+    let o = run(
+        LITHIFY,
+        cwd,
+        &["--database-url", "file:data/app.db?mode=ro", "check"],
+    );
+    assert_eq!(code(&o), 0, "read-only is enough to check: {}", stderr(&o));
+}
+
+/// `--session-sql` on the application's `--migrate` flag runs on every
+/// session the migrator opens, the one-query start-up check's included, and
+/// the offline script shows it first.
+#[test]
+fn session_sql_on_the_applications_flag() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let cwd = tmp.path();
+    let probe = "CREATE TABLE IF NOT EXISTS session_ran (n INTEGER)";
+    let jobboard = |args: &[&str]| {
+        let mut all = vec![
+            "--database-url",
+            "jobs.db",
+            "--migrate",
+            "--session-sql",
+            probe,
+        ];
+        all.extend_from_slice(args);
+        run(JOBBOARD, cwd, &all)
+    };
+    let o = jobboard(&["upgrade", "head"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let db = cwd.join("jobs.db").to_string_lossy().into_owned();
+    let mut conn = <diesel::SqliteConnection as diesel::Connection>::establish(&db).expect("db");
+    let ran =
+        |conn: &mut diesel::SqliteConnection| tables_in(conn).iter().any(|t| t == "session_ran");
+    assert!(ran(&mut conn));
+
+    // At head, `check` is one query; the session SQL still runs first.
+    exec(&mut conn, "DROP TABLE session_ran");
+    let o = jobboard(&["check"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(ran(&mut conn), "the start-up check ran the session SQL");
+
+    let o = jobboard(&["sql"]);
+    assert!(
+        stdout(&o).contains(&format!(
+            "-- session set-up, from --session-sql (Migrator::session_sql): run first, in the session that runs this script\n{probe};\n"
+        )),
+        "{}",
+        stdout(&o)
+    );
+}
+
+fn tables_in(conn: &mut diesel::SqliteConnection) -> Vec<String> {
+    schema(conn)
+        .into_iter()
+        .filter(|r| r.kind == "table")
+        .map(|r| r.name)
+        .collect()
+}

@@ -338,3 +338,76 @@ fn replay_checks_every_down_of_the_reference_chain() {
         "{err}"
     );
 }
+
+/// A real MySQL chain's kind of revision: a table referencing one created
+/// after it, which runs only with `SET FOREIGN_KEY_CHECKS = 0`, as its
+/// application sets before migrating.
+fn needs_fk_checks_off() -> Fixture {
+    Fixture::new().revision(
+        "0001_children_first",
+        &[
+            (
+                "up.sql",
+                "CREATE TABLE child (id INT PRIMARY KEY, parent_id INT, \
+                 CONSTRAINT child_parent FOREIGN KEY (parent_id) REFERENCES parent (id));\n\
+                 CREATE TABLE parent (id INT PRIMARY KEY);\n",
+            ),
+            ("down.sql", "DROP TABLE child;\nDROP TABLE parent;\n"),
+        ],
+    )
+}
+
+#[test]
+fn session_sql_from_lithify_toml_or_the_flag() {
+    let fx = needs_fk_checks_off();
+    let failed = run_lithify(fx.path(), &TestDb::new("my_session_none").url, &["upgrade"]);
+    assert_eq!(
+        failed.status.code(),
+        Some(3),
+        "without the setting it fails: {}",
+        text(&failed)
+    );
+
+    let flag = ["--session-sql", "SET FOREIGN_KEY_CHECKS = 0"];
+    let db = TestDb::new("my_session_flag");
+    let out = run_lithify(fx.path(), &db.url, &[&flag[..], &["upgrade"]].concat());
+    assert!(out.status.success(), "{}", text(&out));
+    let out = run_lithify(
+        fx.path(),
+        &db.url,
+        &[&flag[..], &["downgrade", "base"]].concat(),
+    );
+    assert!(out.status.success(), "{}", text(&out));
+
+    std::fs::write(
+        fx.path().join("lithify.toml"),
+        "[session]\nmysql = \"SET FOREIGN_KEY_CHECKS = 0\"\nsqlite = \"PRAGMA foreign_keys = OFF\"\n",
+    )
+    .expect("lithify.toml");
+    let db = TestDb::new("my_session_toml");
+    let out = run_lithify(fx.path(), &db.url, &["upgrade"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let sql = run_lithify(fx.path(), &db.url, &["sql", "--dialect", "mysql"]);
+    let script = String::from_utf8_lossy(&sql.stdout);
+    assert!(
+        script.contains(
+            "-- session set-up, from `mysql` in [session] of migrations/lithify.toml: run first, \
+             in the session that runs this script\nSET FOREIGN_KEY_CHECKS = 0;\n"
+        ) && !script.contains("PRAGMA"),
+        "{script}"
+    );
+
+    // The flag replaces lithify.toml's; a failing one names where it came from.
+    let out = run_lithify(
+        fx.path(),
+        &db.url,
+        &["--session-sql", "SET no_such_setting = 1", "current"],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("the session set-up SQL from --session-sql (Migrator::session_sql) failed"),
+        "{}",
+        text(&out)
+    );
+}

@@ -17,6 +17,7 @@ fn damaged_copy_of(good: &EmbeddedChain) -> &'static EmbeddedChain {
         revisions,
         heads: good.heads,
         chain_hash: good.chain_hash,
+        session: good.session,
     }))
 }
 

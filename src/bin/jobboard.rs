@@ -144,26 +144,18 @@ fn run(args: Args) -> Result<(), Failure> {
 
 fn connect(flag: Option<String>) -> Result<SqliteConnection, Failure> {
     let url = lithify::url::resolve(flag, Path::new("."))
+        .map_err(|e| (exit::USAGE, e.to_string()))?
         .ok_or((exit::USAGE, lithify::Error::MissingDatabaseUrl.to_string()))?;
     let parsed = DatabaseUrl::parse(&url).map_err(|e| (exit::USAGE, e.to_string()))?;
     // The demo's queries are written for SQLite; its migrations run anywhere.
-    // (A `match`, so this compiles whichever engines `DatabaseUrl` knows.)
-    let path = match parsed {
-        DatabaseUrl::Sqlite { path } => path,
-        #[allow(unreachable_patterns)]
-        other => {
-            return Err((
-                exit::USAGE,
-                format!("jobboard stores its data in SQLite; {other} is not a SQLite database (`--migrate` commands accept it)"),
-            ))
-        }
-    };
-    let mut conn = SqliteConnection::establish(&path.to_string_lossy()).map_err(|e| {
-        (
-            exit::FAILURE,
-            format!("cannot open {}: {e}", path.display()),
-        )
-    })?;
+    if !matches!(parsed, DatabaseUrl::Sqlite { .. }) {
+        return Err((
+            exit::USAGE,
+            format!("jobboard stores its data in SQLite; {parsed} is not a SQLite database (`--migrate` commands accept it)"),
+        ));
+    }
+    let mut conn =
+        lithify::connect::open_sqlite(&parsed).map_err(|e| (exit::FAILURE, e.to_string()))?;
     conn.batch_execute("PRAGMA foreign_keys = ON")
         .map_err(|e| (exit::FAILURE, e.to_string()))?;
     Ok(conn)
@@ -181,6 +173,10 @@ fn require_head(conn: &mut SqliteConnection) -> Result<(), Failure> {
                 migrations::HEAD,
                 pending.len()
             ),
+        )),
+        Ok(CheckOutcome::NotAdopted { .. }) => Err((
+            exit::CHECK_FAILED,
+            "the database was migrated by diesel and lithify has recorded nothing yet; run `jobboard --migrate adopt` first".to_owned(),
         )),
         Err(e) => Err((e.exit_code(), e.to_string())),
     }

@@ -11,6 +11,7 @@ use lithify::cli::{self, Command};
 use lithify::error::exit;
 use lithify::Migrator;
 use lithify_build::{Builder, CompiledChain, Diagnostics, NewOptions, Severity};
+use lithify_core::listing::first_few;
 
 /// The Alembic workflow for diesel applications, checked at build time.
 #[derive(Debug, Parser)]
@@ -67,6 +68,9 @@ enum Authoring {
         /// Why the sealed revision changed (with --amend).
         #[arg(long, requires = "amend")]
         reason: Option<String>,
+        /// Name every revision sealed, and every warning, instead of the first few.
+        #[arg(short, long)]
+        verbose: bool,
     },
     /// The schema the chain produces: print diesel's `table!` schema, write
     /// it, or verify the model against a real engine.
@@ -139,10 +143,15 @@ fn main() -> ExitCode {
         Authoring::Seal {
             amend: Some(id),
             reason,
-        } => amend(&args.dir, id, reason.as_deref().unwrap_or("")),
-        Authoring::Seal { amend: None, .. } => seal(&args.dir),
+            verbose,
+        } => amend(&args.dir, id, reason.as_deref().unwrap_or(""), *verbose),
+        Authoring::Seal {
+            amend: None,
+            verbose,
+            ..
+        } => seal(&args.dir, *verbose),
         Authoring::Schema(schema) => schema_command(&args, schema),
-        Authoring::Run(Command::Check) => check(&args),
+        Authoring::Run(Command::Check { verbose }) => check(&args, *verbose),
         Authoring::Run(command) => run(&args, command),
     }
 }
@@ -153,52 +162,64 @@ fn wrote(result: Result<PathBuf, Diagnostics>) -> ExitCode {
             println!("created {}", path.display());
             ExitCode::SUCCESS
         }
-        Err(diags) => failed(&diags, exit::FAILURE),
+        Err(diags) => failed(&diags, exit::FAILURE, false),
     }
 }
 
-fn seal(dir: &Path) -> ExitCode {
+fn seal(dir: &Path, verbose: bool) -> ExitCode {
     match lithify_build::seal_new(dir) {
         Ok(ids) if ids.is_empty() => {
             println!("nothing to do: every revision is already sealed");
             ExitCode::SUCCESS
         }
         Ok(ids) => {
-            for id in &ids {
-                println!("sealed {id}");
+            let lock = dir.join("lithify.lock");
+            if verbose {
+                for id in &ids {
+                    println!("sealed {id}");
+                }
+                println!(
+                    "sealed {} revision(s) in {}; commit it",
+                    ids.len(),
+                    lock.display()
+                );
+            } else {
+                println!(
+                    "sealed {} revision(s) in {} ({}); commit it",
+                    ids.len(),
+                    lock.display(),
+                    first_few(&ids)
+                );
             }
-            println!(
-                "sealed {} revision(s) in {}; commit it",
-                ids.len(),
-                dir.join("lithify.lock").display()
-            );
             ExitCode::SUCCESS
         }
-        Err(diags) => failed(&diags, exit::FAILURE),
+        Err(diags) => failed(&diags, exit::FAILURE, verbose),
     }
 }
 
-fn amend(dir: &Path, id: &str, reason: &str) -> ExitCode {
+fn amend(dir: &Path, id: &str, reason: &str, verbose: bool) -> ExitCode {
     match lithify_build::amend(dir, id, reason) {
         Ok(a) => {
             println!("amended {id}: {} -> {} ({})", a.from, a.to, a.reason);
             ExitCode::SUCCESS
         }
-        Err(diags) => failed(&diags, exit::FAILURE),
+        Err(diags) => failed(&diags, exit::FAILURE, verbose),
     }
 }
 
-/// Validate the directory exactly as the build does; with an explicit
-/// `--database-url`, also check that database. Without the flag no database is
-/// touched, even if DATABASE_URL is set: validating a directory must not
-/// depend on the environment.
-fn check(args: &Args) -> ExitCode {
+/// Validate the directory exactly as the build does, reporting its
+/// warnings one summary line per kind (`--verbose`: each one); with an
+/// explicit `--database-url`, also check that database. Without the flag no
+/// database is touched, even if DATABASE_URL is set: validating a directory
+/// must not depend on the environment.
+fn check(args: &Args, verbose: bool) -> ExitCode {
     let chain = match Builder::new(&args.dir).compile() {
         Ok(chain) => chain,
-        Err(diags) => return failed(&diags, exit::CHECK_FAILED),
+        Err(diags) => return failed(&diags, exit::CHECK_FAILED, verbose),
     };
-    if !chain.diagnostics.0.is_empty() {
-        eprintln!("{}", chain.diagnostics);
+    let warnings = shown(&chain.diagnostics, verbose);
+    if !warnings.0.is_empty() {
+        eprintln!("{warnings}");
     }
     println!(
         "ok: {} is valid ({} revisions)",
@@ -206,11 +227,19 @@ fn check(args: &Args) -> ExitCode {
         chain.revisions.len()
     );
     match &args.database.database_url {
-        Some(url) => cli::run(&migrator(args, &chain), &Command::Check, Some(url.clone())),
+        Some(url) => cli::run(
+            &migrator(args, &chain),
+            &Command::Check { verbose },
+            Some(url.clone()),
+        ),
         None => ExitCode::SUCCESS,
     }
 }
 
+/// A run-time command straight from the directory. It reads the directory
+/// only to run against a database, so the directory's warnings (drafts,
+/// skipped entries) are not its business and would bury its own output:
+/// they are `check`'s. Errors that stop it are printed.
 fn run(args: &Args, command: &Command) -> ExitCode {
     match Builder::new(&args.dir).compile() {
         Ok(chain) => cli::run(
@@ -218,14 +247,17 @@ fn run(args: &Args, command: &Command) -> ExitCode {
             command,
             args.database.database_url.clone(),
         ),
-        Err(diags) => failed(&diags, exit::FAILURE),
+        Err(diags) => {
+            eprintln!("{}", errors_only(&diags));
+            ExitCode::from(exit::FAILURE)
+        }
     }
 }
 
 fn schema_command(args: &Args, schema: &SchemaArgs) -> ExitCode {
     let chain = match Builder::new(&args.dir).compile() {
         Ok(chain) => chain,
-        Err(diags) => return failed(&diags, exit::FAILURE),
+        Err(diags) => return failed(&diags, exit::FAILURE, schema.explain),
     };
     if schema.verify {
         return verify(args, &chain, schema.scratch.as_deref());
@@ -238,11 +270,11 @@ fn schema_command(args: &Args, schema: &SchemaArgs) -> ExitCode {
         schema.at.as_deref(),
     ) {
         Ok(generated) => generated,
-        Err(diags) => return failed(&diags, exit::FAILURE),
+        Err(diags) => return failed(&diags, exit::FAILURE, schema.explain),
     };
     // The fold's notes are the same for every configuration: show them once.
     if let Some(first) = generated.first() {
-        let notes = first.diagnostics(schema.explain);
+        let notes = shown(&first.diagnostics(), schema.explain);
         if !notes.0.is_empty() {
             eprintln!("{notes}");
         }
@@ -257,7 +289,7 @@ fn schema_command(args: &Args, schema: &SchemaArgs) -> ExitCode {
         }
         match printed.write() {
             Ok(path) => println!("wrote {}", path.display()),
-            Err(d) => return failed(&Diagnostics(vec![d]), exit::FAILURE),
+            Err(d) => return failed(&Diagnostics(vec![d]), exit::FAILURE, schema.explain),
         }
     }
     ExitCode::SUCCESS
@@ -316,8 +348,8 @@ fn migrator(args: &Args, chain: &CompiledChain) -> Migrator {
 }
 
 /// Print the errors (and the warnings around them) and return `code`.
-fn failed(diags: &Diagnostics, code: u8) -> ExitCode {
-    let shown = Diagnostics(
+fn failed(diags: &Diagnostics, code: u8, verbose: bool) -> ExitCode {
+    let warnings_and_errors = Diagnostics(
         diags
             .0
             .iter()
@@ -325,6 +357,24 @@ fn failed(diags: &Diagnostics, code: u8) -> ExitCode {
             .cloned()
             .collect(),
     );
-    eprintln!("{shown}");
+    eprintln!("{}", shown(&warnings_and_errors, verbose));
     ExitCode::from(code)
 }
+
+/// `diags` as the authoring commands print them: every error, and one
+/// summary line per kind of warning or note there are several of, unless
+/// `verbose`.
+fn shown(diags: &Diagnostics, verbose: bool) -> Diagnostics {
+    if verbose {
+        diags.clone()
+    } else {
+        diags.summarised(LIST_HINT)
+    }
+}
+
+fn errors_only(diags: &Diagnostics) -> Diagnostics {
+    Diagnostics(diags.errors().cloned().collect())
+}
+
+/// How the authoring commands' summaries say to see every finding.
+const LIST_HINT: &str = "`lithify check --verbose` lists each one";

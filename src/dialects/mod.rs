@@ -92,6 +92,8 @@ pub mod mysql;
 pub mod postgres;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
+#[cfg(feature = "sqlite")]
+pub(crate) mod sqlite_open;
 
 #[cfg(feature = "mysql")]
 pub use mysql::MysqlDialect;

@@ -2,7 +2,25 @@
 //! module so it shares the executor's lock, transaction and bookkeeping
 //! plumbing instead of copying it.
 
-use super::Executor;
+use lithify_core::listing::first_few;
+
+use super::{revisions_text, Executor};
+
+/// The revisions of this chain that diesel's `__diesel_schema_migrations`
+/// records, for a database lithify has not adopted yet.
+pub(super) struct DieselApplied {
+    /// Indexed like the chain: true where diesel applied the revision.
+    pub applied: Vec<bool>,
+    /// Every version in diesel's table, known to this chain or not.
+    pub total: usize,
+}
+
+impl DieselApplied {
+    /// How many of diesel's versions are revisions of this chain.
+    pub fn known(&self) -> usize {
+        self.applied.iter().filter(|a| **a).count()
+    }
+}
 use crate::bookkeeping::{BookkeepingRow, Record, RowState};
 use crate::dialects::MigrationConnection;
 use crate::error::{db, Error, Inconsistency};
@@ -28,26 +46,41 @@ impl<C: MigrationConnection> Executor<'_, C> {
     /// never recorded would have its revisions run a second time (and fail
     /// on "table already exists" halfway), so it is refused with the fix.
     pub(super) fn refuse_unadopted(&mut self, applied: &[bool]) -> Result<(), Error> {
+        match self.unadopted(applied)? {
+            Some(diesel) => Err(RecoveryError::NotAdopted {
+                known: diesel.known(),
+                total: diesel.total,
+            }
+            .into()),
+            None => Ok(()),
+        }
+    }
+
+    /// What diesel applied, when lithify has recorded nothing (`applied`
+    /// is empty) and diesel's table lists revisions of this chain: the
+    /// database waits for `adopt`. `None` otherwise.
+    pub(super) fn unadopted(&mut self, applied: &[bool]) -> Result<Option<DieselApplied>, Error> {
         if applied.iter().any(|a| *a) {
-            return Ok(());
+            return Ok(None);
         }
         let versions = self
             .conn
             .load_diesel_versions()
             .map_err(db("reading __diesel_schema_migrations"))?
             .unwrap_or_default();
-        let known = versions
-            .iter()
-            .filter(|v| self.view.graph.index_of(v.trim()).is_some())
-            .count();
-        if known == 0 {
-            return Ok(());
+        let mut by_diesel = self.view.none_applied();
+        for version in &versions {
+            if let Some(ix) = self.view.graph.index_of(version.trim()) {
+                by_diesel[ix] = true;
+            }
         }
-        Err(RecoveryError::NotAdopted {
-            known,
+        if !by_diesel.iter().any(|a| *a) {
+            return Ok(None);
+        }
+        Ok(Some(DieselApplied {
+            applied: by_diesel,
             total: versions.len(),
-        }
-        .into())
+        }))
     }
 
     fn adopt_rows(&mut self) -> Result<AdoptReport, Error> {
@@ -104,22 +137,38 @@ impl<C: MigrationConnection> Executor<'_, C> {
         })
     }
 
+    /// One line per kind of outcome, however many revisions: a real
+    /// directory adopts hundreds (the report lists every one).
     fn print_adopt(&self, report: &AdoptReport) {
         let out = self.options.output;
-        for id in &report.adopted {
+        if !report.adopted.is_empty() {
             out.line(&format!(
-                "adopt: recorded {id} as applied (applied by diesel)"
+                "adopt: recorded {} as applied (applied by diesel)",
+                revisions_text(&report.adopted)
             ));
         }
-        for version in &report.unknown {
+        let unknown = match report.unknown.as_slice() {
+            [] => None,
+            [one] => Some(format!("diesel version {one} is not a revision")),
+            many => Some(format!(
+                "{} diesel versions are not revisions ({})",
+                many.len(),
+                first_few(many)
+            )),
+        };
+        if let Some(unknown) = unknown {
             out.line(&format!(
-                "adopt: warning: diesel version {version} is not a revision of this binary; \
-                 left in __diesel_schema_migrations and not recorded"
+                "adopt: warning: {unknown} of this binary; left in __diesel_schema_migrations and not recorded"
             ));
         }
-        for id in &report.gaps {
+        if !report.gaps.is_empty() {
             out.line(&format!(
-                "adopt: note: {id} was never applied although later revisions were; `upgrade` will run it"
+                "adopt: note: {} never applied although later revisions were; `upgrade` will run {}",
+                match report.gaps.as_slice() {
+                    [one] => format!("{one} was"),
+                    many => format!("{} revisions ({}) were", many.len(), first_few(many)),
+                },
+                if report.gaps.len() == 1 { "it" } else { "them" }
             ));
         }
         let verb = if report.adopted.is_empty() {

@@ -2,6 +2,7 @@
 //! runs its steps through the same lock, transactions and bookkeeping as
 //! any upgrade.
 
+use lithify_core::listing::first_few;
 use lithify_core::planner::{PlanStep, StepDirection};
 
 use super::{plural, Executor, Framing};
@@ -37,7 +38,7 @@ impl<C: MigrationConnection> Executor<'_, C> {
                     0 => String::new(),
                     n => format!(
                         " ({n} irreversible, applied once: {})",
-                        report.irreversible.join(", ")
+                        first_few(&report.irreversible)
                     ),
                 }
             ));

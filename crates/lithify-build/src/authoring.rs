@@ -9,6 +9,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use lithify_core::listing::first_few;
+
 use crate::compile::analyse;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::sources::read_dir;
@@ -151,7 +153,7 @@ fn new_parents(dir: &Path, head: Option<&str>, splice: bool) -> Result<Vec<Strin
         _ => Err(one(Diagnostic::error(format!(
             "there are {} heads: {}",
             heads.len(),
-            heads.join(", ")
+            first_few(&heads)
         ))
         .at(dir)
         .with_help(
@@ -205,7 +207,7 @@ fn resolve_loose(
         }
         many => Err(one(Diagnostic::error(format!(
             "`{target}` is ambiguous: it is a prefix of {}; use more characters of the id",
-            many.join(", ")
+            first_few(many)
         ))
         .at(dir))),
     }

@@ -24,9 +24,16 @@ use crate::compile::{CompiledChain, CompiledRevision, DialectSql};
 
 use lithify_core::layout::MAX_WIDTH;
 
-/// The module text for `chain`; `packed_file` is the packed data's file name,
-/// which must be written next to the module (see [`pack`]).
-pub fn generate(chain: &CompiledChain, packed_file: &str, schema_file: Option<&str>) -> String {
+/// The module text for `chain`, with the session SQL of `dialects`;
+/// `packed_file` is the packed data's file name, which must be written next
+/// to the module (see [`pack`]); `schema_file`, when given, is the diesel
+/// schema's, included as `pub mod schema`.
+pub fn generate(
+    chain: &CompiledChain,
+    packed_file: &str,
+    dialects: &BTreeSet<Dialect>,
+    schema_file: Option<&str>,
+) -> String {
     let mut out = String::with_capacity(chain.revisions.len() * 192 + 1024);
     let names = item_names(&chain.revisions);
     header(&mut out, chain, packed_file);
@@ -41,7 +48,7 @@ pub fn generate(chain: &CompiledChain, packed_file: &str, schema_file: Option<&s
         revision(&mut out, rev, name, i);
     }
     out.push_str("}\n");
-    footer(&mut out, chain, packed_file);
+    footer(&mut out, chain, packed_file, dialects);
     if let (Some(file), Some(schema)) = (schema_file, &chain.schema) {
         schema_module(&mut out, file, schema);
     }
@@ -149,7 +156,12 @@ fn header(out: &mut String, chain: &CompiledChain, packed_file: &str) {
     );
 }
 
-fn footer(out: &mut String, chain: &CompiledChain, packed_file: &str) {
+fn footer(
+    out: &mut String,
+    chain: &CompiledChain,
+    packed_file: &str,
+    dialects: &BTreeSet<Dialect>,
+) {
     // Laid out as rustfmt does: the call does not fit after `=`.
     out.push_str(
         "\n/// Every revision, in topological order: the data packed beside this file,\n\
@@ -163,10 +175,33 @@ fn footer(out: &mut String, chain: &CompiledChain, packed_file: &str) {
         "        package: env!(\"CARGO_PKG_NAME\"),\n    });\n\
          \n/// The whole chain, as the migrator sees it.\n\
          pub static CHAIN: ::lithify::EmbeddedChain = ::lithify::EmbeddedChain {\n    \
-         revisions: &REVISIONS,\n    heads: HEADS,\n    chain_hash: CHAIN_HASH,\n};\n\
+         revisions: &REVISIONS,\n    heads: HEADS,\n    chain_hash: CHAIN_HASH,\n",
+    );
+    session(out, chain, dialects);
+    out.push_str(
+        "};\n\
          \n/// The migrator for this chain.\n\
          pub static MIGRATOR: ::lithify::Migrator = ::lithify::Migrator::new(&CHAIN);\n",
     );
+}
+
+/// `session: ::lithify::Sql { .. },`: the `[session]` SQL of lithify.toml
+/// for the embedded dialects, run on every connection the migrator opens.
+fn session(out: &mut String, chain: &CompiledChain, dialects: &BTreeSet<Dialect>) {
+    out.push_str("    session: ::lithify::Sql {\n");
+    for dialect in Dialect::ALL {
+        let sql = chain
+            .config
+            .session
+            .for_dialect(dialect)
+            .filter(|_| dialects.contains(&dialect));
+        let value = sql.map_or_else(
+            || "None".to_owned(),
+            |sql| format!("Some({})", str_lit(sql)),
+        );
+        let _ = writeln!(out, "        {}: {value},", dialect.name());
+    }
+    out.push_str("    },\n");
 }
 
 /// One doc-commented item per revision: a reference into `REVISIONS` by

@@ -4,14 +4,24 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use lithify_core::listing::{split_first_few, FIRST_FEW};
 use lithify_core::{ChainHash, Checksum, Dialect, Graph, GraphError, RevisionNode};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
+use crate::config::{read_config, Config};
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::seal::{read_lock, verify, Lock, LockEntry, VerifyOptions};
 use crate::sources::{read_dir, SourceDir, SourceRevision};
 
 /// Environment variable that makes every build require seals (`1` or `true`).
 pub const REQUIRE_SEALS_ENV: &str = "LITHIFY_REQUIRE_SEALS";
+
+/// Environment variable that makes the build list every warning and note
+/// (`1` or `true`) instead of one summary line per kind.
+pub const VERBOSE_ENV: &str = "LITHIFY_VERBOSE";
+
+/// How a build's summary says to see every finding it stands for.
+pub const BUILD_LIST_HINT: &str =
+    "LITHIFY_VERBOSE=1 cargo build, or `lithify check --verbose`, lists each one";
 
 /// SQL of one direction (up or down) of a revision: a shared file and/or
 /// per-dialect overrides (`up.sql`, `up.postgres.sql`).
@@ -75,6 +85,9 @@ pub struct CompiledChain {
     pub chain_hash: Checksum,
     /// Head ids, in topological order (one, unless branches are labelled).
     pub heads: Vec<String>,
+    /// The directory's `lithify.toml` (empty without one). Not part of any
+    /// checksum: its `[session]` SQL is embedded beside the revisions.
+    pub config: Config,
     /// Warnings and notes (never errors) found while compiling.
     pub diagnostics: crate::Diagnostics,
     /// The diesel schema the chain produces for the builder's schema
@@ -215,29 +228,26 @@ impl Builder {
     /// The schema half: fold the chain, print the diesel schema, check the
     /// committed schema file.
     fn add_schema(&self, chain: &mut CompiledChain) -> Result<(), Diagnostics> {
-        let Some(dialect) = self
-            .resolved_schema_dialect()
-            .or_else(|| self.schema_file.as_ref().map(|_| Dialect::Sqlite))
-        else {
-            chain.diagnostics.push(
-                Diagnostic::note("no `migrations::schema` module: this build embeds several dialects and names none for the schema")
-                    .with_help("name the one the application queries: `Builder::new(\"migrations\").schema_dialect(lithify_build::Dialect::Postgres)`"),
-            );
+        let Some(dialect) = self.resolved_schema_dialect() else {
+            if self.schema_file.is_some() {
+                return Err(Diagnostics(vec![Diagnostic::error(
+                    "`schema_file` is set, but this build embeds several dialects and names none for the schema",
+                )
+                .with_help("name the dialect the committed schema.rs is for: `.schema_dialect(Dialect::Postgres)` (or Sqlite, Mysql)")]));
+            }
             return Ok(());
         };
         let root = self.root();
         let toml = crate::schema::read_diesel_toml(&root)?;
         let folded = crate::schema::fold_chain(chain, dialect, None)?;
         let printed = crate::schema::print_one(&folded, "default", &toml.default_config(), &root)?;
-        let notes = crate::schema::notes_as_diagnostics(&folded.notes, self.require_schema, false);
+        let notes = crate::schema::notes_as_diagnostics(&folded.notes, self.require_schema);
         let failed = notes.has_errors();
         chain.diagnostics.0.extend(notes.0);
-        for l in &printed.left_out {
-            chain.diagnostics.push(
-                Diagnostic::note(format!("table `{}` is left out of `migrations::schema`: {}", l.table, l.reason))
-                    .with_help("write its `table!` by hand, or use diesel.toml's `filter` to leave it out quietly"),
-            );
-        }
+        chain
+            .diagnostics
+            .0
+            .extend(crate::schema::left_out_diagnostics(&printed.left_out));
         if let Some(file) = &self.schema_file {
             let path = root.join(file);
             if let Some(stale) = crate::schema::stale_check(&path, &printed.text, dialect)? {
@@ -296,7 +306,12 @@ impl Builder {
         let schema = chain.schema.as_ref().map(|s| s.text.clone());
         let schema_included = schema.as_ref().map(|_| file_name_of(&schema_file));
         Generated {
-            module: crate::codegen::generate(chain, &included, schema_included.as_deref()),
+            module: crate::codegen::generate(
+                chain,
+                &included,
+                &self.dialects,
+                schema_included.as_deref(),
+            ),
             packed: crate::codegen::pack(chain, &self.dialects),
             packed_file,
             schema,
@@ -327,11 +342,19 @@ impl Builder {
         // A directory makes cargo rescan it recursively, so added files count too.
         println!("cargo:rerun-if-changed={}", self.dir.display());
         println!("cargo:rerun-if-env-changed={REQUIRE_SEALS_ENV}");
+        println!("cargo:rerun-if-env-changed={VERBOSE_ENV}");
         self.rerun_if_schema_inputs_change();
-        let chain = match self.compile() {
+        let mut chain = match self.compile() {
             Ok(chain) => chain,
             Err(diags) => exit_with(&diags),
         };
+        if self.resolved_schema_dialect().is_none() {
+            // Only a build has a module to say this about.
+            chain.diagnostics.push(Diagnostic::note(
+                "no `migrations::schema` module: this build embeds several dialects; \
+                 name the schema's with `Builder::schema_dialect(Dialect::Postgres)` (or Sqlite, Mysql)",
+            ));
+        }
         emit_cargo_warnings(&chain.diagnostics);
         let written = std::env::var_os("OUT_DIR")
             .ok_or_else(|| Diagnostic::error("OUT_DIR is not set: compile_or_exit is meant for build scripts; use compile() and write_to() elsewhere"))
@@ -418,7 +441,11 @@ fn write_if_changed(path: &Path, text: &str, what: &str) -> Result<(), Diagnosti
 }
 
 fn env_requires_seals() -> bool {
-    std::env::var(REQUIRE_SEALS_ENV).is_ok_and(|v| is_truthy(&v))
+    env_is_on(REQUIRE_SEALS_ENV)
+}
+
+fn env_is_on(name: &str) -> bool {
+    std::env::var(name).is_ok_and(|v| is_truthy(&v))
 }
 
 /// `1`, `true` or `yes` (any case); anything else, `0` and `false` included, is off.
@@ -429,25 +456,31 @@ fn is_truthy(value: &str) -> bool {
     )
 }
 
-/// Every line of every warning and note as a `cargo:warning=` instruction.
+/// Every line of the warnings and notes as `cargo:warning=` instructions:
+/// one summary line per kind of which there are several, unless
+/// `LITHIFY_VERBOSE` asks for each one.
 fn emit_cargo_warnings(diags: &Diagnostics) {
-    let shown = Diagnostics(
-        diags
-            .0
-            .iter()
-            .filter(|d| d.severity < Severity::Error)
-            .cloned()
-            .collect(),
-    );
-    for line in shown.to_string().lines() {
+    let mut shown = diags.without_errors();
+    if !env_is_on(VERBOSE_ENV) {
+        shown = shown.summarised(BUILD_LIST_HINT);
+    }
+    // cargo prefixes every line with `warning: <package>:`, so the blank
+    // line between two diagnostics would be a warning of its own.
+    for line in shown.to_string().lines().filter(|l| !l.is_empty()) {
         println!("cargo:warning={line}");
     }
 }
 
-/// Print the full diagnostics to stderr (cargo shows it on failure), one
-/// summary warning, and exit 1.
+/// Print the diagnostics to stderr (cargo shows it on failure): every
+/// error, and the warnings around them summarised as in a successful build;
+/// then one summary warning, and exit 1.
 fn exit_with(diags: &Diagnostics) -> ! {
-    let _ = writeln!(std::io::stderr(), "{diags}");
+    let shown = if env_is_on(VERBOSE_ENV) {
+        diags.clone()
+    } else {
+        diags.summarised(BUILD_LIST_HINT)
+    };
+    let _ = writeln!(std::io::stderr(), "{shown}");
     let errors = diags.errors().count();
     let first = diags
         .errors()
@@ -463,14 +496,25 @@ pub(crate) struct Analysis {
     pub sources: SourceDir,
     pub graph: Graph,
     pub lock: Option<Lock>,
+    pub config: Config,
 }
 
-/// Read `dir`, validate the graph (heads included) and parse the lock.
+/// Read `dir` and its `lithify.toml`, validate the graph (heads included)
+/// and parse the lock.
 pub(crate) fn analyse(dir: &Path) -> Result<Analysis, Diagnostics> {
     let sources = read_dir(dir);
-    if sources.diagnostics.has_errors() {
-        return Err(sources.diagnostics);
-    }
+    let config = sources.config.as_deref().map(read_config).transpose();
+    let config = match config {
+        Ok(config) if !sources.diagnostics.has_errors() => config.unwrap_or_default(),
+        // Every error of both at once: the sources' and the settings'.
+        result => {
+            let mut diags = sources.diagnostics;
+            if let Err(errors) = result {
+                diags.0.extend(errors.0);
+            }
+            return Err(diags);
+        }
+    };
     let nodes = sources
         .revisions
         .iter()
@@ -501,6 +545,7 @@ pub(crate) fn analyse(dir: &Path) -> Result<Analysis, Diagnostics> {
         sources,
         graph,
         lock,
+        config,
     })
 }
 
@@ -566,6 +611,7 @@ impl Analysis {
             revisions,
             chain_hash: hash.finish(),
             heads,
+            config: self.config,
             diagnostics,
             schema: None,
         }
@@ -615,14 +661,15 @@ fn graph_diagnostic(sources: &SourceDir, err: &GraphError) -> Diagnostic {
         GraphError::DuplicateId { id } => {
             let dirs: Vec<&SourceRevision> =
                 sources.revisions.iter().filter(|r| &r.id == id).collect();
-            let mut d = base.at(dirs
+            let d = base.at(dirs
                 .first()
                 .map(|r| r.dir.clone())
                 .unwrap_or_else(|| sources.dir.clone()));
-            for r in &dirs {
-                d = d.with_note(format!("`{}` has id `{id}`", shown(&r.dir)));
-            }
-            d.with_help("ids must be unique: give one of the directories a different version (`lithify new` picks a fresh one)")
+            let notes = dirs
+                .iter()
+                .map(|r| format!("`{}` has id `{id}`", shown(&r.dir)));
+            with_notes(d, notes.collect())
+                .with_help("ids must be unique: give one of the directories a different version (`lithify new` picks a fresh one)")
         }
         GraphError::DanglingParent { id, parent } => edge_missing(
             sources,
@@ -643,26 +690,26 @@ fn graph_diagnostic(sources: &SourceDir, err: &GraphError) -> Diagnostic {
                 .with_help("remove the revision's own id from `parents` / `depends_on`")
         }
         GraphError::Cycle { ids } => {
-            let mut d = at_metadata(
+            let d = at_metadata(
                 base,
                 ids.first().and_then(|id| by_id.get(id.as_str()).copied()),
                 |l| l.parents,
             );
-            for id in ids.iter().take(ids.len().saturating_sub(1)) {
-                d = d.with_note(format!("on the cycle: `{id}` ({})", dir_of(id)));
-            }
-            d.with_help("break the cycle: a revision's `parents` must name only older revisions")
+            let on_cycle = ids.iter().take(ids.len().saturating_sub(1));
+            let notes = on_cycle.map(|id| format!("on the cycle: `{id}` ({})", dir_of(id)));
+            with_notes(d, notes.collect())
+                .with_help("break the cycle: a revision's `parents` must name only older revisions")
         }
         GraphError::DuplicateBranchLabel { label, ids } => {
-            let mut d = at_metadata(
+            let d = at_metadata(
                 base,
                 ids.first().and_then(|id| by_id.get(id.as_str()).copied()),
                 |l| l.branch_labels,
             );
-            for id in ids {
-                d = d.with_note(format!("`{label}` is on `{id}` ({})", dir_of(id)));
-            }
-            d.with_help(
+            let notes = ids
+                .iter()
+                .map(|id| format!("`{label}` is on `{id}` ({})", dir_of(id)));
+            with_notes(d, notes.collect()).with_help(
                 "a branch label names one branch: keep it on the branch's first revision only",
             )
         }
@@ -680,13 +727,25 @@ fn multiple_heads(
     heads: &[String],
     dir_of: &dyn Fn(&str) -> String,
 ) -> Diagnostic {
-    let mut d = base.at(&sources.dir);
-    for h in heads {
-        d = d.with_note(format!("head `{h}`: {}", dir_of(h)));
-    }
-    d.with_note("two revisions were added on the same parent (typically on two branches that were then merged)")
+    let notes = heads.iter().map(|h| format!("head `{h}`: {}", dir_of(h)));
+    // The merge command names every head: it is to be run, not read.
+    with_notes(base.at(&sources.dir), notes.collect())
+        .with_note("two revisions were added on the same parent (typically on two branches that were then merged)")
         .with_help(format!("merge them: `lithify merge {} -m \"merge heads\"`", heads.join(" ")))
         .with_help("or, to keep separate branches on purpose, give each one a `branch_labels` entry in its metadata.toml")
+}
+
+/// `notes` on `d`, one per item for the first few, then one saying how many
+/// more there are.
+fn with_notes(mut d: Diagnostic, notes: Vec<String>) -> Diagnostic {
+    let (shown, hidden) = split_first_few(&notes, FIRST_FEW);
+    for note in shown {
+        d = d.with_note(note.clone());
+    }
+    if hidden > 0 {
+        d = d.with_note(format!("and {hidden} more"));
+    }
+    d
 }
 
 fn at_metadata(
@@ -702,8 +761,10 @@ fn at_metadata(
     }
 }
 
-/// A parent or dependency that names no revision: point at the key, and list
-/// the ids nearest to the missing one (a typo is the usual cause).
+/// A parent or dependency that names no revision: point at the key, and
+/// say which revision was meant when the text is a directory name or a
+/// version with `-` (`2018-04-23-132822_create_posts`), else list the ids
+/// nearest to the missing one (a typo is the usual cause).
 fn edge_missing(
     sources: &SourceDir,
     rev: Option<&SourceRevision>,
@@ -719,6 +780,11 @@ fn edge_missing(
         }
     };
     let mut d = at_metadata(base, rev, line);
+    if let Some(meant) = meant_id(sources, missing) {
+        return d.with_help(format!(
+            "did you mean `{meant}`? `{key}` names revisions by id, the directory's version without `-`"
+        ));
+    }
     let own = rev.map(|r| r.id.as_str());
     let nearby: Vec<&str> = nearest_ids(sources, missing, 6)
         .into_iter()
@@ -731,6 +797,24 @@ fn edge_missing(
     d.with_help(format!(
         "fix the id in `{key}`, or restore the missing revision's directory"
     ))
+}
+
+/// The id of the revision `text` names by its directory name or its version
+/// written with `-`, when `text` is not itself an id.
+fn meant_id<'a>(sources: &'a SourceDir, text: &str) -> Option<&'a str> {
+    if let Some(rev) = sources.revisions.iter().find(|r| r.dir_name == text) {
+        return Some(&rev.id);
+    }
+    let version = text.split_once('_').map_or(text, |(version, _)| version);
+    let id = version.replace('-', "");
+    if id == text {
+        return None;
+    }
+    sources
+        .revisions
+        .iter()
+        .find(|r| r.id == id)
+        .map(|r| r.id.as_str())
 }
 
 fn nearest_ids<'a>(sources: &'a SourceDir, missing: &str, n: usize) -> Vec<&'a str> {

@@ -1,11 +1,21 @@
 //! Diagnostics: what is wrong, where, and the command that fixes it.
 //! Rendered like rustc's so they read naturally in `cargo build` output.
+//!
+//! Many of the same warning are one summary: a warning or note that belongs
+//! to a [`Group`] (an unsealed draft, a skipped entry) is shown, when there
+//! are several of its kind, as one line that counts them, names the first
+//! few and gives their shared fix ([`Diagnostics::summarised`]). A directory
+//! of 285 drafts is one line in `cargo build`, not 1,140. Errors are never
+//! summarised: each one must be fixed where it is.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
 
+use lithify_core::listing::first_few;
+
 /// How bad a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     /// Information, e.g. a skipped file.
     Note,
@@ -30,6 +40,20 @@ pub struct Diagnostic {
     pub notes: Vec<String>,
     /// How to fix it, ideally a command (`= help: ...`).
     pub help: Vec<String>,
+    /// The kind of finding it is, when several of the kind make one summary
+    /// (boxed: most diagnostics have none, and errors travel in `Result`s).
+    pub group: Option<Box<Group>>,
+}
+
+/// Which kind of finding a warning or note is, for [`Diagnostics::summarised`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// What several of them are, as a plural phrase that follows their count
+    /// (`revisions are not sealed (drafts)`). Findings of one severity with
+    /// the same phrase are one kind.
+    pub plural: String,
+    /// What this one is about (an id, a path), named in the summary.
+    pub item: String,
 }
 
 /// A list of diagnostics; compiling fails when any is an error.
@@ -60,6 +84,7 @@ impl Diagnostic {
             line: None,
             notes: Vec::new(),
             help: Vec::new(),
+            group: None,
         }
     }
 
@@ -84,6 +109,17 @@ impl Diagnostic {
     /// Add a fix.
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help.push(help.into());
+        self
+    }
+
+    /// Make it one of a kind that several of are shown as one summary:
+    /// `plural` says what several are (`revisions are not sealed (drafts)`),
+    /// `item` which one this is.
+    pub fn grouped(mut self, plural: impl Into<String>, item: impl Into<String>) -> Diagnostic {
+        self.group = Some(Box::new(Group {
+            plural: plural.into(),
+            item: item.into(),
+        }));
         self
     }
 }
@@ -129,6 +165,83 @@ impl Diagnostics {
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.0.push(diagnostic);
     }
+
+    /// The warnings and notes only (what a successful compile reports).
+    pub fn without_errors(&self) -> Diagnostics {
+        Diagnostics(
+            self.0
+                .iter()
+                .filter(|d| d.severity < Severity::Error)
+                .cloned()
+                .collect(),
+        )
+    }
+
+    /// These diagnostics with every kind of warning or note that occurs more
+    /// than once replaced by one summary line, where its first one was: how
+    /// many, the first few items, what they all share (notes, fixes), and
+    /// `list_hint`, how to list every one (`set LITHIFY_VERBOSE=1 ...`).
+    /// Errors and ungrouped diagnostics stay as they are.
+    pub fn summarised(&self, list_hint: &str) -> Diagnostics {
+        let mut kinds: HashMap<(Severity, &str), Vec<&Diagnostic>> = HashMap::new();
+        for d in &self.0 {
+            if let Some(key) = summary_key(d) {
+                kinds.entry(key).or_default().push(d);
+            }
+        }
+        let mut out = Diagnostics::default();
+        for d in &self.0 {
+            let Some(key) = summary_key(d) else {
+                out.push(d.clone());
+                continue;
+            };
+            match kinds.remove(&key) {
+                Some(kind) if kind.len() > 1 => out.push(summary(key, &kind, list_hint)),
+                Some(_) => out.push(d.clone()),
+                // A later one of a kind: it is in the summary its first one made.
+                None => {}
+            }
+        }
+        out
+    }
+}
+
+/// The kind a diagnostic is summarised under; `None` for errors and
+/// ungrouped ones.
+fn summary_key(d: &Diagnostic) -> Option<(Severity, &str)> {
+    match &d.group {
+        Some(group) if d.severity < Severity::Error => Some((d.severity, group.plural.as_str())),
+        _ => None,
+    }
+}
+
+/// One line for several diagnostics of a kind: `285 revisions are not
+/// sealed (drafts): a, b, c, d, e and 280 more; <shared notes and fixes>
+/// (<list_hint>)`.
+fn summary(
+    (severity, plural): (Severity, &str),
+    group: &[&Diagnostic],
+    list_hint: &str,
+) -> Diagnostic {
+    let items: Vec<&str> = group
+        .iter()
+        .filter_map(|d| d.group.as_ref().map(|g| g.item.as_str()))
+        .collect();
+    let mut message = format!("{} {plural}: {}", group.len(), first_few(&items));
+    let shared = |lines: fn(&Diagnostic) -> &Vec<String>| -> Vec<String> {
+        let first = group.first().map_or(&[][..], |d| lines(d).as_slice());
+        first
+            .iter()
+            .filter(|line| group.iter().all(|d| lines(d).contains(line)))
+            .cloned()
+            .collect()
+    };
+    for line in shared(|d| &d.notes).iter().chain(&shared(|d| &d.help)) {
+        message.push_str("; ");
+        message.push_str(line);
+    }
+    message.push_str(&format!(" ({list_hint})"));
+    Diagnostic::new(severity, message)
 }
 
 impl fmt::Display for Diagnostics {

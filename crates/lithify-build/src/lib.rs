@@ -23,7 +23,8 @@
 //!   included; it gives the default message and the generated item's name.
 //! - Without `parents`, a revision's parent is the previous one in diesel's
 //!   order (ids compared as strings); `parents = []` makes a base.
-//! - Other entries are skipped with a note; `lithify.lock` holds the seals.
+//! - Other entries are skipped with a note; `lithify.lock` holds the seals,
+//!   `lithify.toml` the settings of the whole directory ([`config`]).
 //!
 //! Data flows one way: [`sources`] -> graph (lithify-core) -> [`seal`] -> [`compile`] -> [`codegen`].
 //! [`authoring`] holds the file-writing operations of the `lithify` CLI (`new`, `merge`);
@@ -32,6 +33,7 @@
 pub mod authoring;
 pub mod codegen;
 pub mod compile;
+pub mod config;
 pub mod diagnostic;
 pub mod schema;
 pub mod seal;
@@ -39,8 +41,9 @@ pub mod sources;
 
 pub use authoring::{merge, new_revision, NewOptions};
 pub use compile::{
-    Builder, CompiledChain, CompiledRevision, DialectSql, Generated, REQUIRE_SEALS_ENV,
+    Builder, CompiledChain, CompiledRevision, DialectSql, Generated, BUILD_LIST_HINT,
+    REQUIRE_SEALS_ENV, VERBOSE_ENV,
 };
-pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+pub use diagnostic::{Diagnostic, Diagnostics, Group, Severity};
 pub use lithify_core::Dialect;
 pub use seal::{amend, seal_new};

@@ -13,10 +13,6 @@ use lithify_schema::model::Schema;
 use crate::compile::{CompiledChain, CompiledRevision};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 
-/// Notes about unknown tables shown one by one; past this many they are
-/// summarised.
-const NOTES_SHOWN: usize = 5;
-
 /// The schema a chain produces on one dialect.
 #[derive(Debug, Clone)]
 pub struct ChainSchema {
@@ -147,14 +143,9 @@ pub struct GeneratedSchema {
 
 impl GeneratedSchema {
     /// Notes for the fold's unknowns and the tables left out.
-    pub fn diagnostics(&self, verbose: bool) -> Diagnostics {
-        let mut d = notes_as_diagnostics(&self.notes, false, verbose);
-        for l in &self.left_out {
-            d.push(
-                Diagnostic::note(format!("table `{}` is left out of the diesel schema: {}", l.table, l.reason))
-                    .with_help("write its `table!` by hand, or use diesel.toml's `filter` to leave it out quietly"),
-            );
-        }
+    pub fn diagnostics(&self) -> Diagnostics {
+        let mut d = notes_as_diagnostics(&self.notes, false);
+        d.0.extend(left_out_diagnostics(&self.left_out));
         d
     }
 
@@ -289,42 +280,49 @@ pub fn stale_check(
     Ok(Some(d.with_help(fix)))
 }
 
-/// The fold's notes as build diagnostics: one note each for the first few,
-/// then one summary. With `strict`, errors instead (`require_schema`).
-pub fn notes_as_diagnostics(notes: &[FoldNote], strict: bool, verbose: bool) -> Diagnostics {
+/// A note for each table the diesel schema leaves out.
+pub fn left_out_diagnostics(left_out: &[LeftOut]) -> Vec<Diagnostic> {
+    left_out
+        .iter()
+        .map(|l| {
+            Diagnostic::note(format!(
+                "table `{}` is left out of the diesel schema: {}",
+                l.table, l.reason
+            ))
+            .with_help(
+                "write its `table!` by hand, or use diesel.toml's `filter` to leave it out quietly",
+            )
+            .grouped(
+                "tables are left out of the diesel schema",
+                l.table.to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The fold's notes as build diagnostics, one each, of one kind (so many
+/// are one summary where the caller summarises). With `strict`, errors
+/// instead (`require_schema`), which are never summarised.
+pub fn notes_as_diagnostics(notes: &[FoldNote], strict: bool) -> Diagnostics {
     let severity = if strict {
         Severity::Error
     } else {
         Severity::Note
     };
-    let mut out = Diagnostics::default();
-    let shown = if verbose || strict {
-        notes.len()
-    } else {
-        NOTES_SHOWN
-    };
-    for n in notes.iter().take(shown) {
-        out.push(note_diagnostic(n, severity));
-    }
-    if notes.len() > shown {
-        let rest = notes.len() - shown;
-        out.push(
-            Diagnostic::note(format!(
-                "and {rest} more statement{} the schema model does not follow",
-                if rest == 1 { "" } else { "s" }
-            ))
-            .with_help("`lithify schema --explain` lists every one"),
-        );
-    }
-    out
+    Diagnostics(notes.iter().map(|n| note_diagnostic(n, severity)).collect())
 }
 
 fn note_diagnostic(n: &FoldNote, severity: Severity) -> Diagnostic {
     let base = Diagnostic::note(format!("schema model: {}", n.message));
+    let file = n.file.display().to_string().replace('\\', "/");
     let mut d = Diagnostic { severity, ..base }
         .at(n.file.clone())
         .line(n.line)
-        .with_note(format!("the statement: {}", n.statement));
+        .with_note(format!("the statement: {}", n.statement))
+        .grouped(
+            "statements are not followed by the schema model (`lithify schema --explain` lists them)",
+            format!("{file}:{}", n.line),
+        );
     if n.tables.is_empty() {
         d = d.with_help("if it does change a table, write that change in a form lithify reads, or `lithify schema --verify` to check against the engine");
     } else {
@@ -349,16 +347,15 @@ mod tests {
     }
 
     #[test]
-    fn many_notes_become_a_few_and_one_summary() {
+    fn many_notes_are_one_summary_and_strict_makes_each_an_error() {
         let notes: Vec<FoldNote> = (1..=9).map(note).collect();
-        let d = notes_as_diagnostics(&notes, false, false);
-        assert_eq!(d.0.len(), NOTES_SHOWN + 1);
-        assert!(d
-            .0
-            .last()
-            .is_some_and(|s| s.message.starts_with("and 4 more")));
-        assert!(!d.has_errors());
-        let strict = notes_as_diagnostics(&notes, true, false);
+        let d = notes_as_diagnostics(&notes, false).summarised("set LITHIFY_VERBOSE=1");
+        assert_eq!(d.0.len(), 1, "{d}");
+        assert!(
+            d.0[0].message.starts_with("9 statements are not followed"),
+            "{d}"
+        );
+        let strict = notes_as_diagnostics(&notes, true);
         assert_eq!(strict.errors().count(), 9);
     }
 }

@@ -375,6 +375,7 @@ fn renamed(rev: &SourceRevision, entry: &LockEntry) -> Diagnostic {
         ))
         .with_note("the generated `revisions::<NAME>` item follows the directory's new name")
         .with_help("run `lithify seal` to record the new name in lithify.lock")
+        .grouped("sealed revisions were renamed", rev.id.clone())
 }
 
 fn edited(rev: &SourceRevision, entry: &LockEntry) -> Diagnostic {
@@ -431,6 +432,7 @@ fn unsealed(rev: &SourceRevision, required: bool) -> Diagnostic {
         )
     } else {
         Diagnostic::warning(format!("revision `{}` is not sealed (draft)", rev.id))
+            .grouped("revisions are not sealed (drafts)", rev.id.clone())
     };
     d.at(dir)
         .with_help("run `lithify seal` and commit lithify.lock before merging or releasing")

@@ -12,7 +12,7 @@
 //! noise. Everything else (loose `.sql` files, dot-entries, directories
 //! without `_`, unknown files in a revision) is skipped with a note, never
 //! silently: it may be a migration in the wrong place. `lithify.lock` at the
-//! top level is the seal file.
+//! top level is the seal file, `lithify.toml` the settings ([`crate::config`]).
 
 use std::fs;
 use std::ops::Range;
@@ -26,6 +26,10 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 
 /// Name of the seal file at the top of a migrations directory.
 pub const LOCK_FILE: &str = "lithify.lock";
+
+/// Name of the settings file at the top of a migrations directory
+/// ([`crate::config`]).
+pub const CONFIG_FILE: &str = "lithify.toml";
 
 /// Name of a revision's optional metadata file.
 pub const METADATA_FILE: &str = "metadata.toml";
@@ -107,6 +111,8 @@ pub struct SourceDir {
     pub revisions: Vec<SourceRevision>,
     /// Path of `lithify.lock`, when present.
     pub lock: Option<PathBuf>,
+    /// Path of `lithify.toml`, when present.
+    pub config: Option<PathBuf>,
     /// Notes about skipped entries, and errors about broken revisions.
     pub diagnostics: Diagnostics,
 }
@@ -199,6 +205,10 @@ fn classify_entry(
         out.lock = Some(path);
         return;
     }
+    if name == CONFIG_FILE && !is_dir {
+        out.config = Some(path);
+        return;
+    }
     if name.starts_with('.') {
         out.diagnostics
             .push(skipped(path, "hidden entries are not migrations"));
@@ -250,9 +260,16 @@ fn is_documentation(name: &str) -> bool {
 }
 
 fn skipped(path: PathBuf, why: &str) -> Diagnostic {
+    let item = shown(&path);
     Diagnostic::note("skipped: not a migration")
         .at(path)
         .with_note(why)
+        .grouped("entries skipped (not migrations)", item)
+}
+
+/// A path as diagnostics show it: forward slashes on every platform.
+fn shown(path: &Path) -> String {
+    path.display().to_string().replace('\\', "/")
 }
 
 /// Which role a file in a revision directory plays.
@@ -368,9 +385,11 @@ fn skipped_in_revision(path: PathBuf, name: &str, is_dir: bool) -> Diagnostic {
         name.ends_with(".sql") && (name.starts_with("up.") || name.starts_with("down."));
     if looks_like_sql {
         // A typo in a dialect name would otherwise silently fall back to up.sql.
+        let item = shown(&path);
         return Diagnostic::warning("skipped: not a recognised migration file")
             .at(path)
-            .with_note("dialect files are named `up.<dialect>.sql` / `down.<dialect>.sql` with dialect sqlite, postgres or mysql");
+            .with_note("dialect files are named `up.<dialect>.sql` / `down.<dialect>.sql` with dialect sqlite, postgres or mysql")
+            .grouped("files skipped (not recognised migration files)", item);
     }
     let why = if is_dir {
         "a revision directory holds only files"

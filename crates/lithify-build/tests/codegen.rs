@@ -197,6 +197,7 @@ fn synthetic(n: usize) -> CompiledChain {
         revisions,
         chain_hash: hash.finish(),
         heads,
+        config: Default::default(),
         diagnostics: Default::default(),
         schema: None,
     }

@@ -253,3 +253,138 @@ fn no_sql_for_the_embedded_dialects() {
         .compile()
         .expect("fine when postgres is embedded");
 }
+
+/// A directory as a real project has it on adoption: a dozen drafts and a
+/// few stray files.
+fn many_drafts(f: &Fixture) {
+    for day in 1..=12 {
+        f.rev(
+            &format!("2024-01-{day:02}-000000_create_t{day}"),
+            &format!("CREATE TABLE t{day} (id INTEGER PRIMARY KEY);\n"),
+            &format!("DROP TABLE t{day};\n"),
+        );
+    }
+    f.file("schema_dump.sql", "CREATE TABLE x (id INT);\n");
+    f.file(".keep", "");
+    f.file(
+        "2024-01-01-000000_create_t1/up.postgresql.sql",
+        "SELECT 1;\n",
+    );
+}
+
+#[test]
+fn many_drafts_are_one_summary_line() {
+    let f = Fixture::new();
+    many_drafts(&f);
+    let chain = f.builder().compile().expect("drafts are allowed");
+    let each = &chain.diagnostics;
+    let drafts = |d: &lithify_build::Diagnostics| {
+        d.0.iter()
+            .filter(|d| d.severity == Severity::Warning && d.message.contains("not sealed"))
+            .count()
+    };
+    assert_eq!(drafts(each), 12, "{each}");
+    let summary = each.summarised(lithify_build::BUILD_LIST_HINT);
+    assert_eq!(drafts(&summary), 1, "{summary}");
+    let shown = f.render(&summary);
+    // One line for the drafts, one for the skipped entries, and the one
+    // misspelt dialect file whole (three lines): it is the only one of its kind.
+    assert_eq!(
+        shown.lines().filter(|l| !l.is_empty()).count(),
+        5,
+        "{shown}"
+    );
+    assert!(
+        shown.contains("12 revisions are not sealed (drafts): 20240101000000, 20240102000000, 20240103000000, 20240104000000, 20240105000000 and 7 more; run `lithify seal`"),
+        "{shown}"
+    );
+    snap!("many_drafts_summary", shown);
+}
+
+#[test]
+fn a_single_finding_of_a_kind_stays_whole_and_errors_are_never_summarised() {
+    let f = Fixture::new();
+    two_revisions(&f);
+    seal_new(&f.dir).expect("seal");
+    f.rev("2024-01-03-000000_add_salary", "SELECT 1;\n", "SELECT 1;\n");
+    let chain = f.builder().compile().expect("one draft");
+    assert_eq!(chain.diagnostics.summarised("hint"), chain.diagnostics);
+
+    // With seals required, every draft is an error and each is reported.
+    let f = Fixture::new();
+    many_drafts(&f);
+    let Err(errors) = f.builder().require_seals(true).compile() else {
+        panic!("drafts must fail when seals are required");
+    };
+    let summarised = errors.summarised("hint");
+    assert_eq!(summarised.errors().count(), 12, "{summarised}");
+    assert_eq!(
+        summarised.errors().collect::<Vec<_>>(),
+        errors.errors().collect::<Vec<_>>()
+    );
+}
+
+/// Eight heads: the error names the first few (and how many more) in its
+/// message and notes, but the merge command it gives names all eight, so
+/// it still runs.
+#[test]
+fn many_heads_are_capped_except_in_the_merge_command() {
+    let f = Fixture::new();
+    two_revisions(&f);
+    for i in 1..=8 {
+        f.rev_meta(
+            &format!("2024-01-03-00000{i}_branch_{i}"),
+            "SELECT 1;\n",
+            "parents = [\"20240102000000\"]\n",
+        );
+    }
+    let out = f.errors(f.builder());
+    assert!(
+        out.contains("there are 8 heads: 20240103000001, 20240103000002, 20240103000003, 20240103000004, 20240103000005 and 3 more"),
+        "{out}"
+    );
+    assert_eq!(out.matches("= note: head `").count(), 5, "{out}");
+    assert!(out.contains("= note: and 3 more"), "{out}");
+    let all: Vec<String> = (1..=8).map(|i| format!("2024010300000{i}")).collect();
+    assert!(
+        out.contains(&format!("lithify merge {} -m", all.join(" "))),
+        "{out}"
+    );
+}
+
+/// `parents` written with a directory name (or a version with `-`), as a
+/// diesel user would: the error says which id was meant.
+#[test]
+fn parent_named_by_its_directory() {
+    let f = Fixture::new();
+    f.rev(
+        "2018-04-23-132822_create_posts",
+        "CREATE TABLE posts (id INTEGER PRIMARY KEY);\n",
+        "DROP TABLE posts;\n",
+    );
+    f.rev_meta(
+        "2018-05-01-000000_add_title",
+        "ALTER TABLE posts ADD COLUMN title TEXT;\n",
+        "parents = [\"2018-04-23-132822_create_posts\"]\n",
+    );
+    let out = f.errors(f.builder());
+    assert!(out.contains("did you mean `20180423132822`?"), "{out}");
+    snap!("parent_named_by_directory", out);
+
+    f.file(
+        "2018-05-01-000000_add_title/metadata.toml",
+        "parents = [\"2018-04-23-132822\"]\n",
+    );
+    let out = f.errors(f.builder());
+    assert!(out.contains("did you mean `20180423132822`?"), "{out}");
+    // A typo of a real id has no such answer: the nearby ids instead.
+    f.file(
+        "2018-05-01-000000_add_title/metadata.toml",
+        "parents = [\"20180423132823\"]\n",
+    );
+    let out = f.errors(f.builder());
+    assert!(
+        !out.contains("did you mean") && out.contains("existing revisions near it: 20180423132822"),
+        "{out}"
+    );
+}

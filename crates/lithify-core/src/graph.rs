@@ -33,6 +33,8 @@ use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
 
 use thiserror::Error;
 
+use crate::listing::{first_few, first_few_of, FIRST_FEW};
+
 /// One revision as the graph sees it: its id and its edges.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RevisionNode {
@@ -79,13 +81,13 @@ pub enum GraphError {
         dependency: String,
     },
     /// Parents (or parents and dependencies) form a cycle.
-    #[error("revisions form a cycle: {}", .ids.join(" -> "))]
+    #[error("revisions form a cycle: {}", first_few_of(.ids, FIRST_FEW, " -> "))]
     Cycle {
         /// The revisions on the cycle, in order, first repeated at the end.
         ids: Vec<String>,
     },
     /// A branch label is used by more than one revision.
-    #[error("branch label `{label}` is used by more than one revision: {}", .ids.join(", "))]
+    #[error("branch label `{label}` is used by more than one revision: {}", first_few(.ids))]
     DuplicateBranchLabel {
         /// The label.
         label: String,
@@ -101,7 +103,7 @@ pub enum GraphError {
         id: String,
     },
     /// More than one head, and they are not each on a labelled branch.
-    #[error("there are {} heads: {}", .heads.len(), .heads.join(", "))]
+    #[error("there are {} heads: {}", .heads.len(), first_few(.heads))]
     MultipleHeads {
         /// The head ids, in topological order.
         heads: Vec<String>,

@@ -9,6 +9,7 @@ pub mod dialect;
 pub mod graph;
 pub mod id;
 pub mod layout;
+pub mod listing;
 pub mod packed;
 pub mod planner;
 pub mod split;

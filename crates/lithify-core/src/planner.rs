@@ -8,6 +8,7 @@
 
 use thiserror::Error;
 
+use crate::listing::first_few;
 use crate::target::{Resolution, Target, TargetError};
 use crate::Graph;
 
@@ -131,7 +132,7 @@ fn check_reachable_down(
         "nothing is applied".to_owned()
     } else {
         let ids: Vec<&str> = heads.iter().map(|&h| graph.id(h)).collect();
-        format!("the database is at {}", ids.join(", "))
+        format!("the database is at {}", first_few(&ids))
     };
     Err(PlanError::WrongDirection(format!(
         "`{target}` names `{}`, which is not applied ({current}), so a downgrade cannot reach it; use `upgrade {target}` to move forward to it",

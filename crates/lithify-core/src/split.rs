@@ -1,13 +1,18 @@
-//! Splitting a PostgreSQL script into single statements.
+//! Splitting a SQL script into single statements, as the engine's own
+//! client would: where each statement ends, comments and quoting included.
 //!
 //! Why: PostgreSQL runs a multi-statement query string as one implicit
 //! transaction, so `CREATE INDEX CONCURRENTLY` (and `VACUUM`, `ALTER TYPE ...
 //! ADD VALUE` before PG 12, ...) fails when a non-transactional revision is
 //! sent whole. Such revisions are therefore sent one statement at a time, and
-//! the boundaries must be exactly where the server would see them.
+//! the boundaries must be exactly where the server would see them. The same
+//! boundaries tell every engine whether a file holds any statement at all
+//! ([`has_statements`]: an empty or comment-only `down.sql` is a no-op) and
+//! where an offline script must put the `;` that ends a revision's last
+//! statement ([`terminated`]).
 //!
-//! The lexer follows psql's (`psqlscan.l`), which is what users test their
-//! scripts with:
+//! PostgreSQL's lexer follows psql's (`psqlscan.l`), which is what users test
+//! their scripts with:
 //! - `'...'` strings with `''` escapes; `E'...'` strings where `\'` also escapes;
 //! - `"..."` identifiers with `""` escapes;
 //! - dollar quoting, `$$...$$` and `$tag$...$tag$` (a `$` inside an identifier
@@ -19,6 +24,25 @@
 //!   it is counted too), so `BEGIN ATOMIC ...; ...; END` stays one statement.
 //!   This is psql's own heuristic; a transaction-control `BEGIN;` elsewhere is
 //!   unaffected.
+//!
+//! SQLite's (the `sqlite3` shell's `sqlite3_complete`) differs in: block
+//! comments do not nest; identifiers may also be quoted with backticks or
+//! `[...]`; no dollar quoting and no `E'...'` strings; the block that keeps
+//! `;` inside is a trigger body, `CREATE [TEMP] TRIGGER ... BEGIN ...; END`.
+//!
+//! MySQL's and MariaDB's (the `mysql` / `mariadb` client's) differs in: `#`
+//! starts a line comment too, and `--` only when followed by whitespace
+//! (`1--1` is arithmetic); block comments do not nest, and `/*! ... */` is not
+//! a comment but executable text (what `mysqldump` writes); `'...'` and
+//! `"..."` are both strings, where a backslash escapes (lithify's sessions
+//! keep `NO_BACKSLASH_ESCAPES` off); backticks quote identifiers; no dollar
+//! quoting. Compound statements (`BEGIN ... END` in a procedure or trigger)
+//! are not tracked: the server receives a MySQL revision whole, and the
+//! client needs `DELIMITER` for them anyway.
+
+use std::borrow::Cow;
+
+use crate::Dialect;
 
 /// One statement of a script.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,43 +55,136 @@ pub struct Statement<'a> {
     pub line: usize,
 }
 
-/// Split `script` into statements. Segments holding only whitespace and
-/// comments are dropped (an empty query is an error on some servers, and a
-/// comment-only `down.sql` is common in diesel directories).
+/// Split the PostgreSQL script `script` into statements
+/// ([`split_statements_for`] with [`Dialect::Postgres`]).
 pub fn split_statements(script: &str) -> Vec<Statement<'_>> {
-    Lexer::new(script).run()
+    split_statements_for(script, Dialect::Postgres)
+}
+
+/// Split `script`, written for `dialect`, into statements. Segments holding
+/// only whitespace and comments are dropped (an empty query is an error on
+/// some servers, and a comment-only `down.sql` is common in diesel
+/// directories).
+pub fn split_statements_for(script: &str, dialect: Dialect) -> Vec<Statement<'_>> {
+    Lexer::new(script, dialect).run().statements
+}
+
+/// True when `script` holds at least one statement for `dialect`: false for
+/// an empty file, or one of whitespace, comments and bare `;` only, which
+/// lithify runs as a no-op. Stops at the first statement.
+pub fn has_statements(script: &str, dialect: Dialect) -> bool {
+    let mut lexer = Lexer::new(script, dialect);
+    lexer.stop_at_first_token = true;
+    lexer.run().first_token_seen
+}
+
+/// `script` with its last statement ended by `;`, so that text appended
+/// after it (the offline script's bookkeeping `INSERT`) is a statement of
+/// its own. The `;` goes right after the statement's last token, before any
+/// comment that follows it (`SELECT 1 -- done` becomes `SELECT 1; -- done`);
+/// a script whose statements are all terminated is returned as it is.
+pub fn terminated(script: &str, dialect: Dialect) -> Cow<'_, str> {
+    let ends = Lexer::new(script, dialect).run();
+    match ends.open_statement_end {
+        Some(end) => Cow::Owned(format!("{};{}", &script[..end], &script[end..])),
+        None => Cow::Borrowed(script),
+    }
+}
+
+/// What one pass of the lexer found.
+struct Lexed<'a> {
+    statements: Vec<Statement<'a>>,
+    /// Some token was seen (with `stop_at_first_token`, nothing more is known).
+    first_token_seen: bool,
+    /// Where the last token of an unterminated last statement ends.
+    open_statement_end: Option<usize>,
+}
+
+/// The keywords of a statement's first words that decide whether `BEGIN`
+/// opens a block whose `;`s do not end the statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lead {
+    Create,
+    Or,
+    Replace,
+    Function,
+    Procedure,
+    Temp,
+    Trigger,
+    Other,
+}
+
+impl Lead {
+    fn of(lower: &str) -> Lead {
+        match lower {
+            "create" => Lead::Create,
+            "or" => Lead::Or,
+            "replace" => Lead::Replace,
+            "function" => Lead::Function,
+            "procedure" => Lead::Procedure,
+            "temp" | "temporary" => Lead::Temp,
+            "trigger" => Lead::Trigger,
+            _ => Lead::Other,
+        }
+    }
+}
+
+/// Whether a statement beginning with `words` has a body in which `BEGIN`
+/// opens a block: psql's `CREATE [OR REPLACE] FUNCTION | PROCEDURE`,
+/// SQLite's `CREATE [TEMP | TEMPORARY] TRIGGER`; never on MySQL (module docs).
+fn has_block_body(dialect: Dialect, words: &[Lead; 4]) -> bool {
+    use Lead::*;
+    matches!(
+        (dialect, words),
+        (Dialect::Postgres, [Create, Function | Procedure, ..])
+            | (
+                Dialect::Postgres,
+                [Create, Or, Replace, Function | Procedure]
+            )
+            | (Dialect::Sqlite, [Create, Trigger, ..])
+            | (Dialect::Sqlite, [Create, Temp, Trigger, _])
+    )
 }
 
 struct Lexer<'a> {
     src: &'a str,
     bytes: &'a [u8],
+    dialect: Dialect,
     pos: usize,
     out: Vec<Statement<'a>>,
     /// Byte offset where the current statement began.
     start: usize,
     /// Offset of the first byte that is neither whitespace nor comment.
     first_token: Option<usize>,
+    /// Where the current statement's last token ends.
+    last_token_end: usize,
     paren_depth: usize,
     begin_depth: usize,
-    /// psql's record of the first words: `c`reate, `o`r, `r`eplace,
-    /// `f`unction, `p`rocedure, 0 for any other word.
-    words: [u8; 4],
+    /// The statement's first words, for [`has_block_body`].
+    words: [Lead; 4],
     word_count: usize,
+    /// Stop at the first token ([`has_statements`]).
+    stop_at_first_token: bool,
+    first_token_seen: bool,
 }
 
 impl<'a> Lexer<'a> {
-    fn new(src: &'a str) -> Self {
+    fn new(src: &'a str, dialect: Dialect) -> Self {
         Lexer {
             src,
             bytes: src.as_bytes(),
+            dialect,
             pos: 0,
             out: Vec::new(),
             start: 0,
             first_token: None,
+            last_token_end: 0,
             paren_depth: 0,
             begin_depth: 0,
-            words: [0; 4],
+            words: [Lead::Other; 4],
             word_count: 0,
+            stop_at_first_token: false,
+            first_token_seen: false,
         }
     }
 
@@ -75,33 +192,73 @@ impl<'a> Lexer<'a> {
         self.bytes.get(self.pos + ahead).copied()
     }
 
-    fn run(mut self) -> Vec<Statement<'a>> {
+    fn run(mut self) -> Lexed<'a> {
         while let Some(b) = self.peek(0) {
-            match b {
-                b'-' if self.peek(1) == Some(b'-') => self.line_comment(),
-                b'/' if self.peek(1) == Some(b'*') => self.block_comment(),
-                b';' if self.paren_depth == 0 && self.begin_depth == 0 => {
-                    self.finish(self.pos);
-                    self.pos += 1;
-                    self.start = self.pos;
+            if self.at_line_comment(b) {
+                self.line_comment();
+            } else if self.at_block_comment(b) {
+                self.block_comment();
+            } else if b == b';' && self.paren_depth == 0 && self.begin_depth == 0 {
+                self.finish(self.pos);
+                self.pos += 1;
+                self.start = self.pos;
+            } else if b.is_ascii_whitespace() {
+                self.pos += 1;
+            } else {
+                self.first_token.get_or_insert(self.pos);
+                self.first_token_seen = true;
+                if self.stop_at_first_token {
+                    break;
                 }
-                b if b.is_ascii_whitespace() => self.pos += 1,
-                _ => {
-                    self.first_token.get_or_insert(self.pos);
-                    self.token(b);
-                }
+                self.token(b);
+                self.last_token_end = self.pos;
             }
         }
+        let open_statement_end = self.first_token.map(|_| self.last_token_end);
         self.finish(self.bytes.len());
-        self.out
+        Lexed {
+            statements: self.out,
+            first_token_seen: self.first_token_seen,
+            open_statement_end,
+        }
+    }
+
+    /// `--` (on MySQL only before whitespace or the end), or MySQL's `#`.
+    fn at_line_comment(&self, b: u8) -> bool {
+        match (b, self.dialect) {
+            (b'-', Dialect::Mysql) => {
+                self.peek(1) == Some(b'-')
+                    && self
+                        .peek(2)
+                        .is_none_or(|c| c.is_ascii_whitespace() || c.is_ascii_control())
+            }
+            (b'-', _) => self.peek(1) == Some(b'-'),
+            (b'#', Dialect::Mysql) => true,
+            _ => false,
+        }
+    }
+
+    /// `/*`, except MySQL's executable `/*! ... */` (and MariaDB's `/*M! ... */`).
+    fn at_block_comment(&self, b: u8) -> bool {
+        if b != b'/' || self.peek(1) != Some(b'*') {
+            return false;
+        }
+        let executable = self.peek(2) == Some(b'!')
+            || (self.peek(2) == Some(b'M') && self.peek(3) == Some(b'!'));
+        !(self.dialect == Dialect::Mysql && executable)
     }
 
     /// One token that is not whitespace, a comment or a statement-ending `;`.
     fn token(&mut self, b: u8) {
+        let mysql = self.dialect == Dialect::Mysql;
         match b {
-            b'\'' => self.quoted(b'\'', false),
-            b'"' => self.quoted(b'"', false),
-            b'$' => {
+            b'\'' => self.quoted(b'\'', mysql),
+            b'"' => self.quoted(b'"', mysql),
+            b'`' if self.dialect != Dialect::Postgres => self.quoted(b'`', false),
+            b'[' if self.dialect == Dialect::Sqlite => self.bracketed(),
+            // MySQL's `/*! ... */` is text to the server, but no `;` inside it ends anything.
+            b'/' if self.peek(1) == Some(b'*') => self.block_comment(),
+            b'$' if self.dialect == Dialect::Postgres => {
                 if !self.dollar_quoted() {
                     self.pos += 1;
                 }
@@ -135,11 +292,13 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    /// `/* ... */`, nesting as PostgreSQL does.
+    /// `/* ... */`, nesting as PostgreSQL does; SQLite and MySQL end it at
+    /// the first `*/`.
     fn block_comment(&mut self) {
+        let nests = self.dialect == Dialect::Postgres;
         let mut depth = 0usize;
         while self.pos < self.bytes.len() {
-            if self.peek(0) == Some(b'/') && self.peek(1) == Some(b'*') {
+            if self.peek(0) == Some(b'/') && self.peek(1) == Some(b'*') && (nests || depth == 0) {
                 depth += 1;
                 self.pos += 2;
             } else if self.peek(0) == Some(b'*') && self.peek(1) == Some(b'/') {
@@ -155,8 +314,9 @@ impl<'a> Lexer<'a> {
     }
 
     /// A string or quoted identifier opened by `quote` at `pos`; the quote
-    /// doubled is an escape. With `backslash`, `\x` escapes too (`E'...'`).
-    /// An unterminated one runs to the end: the server reports it.
+    /// doubled is an escape. With `backslash`, `\x` escapes too (`E'...'`,
+    /// MySQL's strings). An unterminated one runs to the end: the server
+    /// reports it.
     fn quoted(&mut self, quote: u8, backslash: bool) {
         self.pos += 1;
         while let Some(b) = self.peek(0) {
@@ -176,6 +336,13 @@ impl<'a> Lexer<'a> {
         self.pos = self.bytes.len();
     }
 
+    /// SQLite's `[identifier]`, which has no escape.
+    fn bracketed(&mut self) {
+        self.pos = match self.src[self.pos..].find(']') {
+            Some(end) => self.pos + end + 1,
+            None => self.bytes.len(),
+        };
+    }
     /// `$tag$ ... $tag$` at `pos`; false (nothing consumed) when the `$` does
     /// not open a dollar quote (`$1`, a lone `$`).
     fn dollar_quoted(&mut self) -> bool {
@@ -206,28 +373,23 @@ impl<'a> Lexer<'a> {
             self.pos += 1;
         }
         let word = &self.src[start..self.pos];
-        if word.eq_ignore_ascii_case("e") && self.peek(0) == Some(b'\'') {
+        let e_string = self.dialect == Dialect::Postgres && word.eq_ignore_ascii_case("e");
+        if e_string && self.peek(0) == Some(b'\'') {
             self.quoted(b'\'', true);
             return;
         }
         self.track_function_body(word);
     }
 
-    /// psql's heuristic for `BEGIN ATOMIC ... END` bodies (module docs).
+    /// The block bodies that keep `;` inside (module docs): psql's heuristic
+    /// for `BEGIN ATOMIC ... END`, SQLite's trigger bodies.
     fn track_function_body(&mut self, word: &str) {
         let lower = word.to_ascii_lowercase();
         if self.word_count < self.words.len() {
-            self.words[self.word_count] = match lower.as_str() {
-                "create" | "or" | "replace" | "function" | "procedure" => lower.as_bytes()[0],
-                _ => 0,
-            };
+            self.words[self.word_count] = Lead::of(&lower);
         }
         self.word_count += 1;
-        let w = self.words;
-        let defines_routine = w[0] == b'c'
-            && (matches!(w[1], b'f' | b'p')
-                || (w[1] == b'o' && w[2] == b'r' && matches!(w[3], b'f' | b'p')));
-        if !defines_routine || self.paren_depth != 0 {
+        if !has_block_body(self.dialect, &self.words) || self.paren_depth != 0 {
             return;
         }
         match lower.as_str() {
@@ -252,7 +414,7 @@ impl<'a> Lexer<'a> {
         }
         self.paren_depth = 0;
         self.begin_depth = 0;
-        self.words = [0; 4];
+        self.words = [Lead::Other; 4];
         self.word_count = 0;
     }
 }
@@ -427,13 +589,159 @@ mod tests {
         );
     }
 
+    fn split_in(dialect: Dialect, sql: &str) -> Vec<&str> {
+        split_statements_for(sql, dialect)
+            .into_iter()
+            .map(|s| s.sql)
+            .collect()
+    }
+
+    #[test]
+    fn nothing_but_comments_has_no_statement_on_any_engine() {
+        for dialect in Dialect::ALL {
+            for empty in [
+                "",
+                "  \n\t",
+                "-- nothing to undo\n",
+                "/* data only */\n;\n",
+                ";;",
+            ] {
+                assert!(!has_statements(empty, dialect), "{dialect}: {empty:?}");
+            }
+            assert!(has_statements("-- x\nSELECT 1", dialect), "{dialect}");
+        }
+        // `#` is a comment on MySQL only; elsewhere it is a (bad) statement
+        // the server should see and report.
+        assert!(!has_statements("# nothing\n", Dialect::Mysql));
+        assert!(has_statements("# nothing\n", Dialect::Postgres));
+        // MySQL's executable comment is a statement.
+        assert!(has_statements(
+            "/*!40101 SET NAMES utf8 */;",
+            Dialect::Mysql
+        ));
+        assert!(!has_statements(
+            "/*!40101 SET NAMES utf8 */;",
+            Dialect::Sqlite
+        ));
+    }
+
+    #[test]
+    fn mysql_comments_and_strings() {
+        fn m(sql: &str) -> Vec<&str> {
+            split_in(Dialect::Mysql, sql)
+        }
+        assert_eq!(
+            m("SELECT 1; # a; b\nSELECT 2"),
+            ["SELECT 1", "# a; b\nSELECT 2"]
+        );
+        // `--` without a space is arithmetic on MySQL.
+        assert_eq!(m("SELECT 1--1; SELECT 2"), ["SELECT 1--1", "SELECT 2"]);
+        assert_eq!(
+            m("SELECT 1 -- a; b\n; SELECT 2"),
+            ["SELECT 1 -- a; b", "SELECT 2"]
+        );
+        // Backslash escapes in both string quotes.
+        assert_eq!(
+            m(r#"INSERT INTO t VALUES ('it\'s; ok', "say \"; hi"); SELECT 2"#),
+            [
+                r#"INSERT INTO t VALUES ('it\'s; ok', "say \"; hi")"#,
+                "SELECT 2"
+            ]
+        );
+        assert_eq!(
+            m("SELECT `we;ird``x` FROM t; SELECT 2"),
+            ["SELECT `we;ird``x` FROM t", "SELECT 2"]
+        );
+        // No nesting, no dollar quotes.
+        assert_eq!(
+            m("SELECT /* a /* b */ 1; SELECT 2"),
+            ["SELECT /* a /* b */ 1", "SELECT 2"]
+        );
+        assert_eq!(m("SELECT $$; SELECT 2"), ["SELECT $$", "SELECT 2"]);
+        assert_eq!(
+            m("/*!40101 SET @x = 1; */; SELECT 2"),
+            ["/*!40101 SET @x = 1; */", "SELECT 2"]
+        );
+    }
+
+    #[test]
+    fn sqlite_quotes_comments_and_trigger_bodies() {
+        fn q(sql: &str) -> Vec<&str> {
+            split_in(Dialect::Sqlite, sql)
+        }
+        assert_eq!(
+            q("SELECT [a;b], `c;d`; SELECT 2"),
+            ["SELECT [a;b], `c;d`", "SELECT 2"]
+        );
+        // A backslash is a character, and block comments do not nest.
+        assert_eq!(q(r"SELECT 'a\'; SELECT 2"), [r"SELECT 'a\'", "SELECT 2"]);
+        assert_eq!(
+            q("SELECT /* a /* b */ 1; SELECT 2"),
+            ["SELECT /* a /* b */ 1", "SELECT 2"]
+        );
+        let trigger = "CREATE TRIGGER t_audit AFTER INSERT ON t BEGIN\n  \
+                       INSERT INTO audit VALUES (new.id);\n  \
+                       UPDATE t SET n = CASE WHEN n > 0 THEN n ELSE 0 END;\nEND";
+        assert_eq!(q(&format!("{trigger};\nSELECT 2;")), [trigger, "SELECT 2"]);
+        let temp = "CREATE TEMP TRIGGER x BEFORE DELETE ON t BEGIN SELECT 1; END";
+        assert_eq!(q(&format!("{temp}; SELECT 2")), [temp, "SELECT 2"]);
+        // `$` is a parameter sigil, not a quote.
+        assert_eq!(q("SELECT $a; SELECT $$"), ["SELECT $a", "SELECT $$"]);
+    }
+
+    #[test]
+    fn terminated_puts_the_semicolon_after_the_last_token() {
+        fn pg(sql: &str) -> String {
+            terminated(sql, Dialect::Postgres).into_owned()
+        }
+        assert_eq!(pg("SELECT 1;\n-- done\n"), "SELECT 1;\n-- done\n");
+        assert_eq!(
+            pg("SELECT 1\n-- no semicolon\n"),
+            "SELECT 1;\n-- no semicolon\n"
+        );
+        assert_eq!(pg("SELECT 1 -- done;\n"), "SELECT 1; -- done;\n");
+        assert_eq!(pg("SELECT 1 /* ; */"), "SELECT 1; /* ; */");
+        assert_eq!(pg("-- only a comment\n"), "-- only a comment\n");
+        let body = "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql";
+        assert_eq!(pg(&format!("{body}\n")), format!("{body};\n"));
+        assert_eq!(
+            pg("DO $$ BEGIN PERFORM 1; END $$"),
+            "DO $$ BEGIN PERFORM 1; END $$;"
+        );
+        // The comment syntax is the engine's.
+        assert_eq!(
+            terminated("SELECT 1 # done\n", Dialect::Mysql),
+            "SELECT 1; # done\n"
+        );
+        assert_eq!(
+            terminated("SELECT 1 # done\n", Dialect::Postgres),
+            "SELECT 1 # done;\n"
+        );
+        assert!(matches!(
+            terminated("SELECT 1;", Dialect::Sqlite),
+            Cow::Borrowed(_)
+        ));
+    }
+
     proptest::proptest! {
         /// Whatever the input, the splitter never panics and every statement
         /// is a slice of it.
         #[test]
-        fn never_panics(s in "[ a-zE$;'\"\\-/*()\\\\\n]{0,80}") {
-            for st in split_statements(&s) {
-                proptest::prop_assert!(s.contains(st.sql));
+        fn never_panics(s in "[ a-zE$;'\"\\-/*()\\\\\n#`\\[\\]!]{0,80}") {
+            for dialect in Dialect::ALL {
+                let statements = split_statements_for(&s, dialect);
+                for st in &statements {
+                    proptest::prop_assert!(s.contains(st.sql));
+                }
+                // The quick answer agrees with the whole split.
+                proptest::prop_assert_eq!(has_statements(&s, dialect), !statements.is_empty());
+                // Terminating adds at most one `;` and keeps the statements.
+                let ended = terminated(&s, dialect);
+                proptest::prop_assert!(ended.len() <= s.len() + 1);
+                proptest::prop_assert_eq!(
+                    split_statements_for(&ended, dialect).len(),
+                    statements.len()
+                );
             }
         }
 

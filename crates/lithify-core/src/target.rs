@@ -41,6 +41,7 @@
 use thiserror::Error;
 
 use crate::id::RESERVED_IDS;
+use crate::listing::first_few;
 use crate::planner::applied_heads;
 use crate::Graph;
 
@@ -109,7 +110,7 @@ pub enum TargetError {
         labels: Vec<String>,
     },
     /// A prefix matches several revisions.
-    #[error("`{input}` is ambiguous: it is a prefix of {}; use more characters of the id", .candidates.join(", "))]
+    #[error("`{input}` is ambiguous: it is a prefix of {}; use more characters of the id", first_few(.candidates))]
     Ambiguous {
         /// The expression.
         input: String,
@@ -117,7 +118,7 @@ pub enum TargetError {
         candidates: Vec<String>,
     },
     /// `head` (or a relative step) is ambiguous because there are several heads.
-    #[error("`{input}` is ambiguous: there are multiple heads ({}); use `LABEL@head` or `heads`", .heads.join(", "))]
+    #[error("`{input}` is ambiguous: there are multiple heads ({}); use `LABEL@head` or `heads`", first_few(.heads))]
     MultipleHeads {
         /// The expression.
         input: String,
@@ -410,9 +411,9 @@ impl Cx<'_> {
         ixs.iter().map(|&ix| self.graph.id(ix).to_owned()).collect()
     }
 
-    /// Ids of `ixs` joined with commas, for messages.
+    /// Ids of `ixs` for messages: the first few, then how many more.
     fn list(&self, ixs: &[usize]) -> String {
-        self.ids(ixs).join(", ")
+        first_few(&self.ids(ixs))
     }
 
     /// The only head (`None` for an empty graph).
@@ -501,7 +502,7 @@ impl Cx<'_> {
         if labels.is_empty() {
             "none".to_owned()
         } else {
-            labels.join(", ")
+            first_few(&labels)
         }
     }
 
@@ -622,7 +623,7 @@ fn labels_hint(labels: &[String]) -> String {
     if labels.is_empty() {
         String::new()
     } else {
-        format!(" (this graph's labels are {})", labels.join(", "))
+        format!(" (this graph's labels are {})", first_few(labels))
     }
 }
 
@@ -648,7 +649,7 @@ pub fn lookup(graph: &Graph, name: &str) -> Result<usize, TargetError> {
             input: name.to_owned(),
             reason: format!(
                 "it is not a full revision id or branch label, and a prefix must be at least {MIN_PREFIX_LEN} characters long to be used (it would match {})",
-                ids().join(", ")
+                first_few(&ids())
             ),
         }),
         [ix] => Ok(ix),
@@ -677,6 +678,29 @@ mod tests {
             qualifier,
             offset,
         }
+    }
+
+    /// A real directory's prefix (`2024`) matches hundreds of ids: the
+    /// error names the first few, not all.
+    #[test]
+    fn long_candidate_lists_are_capped() {
+        use crate::graph::fixtures::node;
+        let nodes: Vec<crate::RevisionNode> = (1..=12)
+            .map(|i| {
+                let id = format!("2024{i:04}");
+                let parent = format!("2024{:04}", i - 1);
+                let parents: Vec<&str> = if i == 1 { vec![] } else { vec![&parent] };
+                node(&id, &parents, &[], &[])
+            })
+            .collect();
+        let graph = Graph::new(nodes).expect("a line");
+        let none = vec![false; graph.len()];
+        let err = resolve("2024", &graph, &none).expect_err("ambiguous");
+        assert_eq!(
+            err.to_string(),
+            "`2024` is ambiguous: it is a prefix of 20240001, 20240002, 20240003, 20240004, \
+             20240005 and 7 more; use more characters of the id"
+        );
     }
 
     #[test]

@@ -146,7 +146,7 @@ impl Fold {
 
     /// Apply one revision's upgrade SQL.
     pub fn apply(&mut self, revision: &RevisionSql<'_>) {
-        for piece in split::split(self.engine.parser(), revision.sql) {
+        for piece in split::split(self.engine.parser(), self.engine.dialect(), revision.sql) {
             let ctx = Ctx {
                 engine: self.engine.as_ref(),
                 revision: revision.revision,

@@ -29,12 +29,16 @@ pub(crate) struct Piece {
 }
 
 /// Cut `sql` into statements.
-pub(crate) fn split(dialect: &dyn ParserDialect, sql: &str) -> Vec<Piece> {
+pub(crate) fn split(
+    dialect: &dyn ParserDialect,
+    engine: lithify_core::Dialect,
+    sql: &str,
+) -> Vec<Piece> {
     match Tokenizer::new(dialect, sql).tokenize_with_location() {
         Ok(tokens) => cut(tokens),
-        // An unterminated quote or the like: fall back to the psql-style
-        // splitter, and tokenize each piece on its own.
-        Err(_) => lithify_core::split::split_statements(sql)
+        // An unterminated quote or the like: fall back to lithify's own
+        // splitter for the engine, and tokenize each piece on its own.
+        Err(_) => lithify_core::split::split_statements_for(sql, engine)
             .into_iter()
             .flat_map(|s| {
                 let line = u32::try_from(s.line).unwrap_or(u32::MAX);
@@ -190,7 +194,7 @@ mod tests {
     use sqlparser::dialect::{MySqlDialect, PostgreSqlDialect, SQLiteDialect};
 
     fn lines(dialect: &dyn ParserDialect, sql: &str) -> Vec<(u32, usize)> {
-        split(dialect, sql)
+        split(dialect, lithify_core::Dialect::Sqlite, sql)
             .iter()
             .map(|p| (p.line, p.tokens.len()))
             .collect()
@@ -199,7 +203,7 @@ mod tests {
     #[test]
     fn statements_with_lines_and_comments() {
         let sql = "-- first\nCREATE TABLE a (x int);\n\n/* b */ CREATE TABLE b (y int); -- tail\n";
-        let pieces = split(&PostgreSqlDialect {}, sql);
+        let pieces = split(&PostgreSqlDialect {}, lithify_core::Dialect::Postgres, sql);
         assert_eq!(pieces.len(), 2);
         assert_eq!((pieces[0].line, pieces[1].line), (2, 4));
         assert_eq!(pieces[0].comments, ["first"]);
@@ -211,17 +215,29 @@ mod tests {
         // A `;` inside a dollar-quoted body, a MySQL backslash escape and a
         // `#` comment do not end statements.
         let pg = "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql; SELECT 2";
-        assert_eq!(split(&PostgreSqlDialect {}, pg).len(), 2);
+        assert_eq!(
+            split(&PostgreSqlDialect {}, lithify_core::Dialect::Postgres, pg).len(),
+            2
+        );
         let my = "INSERT INTO t VALUES ('a\\';b'); # done; really\nSELECT 1";
-        assert_eq!(split(&MySqlDialect {}, my).len(), 2);
+        assert_eq!(
+            split(&MySqlDialect {}, lithify_core::Dialect::Mysql, my).len(),
+            2
+        );
     }
 
     #[test]
     fn trigger_bodies_stay_whole() {
         let sql = "CREATE TRIGGER t AFTER INSERT ON a BEGIN UPDATE b SET x = CASE WHEN 1 THEN 2 END; DELETE FROM c; END;\nCREATE TABLE d (x);";
-        assert_eq!(split(&SQLiteDialect {}, sql).len(), 2);
+        assert_eq!(
+            split(&SQLiteDialect {}, lithify_core::Dialect::Sqlite, sql).len(),
+            2
+        );
         let my = "CREATE PROCEDURE p() BEGIN IF 1 THEN SELECT 1; END IF; SELECT 2; END; SELECT 3";
-        assert_eq!(split(&MySqlDialect {}, my).len(), 2);
+        assert_eq!(
+            split(&MySqlDialect {}, lithify_core::Dialect::Mysql, my).len(),
+            2
+        );
     }
 
     #[test]
@@ -234,6 +250,7 @@ mod tests {
     fn untokenizable_text_falls_back_to_raw_pieces() {
         let pieces = split(
             &PostgreSqlDialect {},
+            lithify_core::Dialect::Postgres,
             "CREATE TABLE a (x int);\nSELECT 'oops",
         );
         assert_eq!(pieces.len(), 2);

@@ -1,0 +1,194 @@
+//! `migrations/lithify.toml`: settings for the whole migrations directory.
+//!
+//! ```toml
+//! [session]
+//! # Run on every connection lithify opens, before anything else, on that
+//! # engine only (the SQL of one engine rarely runs on another).
+//! mysql = "SET FOREIGN_KEY_CHECKS = 0"
+//! postgres = "SET lock_timeout = '5s'"
+//! sqlite = "PRAGMA foreign_keys = OFF"
+//! ```
+//!
+//! The file is optional, and so is every table in it. As in `metadata.toml`,
+//! an unknown table or key, or a value of the wrong type, is an error naming
+//! the file and line: a typo must not silently change how migrations run.
+//! It is not a revision: it is in no checksum, and changing it seals nothing.
+//!
+//! Each table has its own parser, listed in [`TABLES`]; adding a table
+//! (`[naming]`, `[lint]`) is one entry there, one field of [`Config`] and one
+//! function, touching no other table's.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use lithify_core::Dialect;
+use toml_edit::{ImDocument, Item, TableLike};
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+pub use crate::sources::CONFIG_FILE;
+use crate::sources::{decode, one_line, LineIndex};
+
+/// The settings of a migrations directory; all empty without `lithify.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Config {
+    /// `[session]`: SQL every connection runs first.
+    pub session: Session,
+}
+
+/// `[session]`: SQL run at the start of every session lithify opens, per
+/// dialect. The build embeds it, so the application's binary runs it too.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Session {
+    /// The SQL of each dialect that has some.
+    pub sql: BTreeMap<Dialect, String>,
+}
+
+impl Session {
+    /// The session SQL for `dialect`, if any.
+    pub fn for_dialect(&self, dialect: Dialect) -> Option<&str> {
+        self.sql.get(&dialect).map(String::as_str)
+    }
+}
+
+/// One table's parser: reads `table` (its entries' lines through `file`)
+/// into `config`, reporting what is wrong to `file`.
+type TableParser = fn(&mut File, &dyn TableLike, &mut Config);
+
+/// Every table `lithify.toml` may hold, with its parser.
+const TABLES: &[(&str, TableParser)] = &[("session", parse_session)];
+
+/// Read `path`; a missing file is the empty configuration.
+pub fn read_config(path: &Path) -> Result<Config, Diagnostics> {
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+        Err(e) => {
+            return Err(Diagnostics(vec![Diagnostic::error(format!(
+                "cannot read {CONFIG_FILE}: {e}"
+            ))
+            .at(path)]))
+        }
+    };
+    let text = decode(&bytes).map_err(|line| {
+        Diagnostics(vec![Diagnostic::error(format!(
+            "{CONFIG_FILE} is not valid UTF-8"
+        ))
+        .at(path)
+        .line(line)
+        .with_help("re-save the file as UTF-8")])
+    })?;
+    parse_config(path, &text)
+}
+
+/// Parse the text of `lithify.toml` (`path` is for the diagnostics).
+pub fn parse_config(path: &Path, text: &str) -> Result<Config, Diagnostics> {
+    let doc = ImDocument::parse(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| LineIndex::new(text).line(s.start))
+            .unwrap_or(1);
+        Diagnostics(vec![Diagnostic::error(format!(
+            "{CONFIG_FILE} is not valid TOML"
+        ))
+        .at(path)
+        .line(line)
+        .with_note(one_line(e.message()))
+        .with_help(tables_help())])
+    })?;
+    let mut file = File {
+        path: path.to_path_buf(),
+        lines: LineIndex::new(text),
+        diags: Diagnostics::default(),
+    };
+    let mut config = Config::default();
+    for (name, item) in doc.iter() {
+        let line = file.line(doc.key(name).and_then(|k| k.span()));
+        let parser = TABLES.iter().find(|(table, _)| *table == name);
+        match (parser, item.as_table_like()) {
+            (Some((_, parse)), Some(table)) => parse(&mut file, table, &mut config),
+            (Some(_), None) => file.error(
+                Diagnostic::error(format!("`{name}` in {CONFIG_FILE} must be a table"))
+                    .line(line)
+                    .with_note(format!("found: {}", item.to_string().trim()))
+                    .with_help(format!("write it as `[{name}]` followed by its keys")),
+            ),
+            (None, _) => file.error(
+                Diagnostic::error(format!("unknown table `{name}` in {CONFIG_FILE}"))
+                    .line(line)
+                    .with_help(tables_help()),
+            ),
+        }
+    }
+    if file.diags.has_errors() {
+        Err(file.diags)
+    } else {
+        Ok(config)
+    }
+}
+
+fn tables_help() -> String {
+    let names: Vec<String> = TABLES.iter().map(|(name, _)| format!("[{name}]")).collect();
+    format!("{CONFIG_FILE} may hold the tables {}", names.join(", "))
+}
+
+/// The file being read: where it is, its lines, and what is wrong with it.
+struct File {
+    path: PathBuf,
+    lines: LineIndex,
+    diags: Diagnostics,
+}
+
+impl File {
+    fn line(&self, span: Option<Range<usize>>) -> u32 {
+        span.map_or(1, |s| self.lines.line(s.start))
+    }
+
+    /// Report `d` at this file (its line already set by the caller).
+    fn error(&mut self, d: Diagnostic) {
+        let d = Diagnostic {
+            file: Some(self.path.clone()),
+            ..d
+        };
+        self.diags.push(d);
+    }
+}
+
+/// `[session]`: one string of SQL per dialect name.
+fn parse_session(file: &mut File, table: &dyn TableLike, config: &mut Config) {
+    let keys: Vec<&str> = Dialect::ALL.iter().map(|d| d.name()).collect();
+    for (key, item) in table.iter() {
+        let line = file.line(table.key(key).and_then(|k| k.span()));
+        let Some(dialect) = Dialect::ALL.into_iter().find(|d| d.name() == key) else {
+            file.error(
+                Diagnostic::error(format!("unknown key `{key}` in [session] of {CONFIG_FILE}"))
+                    .line(line)
+                    .with_help(format!(
+                        "[session] has one key per engine: {}",
+                        keys.join(", ")
+                    )),
+            );
+            continue;
+        };
+        match item.as_str() {
+            Some(sql) => {
+                config.session.sql.insert(dialect, sql.to_owned());
+            }
+            None => file.error(
+                Diagnostic::error(format!(
+                    "`{key}` in [session] of {CONFIG_FILE} must be a string of SQL"
+                ))
+                .line(line)
+                .with_note(format!("found: {}", value_text(item)))
+                .with_help(format!("e.g. {key} = \"SET ...\"")),
+            ),
+        }
+    }
+}
+
+/// An item as written, on one line.
+fn value_text(item: &Item) -> String {
+    one_line(&item.to_string())
+}
