@@ -1,5 +1,6 @@
 //! Compile-time facts: code that names a revision compiles only while that
-//! revision exists (trybuild cases in `ui-tests/`).
+//! revision exists, and queries compile only against the schema the
+//! migrations produce (trybuild cases in `ui-tests/`).
 
 use std::path::Path;
 
@@ -10,7 +11,8 @@ fn naming_revisions_is_checked_by_the_compiler() {
     // The packed data goes beside it, where the module's `include_str!` looks.
     let builder =
         lithify_build::Builder::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations"))
-            .module_file("ui_reference_migrations.rs");
+            .module_file("ui_reference_migrations.rs")
+            .schema_dialect(lithify_build::Dialect::Sqlite);
     let chain = builder
         .compile()
         .unwrap_or_else(|d| panic!("reference chain: {d}"));

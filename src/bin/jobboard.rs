@@ -13,7 +13,6 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Integer, Nullable, Text};
 use diesel::sqlite::SqliteConnection;
 use lithify::error::exit;
 use lithify::{CheckOutcome, DatabaseUrl};
@@ -66,31 +65,7 @@ enum AppCommand {
     },
 }
 
-#[derive(QueryableByName)]
-struct JobRow {
-    #[diesel(sql_type = BigInt)]
-    id: i64,
-    #[diesel(sql_type = Text)]
-    company: String,
-    #[diesel(sql_type = Text)]
-    title: String,
-    #[diesel(sql_type = Nullable<Text>)]
-    location: Option<String>,
-    #[diesel(sql_type = Nullable<Integer>)]
-    salary_min: Option<i32>,
-    #[diesel(sql_type = Nullable<Integer>)]
-    salary_max: Option<i32>,
-    #[diesel(sql_type = Text)]
-    salary_currency: String,
-}
-
-#[derive(QueryableByName)]
-struct CompanyRow {
-    #[diesel(sql_type = Text)]
-    name: String,
-    #[diesel(sql_type = BigInt)]
-    jobs: i64,
-}
+use migrations::schema::{companies, jobs};
 
 fn main() -> ExitCode {
     // Migration commands first; everything else is the application's.
@@ -182,44 +157,61 @@ fn require_head(conn: &mut SqliteConnection) -> Result<(), Failure> {
     }
 }
 
+/// Every job with its company, newest first: a query the compiler checks
+/// against `migrations::schema`, the schema the migrations produce.
 fn list(conn: &mut SqliteConnection) -> QueryResult<()> {
-    let jobs = diesel::sql_query(
-        "SELECT j.id, c.name AS company, j.title, j.location, j.salary_min, j.salary_max, j.salary_currency \
-         FROM jobs j JOIN companies c ON c.id = j.company_id ORDER BY j.posted_at DESC, j.id DESC",
-    )
-    .load::<JobRow>(conn)?;
-    if jobs.is_empty() {
+    let rows = jobs::table
+        .inner_join(companies::table)
+        .select((
+            jobs::id,
+            companies::name,
+            jobs::title,
+            jobs::location,
+            jobs::salary_min,
+            jobs::salary_max,
+            jobs::salary_currency,
+        ))
+        .order((jobs::posted_at.desc(), jobs::id.desc()))
+        .load::<JobRow>(conn)?;
+    if rows.is_empty() {
         println!("no jobs posted yet");
     }
-    for job in jobs {
-        let place = job.location.as_deref().unwrap_or("anywhere");
-        let pay = match (job.salary_min, job.salary_max) {
-            (Some(lo), Some(hi)) => format!("{lo}-{hi} {}", job.salary_currency),
-            (Some(lo), None) => format!("from {lo} {}", job.salary_currency),
-            (None, Some(hi)) => format!("up to {hi} {}", job.salary_currency),
+    for (id, company, title, location, salary_min, salary_max, currency) in rows {
+        let place = location.as_deref().unwrap_or("anywhere");
+        let pay = match (salary_min, salary_max) {
+            (Some(lo), Some(hi)) => format!("{lo}-{hi} {currency}"),
+            (Some(lo), None) => format!("from {lo} {currency}"),
+            (None, Some(hi)) => format!("up to {hi} {currency}"),
             (None, None) => "salary not given".to_owned(),
         };
         println!(
-            "#{} {} at {} ({place}), {pay}",
-            job.id, job.title, job.company
+            "#{} {title} at {company} ({place}), {pay}",
+            id.unwrap_or_default()
         );
     }
     Ok(())
 }
 
+/// A row of [`list`]: id, company, title, location, salary range, currency.
+type JobRow = (
+    Option<i32>,
+    String,
+    String,
+    Option<String>,
+    Option<i32>,
+    Option<i32>,
+    String,
+);
+
 fn companies(conn: &mut SqliteConnection) -> QueryResult<()> {
-    let rows = diesel::sql_query(
-        "SELECT c.name, COUNT(j.id) AS jobs FROM companies c LEFT JOIN jobs j ON j.company_id = c.id \
-         GROUP BY c.id ORDER BY c.name",
-    )
-    .load::<CompanyRow>(conn)?;
-    for row in rows {
-        println!(
-            "{} ({} job{})",
-            row.name,
-            row.jobs,
-            if row.jobs == 1 { "" } else { "s" }
-        );
+    let rows = companies::table
+        .left_join(jobs::table)
+        .order(companies::name)
+        .group_by(companies::id)
+        .select((companies::name, diesel::dsl::count(jobs::id.nullable())))
+        .load::<(String, i64)>(conn)?;
+    for (name, jobs) in rows {
+        println!("{name} ({jobs} job{})", if jobs == 1 { "" } else { "s" });
     }
     Ok(())
 }
@@ -236,21 +228,28 @@ struct NewJob {
 
 fn add(conn: &mut SqliteConnection, job: &NewJob) -> QueryResult<()> {
     conn.transaction(|conn| {
-        diesel::sql_query("INSERT INTO companies (name) VALUES (?) ON CONFLICT (name) DO NOTHING")
-            .bind::<Text, _>(&job.company)
+        diesel::insert_into(companies::table)
+            .values(companies::name.eq(&job.company))
+            .on_conflict(companies::name)
+            .do_nothing()
             .execute(conn)?;
-        diesel::sql_query(
-            "INSERT INTO jobs (company_id, title, description, location, salary_min, salary_max, salary_currency) \
-             SELECT id, ?, ?, ?, ?, ?, ? FROM companies WHERE name = ?",
-        )
-        .bind::<Text, _>(&job.title)
-        .bind::<Text, _>(&job.description)
-        .bind::<Nullable<Text>, _>(&job.location)
-        .bind::<Nullable<Integer>, _>(job.salary_min)
-        .bind::<Nullable<Integer>, _>(job.salary_max)
-        .bind::<Text, _>(&job.currency)
-        .bind::<Text, _>(&job.company)
-        .execute(conn)?;
+        let company_id = companies::table
+            .filter(companies::name.eq(&job.company))
+            .select(companies::id)
+            .first::<Option<i32>>(conn)?
+            // An INTEGER PRIMARY KEY is the rowid: never NULL once stored.
+            .ok_or(diesel::result::Error::NotFound)?;
+        diesel::insert_into(jobs::table)
+            .values((
+                jobs::company_id.eq(company_id),
+                jobs::title.eq(&job.title),
+                jobs::description.eq(&job.description),
+                jobs::location.eq(&job.location),
+                jobs::salary_min.eq(job.salary_min),
+                jobs::salary_max.eq(job.salary_max),
+                jobs::salary_currency.eq(&job.currency),
+            ))
+            .execute(conn)?;
         println!("posted \"{}\" at {}", job.title, job.company);
         Ok(())
     })

@@ -109,11 +109,65 @@ struct SchemaArgs {
     scratch: Option<String>,
 }
 
+/// What the authoring binary's `check` adds to the run-time `check`: the
+/// schema checks, which need the directory's SQL (the application's
+/// `--migrate check` has only the embedded chain).
+#[derive(Debug, Default)]
+struct SchemaCheck {
+    /// `--schema FILE`: a committed schema.rs to compare with the chain.
+    file: Option<PathBuf>,
+    /// `--dialect D`: the dialect that file is for.
+    dialect: Option<lithify::Dialect>,
+    /// `--strict-schema`: statements the schema model cannot follow fail.
+    strict: bool,
+}
+
+/// The command line with the authoring-only `check` flags added.
+fn command_line() -> clap::Command {
+    use clap::{Arg, ArgAction, CommandFactory};
+    Args::command().mut_subcommand("check", |check| {
+        check
+            .arg(
+                Arg::new("schema")
+                    .long("schema")
+                    .value_name("FILE")
+                    .value_parser(clap::value_parser!(PathBuf))
+                    .help("Also compare this committed schema.rs with the schema the chain produces; exit 1 listing every difference"),
+            )
+            .arg(
+                Arg::new("schema_dialect")
+                    .long("dialect")
+                    .value_name("D")
+                    .value_parser(clap::value_parser!(lithify::Dialect))
+                    .help("The dialect of --schema (sqlite, postgres, mysql; default sqlite)"),
+            )
+            .arg(
+                Arg::new("strict_schema")
+                    .long("strict-schema")
+                    .action(ArgAction::SetTrue)
+                    .help("Fail when a statement cannot be followed by the schema model (unknown tables)"),
+            )
+    })
+}
+
 fn main() -> ExitCode {
-    let args = match Args::try_parse() {
+    use clap::FromArgMatches;
+    let matches = match command_line().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => return cli::clap_exit(&e),
+    };
+    let args = match Args::from_arg_matches(&matches) {
         Ok(args) => args,
         Err(e) => return cli::clap_exit(&e),
     };
+    let schema_check = matches
+        .subcommand_matches("check")
+        .map(|m| SchemaCheck {
+            file: m.get_one::<PathBuf>("schema").cloned(),
+            dialect: m.get_one::<lithify::Dialect>("schema_dialect").copied(),
+            strict: m.get_flag("strict_schema"),
+        })
+        .unwrap_or_default();
     match &args.command {
         Authoring::New {
             message,
@@ -151,7 +205,7 @@ fn main() -> ExitCode {
             ..
         } => seal(&args.dir, *verbose),
         Authoring::Schema(schema) => schema_command(&args, schema),
-        Authoring::Run(Command::Check { verbose }) => check(&args, *verbose),
+        Authoring::Run(Command::Check { verbose }) => check(&args, *verbose, &schema_check),
         Authoring::Run(command) => run(&args, command),
     }
 }
@@ -212,8 +266,27 @@ fn amend(dir: &Path, id: &str, reason: &str, verbose: bool) -> ExitCode {
 /// explicit `--database-url`, also check that database. Without the flag no
 /// database is touched, even if DATABASE_URL is set: validating a directory
 /// must not depend on the environment.
-fn check(args: &Args, verbose: bool) -> ExitCode {
-    let chain = match Builder::new(&args.dir).compile() {
+fn check(args: &Args, verbose: bool, schema: &SchemaCheck) -> ExitCode {
+    let mut builder = Builder::new(&args.dir).require_schema(schema.strict);
+    if schema.file.is_some() || schema.strict {
+        builder = builder
+            .schema_dialect(schema.dialect.unwrap_or(lithify::Dialect::Sqlite))
+            .crate_root(lithify_build::schema::crate_root(&args.dir));
+    }
+    if let Some(file) = &schema.file {
+        // Relative to where the command runs, like every path it is given:
+        // the crate root is only where diesel.toml is looked for.
+        let file = std::env::current_dir()
+            .ok()
+            .and_then(|cwd| {
+                let absolute = cwd.join(file);
+                let root = lithify_build::schema::crate_root(&args.dir);
+                absolute.strip_prefix(&root).ok().map(Path::to_path_buf)
+            })
+            .unwrap_or_else(|| file.clone());
+        builder = builder.schema_file(file);
+    }
+    let chain = match builder.compile() {
         Ok(chain) => chain,
         Err(diags) => return failed(&diags, exit::CHECK_FAILED, verbose),
     };

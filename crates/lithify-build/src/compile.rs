@@ -250,7 +250,7 @@ impl Builder {
             .extend(crate::schema::left_out_diagnostics(&printed.left_out));
         if let Some(file) = &self.schema_file {
             let path = root.join(file);
-            if let Some(stale) = crate::schema::stale_check(&path, &printed.text, dialect)? {
+            if let Some(stale) = crate::schema::stale_check(&path, file, &printed.text, dialect)? {
                 chain.diagnostics.push(stale);
             }
         }

@@ -226,54 +226,52 @@ pub fn print_one(
 /// Compare the committed schema file at `path` with `expected` (the text
 /// the chain produces): `None` when they mean the same, else an error
 /// listing every difference with its line, and the command that fixes it.
+/// `shown` is how diagnostics name the file (as the user gave it).
 pub fn stale_check(
     path: &Path,
+    shown: &Path,
     expected: &str,
     dialect: Dialect,
 ) -> Result<Option<Diagnostic>, Diagnostics> {
     use lithify_schema::diesel::{compare::compare, reader::read_schema_file};
-    let shown = path.display().to_string().replace('\\', "/");
+    let name = shown.display().to_string().replace('\\', "/");
     let fix = format!(
         "regenerate it: `lithify schema --write --dialect {}`",
         dialect.name()
     );
-    let committed = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) => {
-            return Err(Diagnostics(vec![Diagnostic::error(format!(
-                "cannot read the schema file: {e}"
-            ))
-            .at(path.to_path_buf())
-            .with_help(fix)]))
-        }
-    };
-    let committed = read_schema_file(path, &committed)
-        .map_err(|e| Diagnostics(vec![config_diagnostic(&e).with_help(fix.clone())]))?;
+    let one = |d: Diagnostic| Diagnostics(vec![d]);
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        one(
+            Diagnostic::error(format!("cannot read the schema file: {e}"))
+                .at(shown.to_path_buf())
+                .with_help(fix.clone()),
+        )
+    })?;
+    let committed = read_schema_file(shown, &text)
+        .map_err(|e| one(config_diagnostic(&e).with_help(fix.clone())))?;
     let expected = read_schema_file(Path::new("generated schema"), expected).map_err(|e| {
-        Diagnostics(vec![Diagnostic::error(format!(
-            "lithify printed a schema it cannot read back: {e}"
-        ))
-        .with_help(
-            "this is a bug in lithify: please report it with the migrations",
-        )])
+        one(
+            Diagnostic::error(format!("lithify printed a schema it cannot read back: {e}"))
+                .with_help("this is a bug in lithify: please report it with the migrations"),
+        )
     })?;
     let differences = compare(&expected, &committed);
     let Some(first) = differences.first() else {
         return Ok(None);
     };
     let mut d = Diagnostic::error(format!(
-        "{shown} is stale: it does not match the schema the migrations produce on {} ({} difference{})",
+        "{name} is stale: it does not match the schema the migrations produce on {} ({} difference{})",
         dialect.name(),
         differences.len(),
         if differences.len() == 1 { "" } else { "s" }
     ))
-    .at(path.to_path_buf());
+    .at(shown.to_path_buf());
     if let Some(line) = first.line {
         d = d.line(line);
     }
     for diff in &differences {
         d = match diff.line {
-            Some(l) => d.with_note(format!("{shown}:{l}: {}", diff.message)),
+            Some(l) => d.with_note(format!("{name}:{l}: {}", diff.message)),
             None => d.with_note(diff.message.clone()),
         };
     }
