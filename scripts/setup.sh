@@ -38,3 +38,13 @@ if [ -x /usr/sbin/mariadbd ] && ! mysqladmin -uroot -h127.0.0.1 status >/dev/nul
     start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
     wait_for MariaDB "mysqladmin -uroot -h127.0.0.1 status"
 fi
+
+# The reference for the generated diesel schema: tests/print_schema_oracle.rs
+# compares lithify's output with diesel_cli's own print-schema. Installed
+# once into ~/.cargo/bin (after the client libraries above, which it links).
+DIESEL_CLI_VERSION=2.3.14
+if ! "${HOME}/.cargo/bin/diesel" --version 2>/dev/null | grep -q "Version: ${DIESEL_CLI_VERSION}"; then
+    echo "setup: installing diesel_cli ${DIESEL_CLI_VERSION} (the print-schema reference)"
+    cargo install --quiet --locked diesel_cli --version "=${DIESEL_CLI_VERSION}" \
+        --no-default-features --features sqlite,postgres,mysql
+fi

@@ -49,6 +49,24 @@ impl Fixture {
         self
     }
 
+    /// Write `<app>/<rel>` (a source file, diesel.toml, build.rs).
+    fn write_app_file(&self, rel: &str, contents: &str) -> &Fixture {
+        let path = self.root.join(rel);
+        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        fs::write(path, contents).expect("write");
+        self
+    }
+
+    /// The `lithify` binary on this app, run from its root.
+    fn lithify(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_lithify"))
+            .args(args)
+            .current_dir(&self.root)
+            .env_remove("DATABASE_URL")
+            .output()
+            .expect("lithify runs")
+    }
+
     /// A revision directory with up/down SQL and, optionally, metadata.
     fn revision(&self, dir: &str, up: &str, metadata: Option<&str>) -> &Fixture {
         self.write(&format!("{dir}/up.sql"), up);
@@ -285,4 +303,58 @@ fn lithify_toml_session_sql_is_embedded_and_rebuilt_on_change() {
         "{error}"
     );
     assert!(error.contains("migrations/lithify.toml:2"), "{error}");
+}
+
+/// The `alembic check` of diesel projects, in `cargo build`: a committed
+/// schema.rs that no longer matches the migrations fails the build with every
+/// difference and the command that fixes it; after that command it builds.
+#[test]
+fn a_stale_schema_file_fails_the_build_until_regenerated() {
+    let app = Fixture::new("stale");
+    app.revision(
+        "2024-01-01-000000_create_jobs",
+        "CREATE TABLE jobs (id INTEGER PRIMARY KEY NOT NULL, title TEXT NOT NULL);\n",
+        None,
+    )
+    .revision(
+        "2024-01-02-000000_add_salary",
+        "ALTER TABLE jobs ADD COLUMN salary INTEGER;\nALTER TABLE jobs ADD COLUMN remote BOOLEAN NOT NULL DEFAULT 0;\n",
+        None,
+    )
+    .write_app_file(
+        "build.rs",
+        "fn main() {\n    lithify_build::Builder::new(\"migrations\")\n        .dialects([lithify_build::Dialect::Sqlite])\n        .schema_file(\"src/schema.rs\")\n        .compile_or_exit();\n}\n",
+    )
+    .write_app_file("diesel.toml", "[print_schema]\nfile = \"src/schema.rs\"\n")
+    // The schema as the first revision left it: the second is not in it.
+    .write_app_file(
+        "src/schema.rs",
+        "// @generated automatically by Diesel CLI.\n\ndiesel::table! {\n    jobs (id) {\n        id -> Integer,\n        title -> Nullable<Text>,\n    }\n}\n",
+    );
+    snapshot("build_fails_stale_schema", &app.build_error());
+
+    let out = app.lithify(&["schema", "--write"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written = fs::read_to_string(app.root.join("src/schema.rs")).expect("schema.rs");
+    assert!(
+        written.contains("salary -> Nullable<Integer>,"),
+        "{written}"
+    );
+    let build = app.build();
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    // And the module's schema is the same file.
+    let out = app.lithify(&["check", "--schema", "src/schema.rs"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

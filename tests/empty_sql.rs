@@ -152,34 +152,10 @@ fn sqlite() {
 }
 
 #[cfg(feature = "postgres")]
-struct Postgres;
-
-#[cfg(feature = "postgres")]
-impl Server for Postgres {
-    type Conn = diesel::PgConnection;
-    const URL_VAR: &'static str = "POSTGRES_URL";
-    const DEFAULT_URL: &'static str = "postgres://postgres@127.0.0.1:5432";
-    const ADMIN_DATABASE: &'static str = "postgres";
-    const DROP_OPTIONS: &'static str = " WITH (FORCE)";
-}
-
-#[cfg(feature = "postgres")]
 #[test]
 fn postgres() {
     let db = ServerDb::<Postgres>::new("pg_empty_sql");
     empty_steps_are_no_ops(&mut db.conn(), &db.url);
-}
-
-#[cfg(feature = "mysql")]
-struct Mysql;
-
-#[cfg(feature = "mysql")]
-impl Server for Mysql {
-    type Conn = diesel::MysqlConnection;
-    const URL_VAR: &'static str = "MYSQL_URL";
-    const DEFAULT_URL: &'static str = "mysql://root@127.0.0.1:3306";
-    const ADMIN_DATABASE: &'static str = "mysql";
-    const DROP_OPTIONS: &'static str = "";
 }
 
 #[cfg(feature = "mysql")]

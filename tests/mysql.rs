@@ -11,17 +11,6 @@ use diesel::connection::SimpleConnection;
 use diesel::mysql::MysqlConnection;
 use server_support::*;
 
-/// MySQL / MariaDB at MYSQL_URL.
-struct Mysql;
-
-impl Server for Mysql {
-    type Conn = MysqlConnection;
-    const URL_VAR: &'static str = "MYSQL_URL";
-    const DEFAULT_URL: &'static str = "mysql://root@127.0.0.1:3306";
-    const ADMIN_DATABASE: &'static str = "mysql";
-    const DROP_OPTIONS: &'static str = "";
-}
-
 type TestDb = ServerDb<Mysql>;
 
 fn admin() -> MysqlConnection {

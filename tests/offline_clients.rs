@@ -259,16 +259,6 @@ fn sqlite_generated_chains() {
 mod postgres {
     use super::*;
 
-    struct Postgres;
-
-    impl Server for Postgres {
-        type Conn = diesel::PgConnection;
-        const URL_VAR: &'static str = "POSTGRES_URL";
-        const DEFAULT_URL: &'static str = "postgres://postgres@127.0.0.1:5432";
-        const ADMIN_DATABASE: &'static str = "postgres";
-        const DROP_OPTIONS: &'static str = " WITH (FORCE)";
-    }
-
     impl Scratch for ServerDb<Postgres> {
         fn url(&self) -> String {
             self.url.clone()
@@ -311,16 +301,6 @@ mod postgres {
 #[cfg(feature = "mysql")]
 mod mysql {
     use super::*;
-
-    struct Mysql;
-
-    impl Server for Mysql {
-        type Conn = diesel::MysqlConnection;
-        const URL_VAR: &'static str = "MYSQL_URL";
-        const DEFAULT_URL: &'static str = "mysql://root@127.0.0.1:3306";
-        const ADMIN_DATABASE: &'static str = "mysql";
-        const DROP_OPTIONS: &'static str = "";
-    }
 
     impl Scratch for ServerDb<Mysql> {
         fn url(&self) -> String {
