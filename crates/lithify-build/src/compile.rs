@@ -257,6 +257,12 @@ impl Builder {
         if failed || chain.diagnostics.has_errors() {
             return Err(Diagnostics(chain.diagnostics.0.clone()));
         }
+        for other in self.dialects.iter().filter(|d| **d != dialect) {
+            let theirs = crate::schema::fold_chain(chain, *other, None)?;
+            if let Some(w) = crate::schema::dialects_differ(&folded, &theirs) {
+                chain.diagnostics.push(w);
+            }
+        }
         chain.schema = Some(printed);
         Ok(())
     }

@@ -278,6 +278,89 @@ pub fn stale_check(
     Ok(Some(d.with_help(fix)))
 }
 
+/// A warning when `other`'s schema has tables or columns `ours` does not, or
+/// the other way round: the application's queries are typed against `ours`
+/// but run on `other` too. Type differences are expected between engines
+/// and not reported; tables either side cannot follow are not compared.
+pub fn dialects_differ(ours: &ChainSchema, other: &ChainSchema) -> Option<Diagnostic> {
+    use lithify_schema::model::{same_relation, Table};
+    let d = ours.dialect;
+    let columns = |t: &Table| -> Vec<String> {
+        t.columns
+            .iter()
+            .map(|c| c.name.to_ascii_lowercase())
+            .collect()
+    };
+    let mut lines = Vec::new();
+    for t in ours.schema.known_tables() {
+        match other
+            .schema
+            .tables
+            .iter()
+            .find(|o| same_relation(d, &o.name, &t.name))
+        {
+            None => lines.push(format!("table `{}` exists on {} only", t.name, d.name())),
+            Some(o) if o.unknown.is_some() => {}
+            Some(o) => {
+                let theirs = columns(o);
+                for c in &t.columns {
+                    if !theirs.contains(&c.name.to_ascii_lowercase()) {
+                        lines.push(format!(
+                            "column `{}.{}` exists on {} only",
+                            t.name,
+                            c.name,
+                            d.name()
+                        ));
+                    }
+                }
+                let mine = columns(t);
+                for c in &o.columns {
+                    if !mine.contains(&c.name.to_ascii_lowercase()) {
+                        lines.push(format!(
+                            "column `{}.{}` exists on {} only",
+                            t.name,
+                            c.name,
+                            other.dialect.name()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    for o in other.schema.known_tables() {
+        if !ours
+            .schema
+            .tables
+            .iter()
+            .any(|t| same_relation(d, &t.name, &o.name))
+        {
+            lines.push(format!(
+                "table `{}` exists on {} only",
+                o.name,
+                other.dialect.name()
+            ));
+        }
+    }
+    if lines.is_empty() {
+        return None;
+    }
+    let mut w = Diagnostic::warning(format!(
+        "the {} and {} schemas differ in more than types: queries typed against `migrations::schema` ({}) may fail on {}",
+        d.name(),
+        other.dialect.name(),
+        d.name(),
+        other.dialect.name()
+    ));
+    for l in lines {
+        w = w.with_note(l);
+    }
+    Some(w.with_help(format!(
+        "make the {} SQL of those revisions create the same tables and columns (`lithify schema --dialect {}` prints its schema)",
+        other.dialect.name(),
+        other.dialect.name()
+    )))
+}
+
 /// A note for each table the diesel schema leaves out.
 pub fn left_out_diagnostics(left_out: &[LeftOut]) -> Vec<Diagnostic> {
     left_out

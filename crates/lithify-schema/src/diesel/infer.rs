@@ -158,11 +158,10 @@ fn printed_tables<'s>(
                 left_out.push(LeftOut {
                     table: t.name.clone(),
                     reason: format!(
-                        "its shape is not known since revision `{}` ({}:{}): {}",
-                        u.revision,
+                        "its shape is not known since {}:{} (revision `{}`)",
                         u.file.display().to_string().replace('\\', "/"),
                         u.line,
-                        u.reason
+                        u.revision
                     ),
                 });
                 return None;
