@@ -663,6 +663,19 @@ fn cycle_error(nodes: &[RevisionNode], cycle: &[usize]) -> GraphError {
     GraphError::Cycle { ids }
 }
 
+/// The applied revisions none of whose children are applied (the database's
+/// current heads), in topological order.
+pub fn applied_heads(graph: &Graph, applied: &[bool]) -> Vec<usize> {
+    graph.in_topological_order(|ix| {
+        is_applied(applied, ix) && !graph.children(ix).iter().any(|&c| is_applied(applied, c))
+    })
+}
+
+/// `applied[ix]`, treating a short slice as "not applied" rather than panicking.
+pub(crate) fn is_applied(applied: &[bool], ix: usize) -> bool {
+    applied.get(ix).copied().unwrap_or(false)
+}
+
 /// Reference graphs shared by the unit tests of the graph, target and planner.
 #[cfg(test)]
 pub(crate) mod fixtures {

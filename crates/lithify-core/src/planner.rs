@@ -8,6 +8,9 @@
 
 use thiserror::Error;
 
+/// The database's current heads: a graph question, asked by the planner.
+pub use crate::graph::applied_heads;
+use crate::graph::is_applied;
 use crate::listing::first_few;
 use crate::target::{Resolution, Target, TargetError};
 use crate::Graph;
@@ -192,19 +195,6 @@ pub fn plan_stamp_all(
         add: graph.in_topological_order(|ix| needed[ix] && !is_applied(applied, ix)),
         remove,
     })
-}
-
-/// The applied revisions none of whose children are applied (the database's
-/// current heads), in topological order.
-pub fn applied_heads(graph: &Graph, applied: &[bool]) -> Vec<usize> {
-    graph.in_topological_order(|ix| {
-        is_applied(applied, ix) && !graph.children(ix).iter().any(|&c| is_applied(applied, c))
-    })
-}
-
-/// `applied[ix]`, treating a short slice as "not applied" rather than panicking.
-fn is_applied(applied: &[bool], ix: usize) -> bool {
-    applied.get(ix).copied().unwrap_or(false)
 }
 
 #[cfg(test)]

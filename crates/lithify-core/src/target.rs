@@ -40,9 +40,9 @@
 
 use thiserror::Error;
 
+use crate::graph::applied_heads;
 use crate::id::RESERVED_IDS;
 use crate::listing::first_few;
-use crate::planner::applied_heads;
 use crate::Graph;
 
 /// A parsed (not yet resolved) target expression.

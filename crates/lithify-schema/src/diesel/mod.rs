@@ -10,6 +10,7 @@
 pub mod compare;
 pub mod config;
 pub mod infer;
+mod keys;
 pub mod patch;
 pub mod printer;
 pub mod reader;

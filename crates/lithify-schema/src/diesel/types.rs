@@ -311,7 +311,7 @@ fn sqlite(
 fn is_rowid(table: &Table, column: &str, declared_lower: &str) -> bool {
     declared_lower == "integer"
         && !table.without_rowid
-        && matches!(super::infer::sqlite_primary_key(table).as_slice(), [pk] if pk == column)
+        && matches!(super::keys::sqlite_primary_key(table).as_slice(), [pk] if pk == column)
 }
 
 /// diesel's `column_references_row_id`: the column's foreign key points at
@@ -329,7 +329,7 @@ fn references_rowid(schema: &Schema, table: &Table, column: &str) -> bool {
     let Some(parent) = schema.find_table(&fk.ref_table) else {
         return false;
     };
-    let pk = super::infer::sqlite_primary_key(parent);
+    let pk = super::keys::sqlite_primary_key(parent);
     let [id] = pk.as_slice() else { return false };
     parent.name.name == fk.ref_table.name
         && parent.find_column(Dialect::Sqlite, id).is_some_and(
