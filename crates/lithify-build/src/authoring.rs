@@ -11,7 +11,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use lithify_core::listing::first_few;
 
-use crate::compile::analyse;
+use crate::analysis::analyse;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::sources::read_dir;
 

@@ -20,7 +20,7 @@ use std::fmt::Write as _;
 use lithify_core::packed::{PackedRevision, PackedSql};
 use lithify_core::Dialect;
 
-use crate::compile::{CompiledChain, CompiledRevision, DialectSql};
+use crate::chain::{CompiledChain, CompiledRevision, DialectSql, SchemaModule};
 
 use lithify_core::layout::MAX_WIDTH;
 
@@ -56,7 +56,7 @@ pub fn generate(
 }
 
 /// `pub mod schema`, holding the diesel schema written beside the module.
-fn schema_module(out: &mut String, file: &str, schema: &crate::schema::GeneratedSchema) {
+fn schema_module(out: &mut String, file: &str, schema: &SchemaModule) {
     let _ = write!(
         out,
         "\n/// The diesel schema the migrations produce on {}: `table!` for every table,\n\

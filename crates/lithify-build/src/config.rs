@@ -14,7 +14,7 @@
 //! the file and line: a typo must not silently change how migrations run.
 //! It is not a revision: it is in no checksum, and changing it seals nothing.
 //!
-//! Each table has its own parser, listed in [`TABLES`]; adding a table
+//! Each table has its own parser, listed in `TABLES`; adding a table
 //! (`[naming]`, `[lint]`) is one entry there, one field of [`Config`] and one
 //! function, touching no other table's.
 
@@ -28,7 +28,7 @@ use toml_edit::{ImDocument, Item, TableLike};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 pub use crate::sources::CONFIG_FILE;
-use crate::sources::{decode, one_line, LineIndex};
+use crate::text::{decode, one_line, LineIndex};
 
 /// The settings of a migrations directory; all empty without `lithify.toml`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -26,18 +26,25 @@
 //! - Other entries are skipped with a note; `lithify.lock` holds the seals,
 //!   `lithify.toml` the settings of the whole directory ([`config`]).
 //!
-//! Data flows one way: [`sources`] -> graph (lithify-core) -> [`seal`] -> [`compile`] -> [`codegen`].
-//! [`authoring`] holds the file-writing operations of the `lithify` CLI (`new`, `merge`);
-//! sealing (`seal_new`, `amend`) lives in [`seal`].
+//! Data flows one way: [`sources`] (and [`config`], [`lock`]) -> the graph
+//! (lithify-core) -> [`seal`] -> [`schema`] (the fold, lithify-schema) ->
+//! [`codegen`]; [`compile`]'s `Builder` runs them, and [`chain`] is the plain
+//! data they hand on. [`text`] and [`diagnostic`] sit under all of them.
+//! [`authoring`] holds the file-writing operations of the `lithify` CLI
+//! (`new`, `merge`); sealing (`seal_new`, `amend`) lives in [`seal`].
 
+mod analysis;
 pub mod authoring;
+pub mod chain;
 pub mod codegen;
 pub mod compile;
 pub mod config;
 pub mod diagnostic;
+pub mod lock;
 pub mod schema;
 pub mod seal;
 pub mod sources;
+pub mod text;
 
 pub use authoring::{merge, new_revision, NewOptions};
 pub use compile::{

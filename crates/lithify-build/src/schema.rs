@@ -10,7 +10,7 @@ use lithify_schema::error::ConfigError;
 use lithify_schema::fold::{Fold, FoldNote, RevisionSql};
 use lithify_schema::model::Schema;
 
-use crate::compile::{CompiledChain, CompiledRevision};
+use crate::chain::{CompiledChain, CompiledRevision};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 
 /// The schema a chain produces on one dialect.

@@ -3,7 +3,7 @@
 //! chain, honouring diesel.toml's `[print_schema]`; and a committed
 //! `schema.rs` read back and compared with it.
 //!
-//! [`infer`] is diesel_cli's schema inference with the model in place of the
+//! [`infer`](mod@infer) is diesel_cli's schema inference with the model in place of the
 //! catalog; [`printer`] is its printer with rustfmt's layout built in;
 //! [`reader`] reads `schema.rs` with diesel's own `table!` grammar.
 
