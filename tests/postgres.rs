@@ -599,3 +599,97 @@ fn replay_checks_every_down_of_the_reference_chain_and_finds_an_unreverted_type_
         ]
     );
 }
+
+#[test]
+fn replay_keep_going_lists_every_broken_down_and_replays_a_concurrent_index_for_real() {
+    let db = TestDb::new("pg_replay_keep_going");
+    let fixture = Fixture::new()
+        .revision(
+            "0001_jobs",
+            &[
+                (
+                    "up.sql",
+                    "CREATE TABLE jobs (id SERIAL PRIMARY KEY, title TEXT, company TEXT);",
+                ),
+                ("down.sql", "DROP TABLE jobs;"),
+            ],
+        )
+        .revision(
+            "0002_widen",
+            &[
+                (
+                    "up.sql",
+                    "ALTER TABLE jobs ALTER COLUMN title TYPE VARCHAR(200);",
+                ),
+                ("down.sql", "SELECT 1;"),
+            ],
+        )
+        .revision(
+            "0003_index",
+            &[
+                (
+                    "up.sql",
+                    "CREATE INDEX CONCURRENTLY jobs_company_idx ON jobs (company);",
+                ),
+                ("down.sql", "DROP INDEX CONCURRENTLY jobs_company_idx;"),
+                ("metadata.toml", "run_in_transaction = false\n"),
+            ],
+        )
+        .revision(
+            "0004_drop_title",
+            &[
+                ("up.sql", "ALTER TABLE jobs DROP COLUMN title;"),
+                (
+                    "down.sql",
+                    "ALTER TABLE jobs ADD COLUMN title VARCHAR(200);",
+                ),
+            ],
+        )
+        .revision(
+            "0005_tags",
+            &[
+                ("up.sql", "CREATE TABLE tags (id SERIAL PRIMARY KEY);"),
+                ("down.sql", "DROP TABLE tagz;"),
+            ],
+        );
+    let mut conn = db.conn();
+    let err = fixture
+        .migrator()
+        .replay_with(
+            &mut conn,
+            lithify::ReplayOptions {
+                keep_going: true,
+                ..Default::default()
+            },
+        )
+        .expect_err("two downs are broken");
+    let Error::Replay(lithify::ReplayError::Broken { report }) = &err else {
+        panic!("{err}");
+    };
+    let broken: Vec<&str> = report.broken.iter().map(|f| f.id).collect();
+    assert_eq!(broken, ["0002", "0005"], "{err}");
+    assert_eq!(
+        report.broken[0].problems,
+        [lithify::DownProblem::DoesNotRestore {
+            diff: vec![
+                "- table jobs column title text".to_owned(),
+                "+ table jobs column title character varying(200)".to_owned(),
+            ]
+        }]
+    );
+    assert!(
+        err.to_string()
+            .contains("`0005_tags/down.sql` fails: table \"tagz\" does not exist"),
+        "{err}"
+    );
+    assert_eq!(report.warnings.len(), 1, "{err}");
+    assert_eq!(report.warnings[0].id, "0004");
+    assert_eq!(report.replayed, ["0001", "0003", "0004"]);
+    assert!(report.not_checked.is_empty());
+    // The chain is at head, the concurrent index there, no lock left.
+    assert_eq!(applied_ids(&fixture.migrator(), &mut conn).len(), 5);
+    assert!(schema(&mut conn)
+        .iter()
+        .any(|l| l.contains("jobs_company_idx")));
+    assert_eq!(advisory_locks(&db), 0);
+}

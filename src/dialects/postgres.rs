@@ -115,6 +115,17 @@ impl SqlDialect for PostgresDialect {
         ]
     }
 
+    fn select_column_order(&self, table: &str) -> String {
+        let skip = bookkeeping_names(self, table);
+        format!(
+            "SELECT c.relname || ': ' || string_agg(a.attname, ', ' ORDER BY a.attnum) AS line \
+             FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
+             WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p') \
+             AND a.attnum > 0 AND NOT a.attisdropped AND c.relname NOT IN ({skip}) \
+             GROUP BY c.relname"
+        )
+    }
+
     fn begin_transaction(&self) -> &'static str {
         "BEGIN"
     }
