@@ -693,3 +693,92 @@ fn replay_keep_going_lists_every_broken_down_and_replays_a_concurrent_index_for_
         .any(|l| l.contains("jobs_company_idx")));
     assert_eq!(advisory_locks(&db), 0);
 }
+
+/// Rows of the chain-state table (0 or 1).
+fn state_rows(conn: &mut PgConnection) -> i64 {
+    count(conn, "SELECT COUNT(*) AS n FROM lithify_revisions_state")
+}
+
+fn at_head(migrator: &lithify::Migrator, conn: &mut PgConnection) -> Result<bool, Error> {
+    Ok(matches!(
+        migrator.check(conn)?,
+        lithify::CheckOutcome::AtHead { .. }
+    ))
+}
+
+#[test]
+fn the_start_up_check_sees_rows_written_by_hand_without_counting_them() {
+    let db = TestDb::new("pg_state_guard");
+    let migrator = migrator_for(&reference_dir());
+    let mut conn = db.conn();
+    migrator.upgrade_to_head(&mut conn).expect("upgrade");
+    assert_eq!(
+        state_rows(&mut conn),
+        1,
+        "lithify's own run leaves the state"
+    );
+    assert!(at_head(&migrator, &mut conn).expect("check"));
+
+    // A row inserted by hand: the trigger drops the state, the full
+    // verification finds a revision this binary does not know.
+    conn.batch_execute(
+        "INSERT INTO lithify_revisions (id, checksum, message, state) \
+         VALUES ('29990101000000', 'sha256:00', 'by hand', 'applied')",
+    )
+    .expect("insert by hand");
+    assert_eq!(state_rows(&mut conn), 0);
+    let err = at_head(&migrator, &mut conn).expect_err("unknown revision");
+    assert!(matches!(&err, Error::Inconsistent(_)), "{err}");
+    conn.batch_execute("DELETE FROM lithify_revisions WHERE id = '29990101000000'")
+        .expect("delete by hand");
+
+    // An in-place edit of a checksum at head, which a row count cannot see.
+    migrator
+        .upgrade_to_head(&mut conn)
+        .expect("heals the state");
+    assert_eq!(state_rows(&mut conn), 1);
+    conn.batch_execute(
+        "UPDATE lithify_revisions SET checksum = 'sha256:edited' WHERE id = '20240101000000'",
+    )
+    .expect("edit by hand");
+    let err = at_head(&migrator, &mut conn).expect_err("drift");
+    assert!(err.to_string().contains("checksum drift"), "{err}");
+}
+
+#[test]
+fn without_the_guard_trigger_the_check_counts_the_rows() {
+    // A database whose trigger is gone (written by an older lithify, or
+    // disabled by hand) keeps the count's protection.
+    let db = TestDb::new("pg_state_no_guard");
+    let migrator = migrator_for(&reference_dir());
+    let mut conn = db.conn();
+    migrator.upgrade_to_head(&mut conn).expect("upgrade");
+    let by_hand = "INSERT INTO lithify_revisions (id, checksum, message, state) \
+                   VALUES ('29990101000000', 'sha256:00', 'by hand', 'applied')";
+    let undo = "DELETE FROM lithify_revisions WHERE id = '29990101000000'";
+    for without in [
+        "ALTER TABLE lithify_revisions DISABLE TRIGGER lithify_state_guard",
+        "DROP TRIGGER lithify_state_guard ON lithify_revisions",
+    ] {
+        conn.batch_execute(without).expect(without);
+        conn.batch_execute(by_hand).expect("insert by hand");
+        assert_eq!(state_rows(&mut conn), 1, "nothing dropped the state");
+        let err = at_head(&migrator, &mut conn).expect_err("the count sees the row");
+        assert!(matches!(&err, Error::Inconsistent(_)), "{err}");
+        conn.batch_execute(undo).expect("delete by hand");
+        assert!(at_head(&migrator, &mut conn).expect("check"));
+    }
+    // The next run that goes past the fast path (one with work to do)
+    // puts the trigger back.
+    migrator.downgrade(&mut conn, "-1").expect("downgrade");
+    migrator.upgrade_to_head(&mut conn).expect("upgrade");
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT COUNT(*) AS n FROM pg_trigger WHERE tgname = 'lithify_state_guard' AND tgenabled = 'A'"
+        ),
+        1
+    );
+    conn.batch_execute(by_hand).expect("insert by hand");
+    assert_eq!(state_rows(&mut conn), 0, "the trigger is back");
+}

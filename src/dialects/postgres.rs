@@ -25,11 +25,17 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Text};
 use lithify_core::Dialect;
 
+use crate::bookkeeping::state_table;
+
 use super::{
     bookkeeping_names, lock_key, split_table, standard_identifier, standard_literal, BackendError,
     CountRow, MigrationConnection, RunLock, SqlDialect,
 };
 use lithify_core::split::split_statements;
+
+/// The trigger that deletes the chain state when the bookkeeping is written
+/// ([`PostgresDialect::create_state_table`]).
+const GUARD_TRIGGER: &str = "lithify_state_guard";
 
 /// How often a waiting migrator retries the advisory lock.
 const POLL_INTERVAL: Duration = Duration::from_millis(100);
@@ -70,6 +76,56 @@ impl SqlDialect for PostgresDialect {
              applied_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,\n    \
              duration_ms BIGINT\n)",
             self.quote_table(table)
+        )
+    }
+
+    /// The state table, and a trigger on the bookkeeping table that deletes
+    /// the state row whenever any statement writes the bookkeeping
+    /// (`INSERT`, `UPDATE`, `DELETE`, `TRUNCATE`). lithify's own changes
+    /// write the state row again after their change, in the same
+    /// transaction ([`crate::bookkeeping::render_with_state`]); a change by
+    /// hand leaves no state row, so the next check takes the full
+    /// verification. That is what lets [`Self::select_counted_chain_state`]
+    /// skip `COUNT(*)`, a scan of the table on PostgreSQL. `ENABLE ALWAYS`:
+    /// it fires under `session_replication_role = replica` too. Created
+    /// only when missing, so a run does not lock the table to replace it.
+    fn create_state_table(&self, table: &str) -> String {
+        let state = self.quote_table(&state_table(table));
+        let guard = self.quote_table(&format!("{table}_state_guard"));
+        let bookkeeping = self.quote_table(table);
+        let regclass = self.quote_literal(&bookkeeping);
+        format!(
+            "CREATE TABLE IF NOT EXISTS {state} (\n    \
+             chain_hash VARCHAR(100) NOT NULL,\n    \
+             row_count BIGINT NOT NULL\n);\n\
+             CREATE OR REPLACE FUNCTION {guard}() RETURNS trigger LANGUAGE plpgsql AS \
+             $lithify$ BEGIN DELETE FROM {state}; RETURN NULL; END $lithify$;\n\
+             DO $lithify$ BEGIN\n    \
+             IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger \
+             WHERE tgrelid = {regclass}::regclass AND tgname = '{GUARD_TRIGGER}') THEN\n        \
+             CREATE TRIGGER {GUARD_TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE \
+             ON {bookkeeping} FOR EACH STATEMENT EXECUTE FUNCTION {guard}();\n        \
+             ALTER TABLE {bookkeeping} ENABLE ALWAYS TRIGGER {GUARD_TRIGGER};\n    \
+             END IF;\n\
+             END $lithify$"
+        )
+    }
+
+    /// The state row, with the bookkeeping's row count only where the
+    /// guard trigger ([`Self::create_state_table`]) is missing or disabled
+    /// (a database last written by an older lithify, a trigger disabled by
+    /// hand): with the trigger, a state row means no statement has written
+    /// the bookkeeping since lithify did, so its recorded count stands and
+    /// the check is one indexed lookup whatever the number of rows.
+    fn select_counted_chain_state(&self, table: &str) -> String {
+        let bookkeeping = self.quote_table(table);
+        format!(
+            "SELECT chain_hash, row_count, \
+             CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_trigger \
+             WHERE tgrelid = to_regclass({}) AND tgname = '{GUARD_TRIGGER}' AND tgenabled <> 'D') \
+             THEN row_count ELSE (SELECT COUNT(*) FROM {bookkeeping}) END AS actual_rows FROM {}",
+            self.quote_literal(&bookkeeping),
+            self.quote_table(&state_table(table))
         )
     }
 

@@ -316,6 +316,9 @@ fn main() {
         return;
     }
     let rounds = env_list("LITHIFY_BENCH_ROUNDS", &[5])[0];
+    // LITHIFY_BENCH_CHECK_ONLY=1: only the up-to-date check (item 6's
+    // flatness in N), without the apply table.
+    let check_only = std::env::var("LITHIFY_BENCH_CHECK_ONLY").is_ok_and(|v| v == "1");
     let checks = env_list("LITHIFY_BENCH_CHECKS", &[200])[0];
     let mut admin = admin();
     let server: String = diesel::sql_query("SELECT version() AS line")
@@ -331,45 +334,8 @@ fn main() {
             script: write_psql_script(&chain),
             chain,
         };
-        // Warm-up: every variant once (also checks that each one works).
-        for v in 0..VARIANTS.len() {
-            timed_apply(v, &setup, &mut admin);
-        }
-        let mut times: Vec<Vec<f64>> = vec![Vec::new(); VARIANTS.len()];
-        for round in 0..rounds {
-            for k in 0..VARIANTS.len() {
-                let v = (round + k) % VARIANTS.len();
-                times[v].push(timed_apply(v, &setup, &mut admin).as_secs_f64());
-            }
-        }
-        println!("apply N = {n} on PostgreSQL, {rounds} rounds (seconds, connection included; ratio = median over rounds of variant / other in the same round)");
-        println!(
-            "{:<18} {:>9} {:>9} {:>9} {:>10} {:>10} {:>10} {:>10}",
-            "variant", "median", "min", "max", "x tx_each", "x one_tx", "x psql", "x diesel"
-        );
-        for (v, name) in VARIANTS.iter().enumerate() {
-            let per_round = |other: usize| {
-                median(
-                    times[v]
-                        .iter()
-                        .zip(&times[other])
-                        .map(|(t, f)| t / f)
-                        .collect(),
-                )
-            };
-            let min = times[v].iter().cloned().fold(f64::INFINITY, f64::min);
-            let max = times[v].iter().cloned().fold(0.0, f64::max);
-            println!(
-                "{:<18} {:>9.4} {:>9.4} {:>9.4} {:>10.3} {:>10.3} {:>10.3} {:>10.3}",
-                name,
-                median(times[v].clone()),
-                min,
-                max,
-                per_round(0),
-                per_round(1),
-                per_round(2),
-                per_round(3)
-            );
+        if !check_only {
+            apply_variants(n, rounds, &setup, &mut admin);
         }
 
         // The up-to-date check, N applied.
@@ -387,6 +353,20 @@ fn main() {
             let m = fixtures::lithify_migrator(n);
             assert!(at_head(m.check(&mut lconn).expect("check")));
         });
+        // The same check where the guard trigger is disabled: the state row
+        // no longer stands for the row count, so the query counts the rows
+        // (what every check did before the trigger).
+        lconn
+            .batch_execute("ALTER TABLE lithify_revisions DISABLE TRIGGER lithify_state_guard")
+            .expect("disable the guard");
+        let lithify_counting = median_ms(checks, || {
+            assert!(at_head(setup.migrator.check(&mut lconn).expect("check")));
+        });
+        lconn
+            .batch_execute(
+                "ALTER TABLE lithify_revisions ENABLE ALWAYS TRIGGER lithify_state_guard",
+            )
+            .expect("enable the guard");
         let diesel_embedded = median_ms(checks, || {
             assert!(!dconn.has_pending_migration(setup.source).expect("check"));
         });
@@ -400,6 +380,9 @@ fn main() {
         println!("lithify_check          {lithify_check:>9.4}");
         println!("lithify_new_migrator   {lithify_new:>9.4}");
         println!(
+            "lithify_check_counting {lithify_counting:>9.4}   (guard trigger disabled: COUNT(*))"
+        );
+        println!(
             "diesel_embedded        {diesel_embedded:>9.4}   lithify_check / diesel_embedded = {:.3}",
             lithify_check / diesel_embedded
         );
@@ -411,6 +394,51 @@ fn main() {
         diesel_db.drop_with(&mut admin);
     }
     fixtures::cleanup();
+}
+
+/// The apply table for `n`: every variant once as a warm-up, then `rounds`
+/// rounds in a rotating order.
+fn apply_variants(n: usize, rounds: usize, setup: &Setup, admin: &mut PgConnection) {
+    // Warm-up: every variant once (also checks that each one works).
+    for v in 0..VARIANTS.len() {
+        timed_apply(v, setup, admin);
+    }
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); VARIANTS.len()];
+    for round in 0..rounds {
+        for k in 0..VARIANTS.len() {
+            let v = (round + k) % VARIANTS.len();
+            times[v].push(timed_apply(v, setup, admin).as_secs_f64());
+        }
+    }
+    println!("apply N = {n} on PostgreSQL, {rounds} rounds (seconds, connection included; ratio = median over rounds of variant / other in the same round)");
+    println!(
+        "{:<18} {:>9} {:>9} {:>9} {:>10} {:>10} {:>10} {:>10}",
+        "variant", "median", "min", "max", "x tx_each", "x one_tx", "x psql", "x diesel"
+    );
+    for (v, name) in VARIANTS.iter().enumerate() {
+        let per_round = |other: usize| {
+            median(
+                times[v]
+                    .iter()
+                    .zip(&times[other])
+                    .map(|(t, f)| t / f)
+                    .collect(),
+            )
+        };
+        let min = times[v].iter().cloned().fold(f64::INFINITY, f64::min);
+        let max = times[v].iter().cloned().fold(0.0, f64::max);
+        println!(
+            "{:<18} {:>9.4} {:>9.4} {:>9.4} {:>10.3} {:>10.3} {:>10.3} {:>10.3}",
+            name,
+            median(times[v].clone()),
+            min,
+            max,
+            per_round(0),
+            per_round(1),
+            per_round(2),
+            per_round(3)
+        );
+    }
 }
 
 #[derive(QueryableByName)]

@@ -442,7 +442,10 @@ mod tests {
         assert_eq!(got[0].line, 1);
         assert_eq!(got[0].sql, script, "only ASCII whitespace is trimmed");
         let nbsp = split_statements("SELECT 1\u{a0};\n  SELECT 2");
-        assert_eq!(nbsp[0].sql, "SELECT 1\u{a0}", "the server sees the no-break space");
+        assert_eq!(
+            nbsp[0].sql, "SELECT 1\u{a0}",
+            "the server sees the no-break space"
+        );
         assert_eq!((nbsp[1].sql, nbsp[1].line), ("SELECT 2", 2));
     }
 
