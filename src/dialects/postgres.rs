@@ -137,10 +137,15 @@ impl SqlDialect for PostgresDialect {
     }
 
     /// The current schema only (where unqualified DDL goes); definitions as
-    /// PostgreSQL prints them, so equal DDL gives equal lines.
+    /// PostgreSQL prints them, so equal DDL gives equal lines. One query
+    /// (a `UNION ALL` of its parts), from `pg_catalog` rather than the
+    /// `information_schema` views: `replay --keep-going` reads the schema
+    /// three times per revision, and one round trip over the catalogs is
+    /// what keeps a 300-revision chain within seconds (BENCHMARKS.md, item 8).
     fn select_schema(&self, table: &str) -> Vec<String> {
         let skip = bookkeeping_names(self, table);
-        vec![
+        let here = "relnamespace = current_schema()::regnamespace";
+        vec![[
             format!(
                 "SELECT 'table ' || c.relname || ' column ' || a.attname || ' ' \
                  || pg_catalog.format_type(a.atttypid, a.atttypmod) \
@@ -149,26 +154,33 @@ impl SqlDialect for PostgresDialect {
                  FROM pg_catalog.pg_attribute a \
                  JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
                  LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
-                 WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p') \
+                 WHERE c.{here} AND c.relkind IN ('r', 'p') \
                  AND a.attnum > 0 AND NOT a.attisdropped AND c.relname NOT IN ({skip})"
             ),
+            // What pg_indexes shows: indexes of tables, partitioned tables
+            // and materialized views.
             format!(
-                "SELECT 'index ' || indexdef AS line FROM pg_catalog.pg_indexes \
-                 WHERE schemaname = current_schema() AND tablename NOT IN ({skip})"
+                "SELECT 'index ' || pg_catalog.pg_get_indexdef(i.indexrelid) AS line \
+                 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class t ON t.oid = i.indrelid \
+                 WHERE t.{here} AND t.relkind IN ('r', 'm', 'p') AND t.relname NOT IN ({skip})"
             ),
             format!(
                 "SELECT 'constraint ' || t.relname || ' ' || k.conname || ' ' \
                  || pg_catalog.pg_get_constraintdef(k.oid) AS line \
                  FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class t ON t.oid = k.conrelid \
-                 WHERE t.relnamespace = current_schema()::regnamespace AND t.relname NOT IN ({skip})"
+                 WHERE t.{here} AND t.relname NOT IN ({skip})"
             ),
-            "SELECT 'view ' || table_name || ': ' || view_definition AS line \
-             FROM information_schema.views WHERE table_schema = current_schema()"
-                .to_owned(),
-            "SELECT 'sequence ' || sequence_name || ' ' || data_type AS line \
-             FROM information_schema.sequences WHERE sequence_schema = current_schema()"
-                .to_owned(),
+            format!(
+                "SELECT 'view ' || c.relname || ': ' || pg_catalog.pg_get_viewdef(c.oid) AS line \
+                 FROM pg_catalog.pg_class c WHERE c.{here} AND c.relkind = 'v'"
+            ),
+            format!(
+                "SELECT 'sequence ' || c.relname || ' ' || pg_catalog.format_type(s.seqtypid, NULL) AS line \
+                 FROM pg_catalog.pg_sequence s JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid \
+                 WHERE c.{here}"
+            ),
         ]
+        .join(" UNION ALL ")]
     }
 
     fn select_column_order(&self, table: &str) -> String {
