@@ -12,17 +12,6 @@ use diesel::pg::PgConnection;
 use lithify::{Error, StepOutcome};
 use server_support::*;
 
-/// PostgreSQL at POSTGRES_URL.
-struct Postgres;
-
-impl Server for Postgres {
-    type Conn = PgConnection;
-    const URL_VAR: &'static str = "POSTGRES_URL";
-    const DEFAULT_URL: &'static str = "postgres://postgres@127.0.0.1:5432";
-    const ADMIN_DATABASE: &'static str = "postgres";
-    const DROP_OPTIONS: &'static str = " WITH (FORCE)";
-}
-
 type TestDb = ServerDb<Postgres>;
 
 fn server_url() -> String {

@@ -232,7 +232,10 @@ fn pg_key(table: &str) -> i64 {
 /// Who holds the lock, for the timeout error. A bigint advisory key shows in
 /// `pg_locks` split into `classid` (high 32 bits) and `objid` (low 32 bits),
 /// with `objsubid = 1`.
-fn describe_holder(conn: &mut PgConnection, key: i64) -> String {
+fn describe_holder<C>(conn: &mut C, key: i64) -> String
+where
+    C: diesel::connection::LoadConnection<Backend = diesel::pg::Pg>,
+{
     let bits = u64::from_ne_bytes(key.to_ne_bytes());
     let (high, low) = ((bits >> 32) as i64, (bits & 0xffff_ffff) as i64);
     let holders = diesel::sql_query(
@@ -267,97 +270,125 @@ fn describe_holder(conn: &mut PgConnection, key: i64) -> String {
     }
 }
 
-impl MigrationConnection for PgConnection {
-    fn sql_dialect(&self) -> &'static dyn SqlDialect {
-        &PostgresDialect
-    }
-
-    fn prepare_session(&mut self, _lock_timeout: Duration) -> Result<(), BackendError> {
-        // Literals are rendered standard (see quote_literal). Naming the session
-        // makes it recognisable when another migrator reports the lock holder.
-        // A server only notices a vanished client when it next talks to it, so
-        // a migrator killed during a long statement would leave its backend
-        // running (and the lock held) until the statement ends; from PG 14 on
-        // `client_connection_check_interval` makes the server check every
-        // second and abort, which frees the lock and rolls the revision back.
-        self.batch_execute(
-            "SET standard_conforming_strings = on; \
-             SELECT set_config('application_name', 'lithify', false) \
-             WHERE current_setting('application_name') = ''; \
-             SELECT set_config('client_connection_check_interval', '1000', false) \
-             WHERE current_setting('server_version_num')::int >= 140000",
-        )?;
-        Ok(())
-    }
-
-    fn acquire_migration_lock(
-        &mut self,
-        table: &str,
-        timeout: Duration,
-    ) -> Result<RunLock, BackendError> {
-        let key = pg_key(table);
-        let started = Instant::now();
-        loop {
-            let row = diesel::sql_query("SELECT pg_try_advisory_lock($1) AS ok")
-                .bind::<BigInt, _>(key)
-                .get_result::<Acquired>(self)?;
-            if row.ok {
-                return Ok(RunLock::in_session());
+/// The [`MigrationConnection`] impl of a diesel connection to PostgreSQL:
+/// [`PgConnection`], and with the `diesel-async` feature diesel-async's
+/// `AsyncConnectionWrapper<AsyncPgConnection>` (a synchronous `Connection`
+/// over an async one). The bodies need only what diesel's `Connection`,
+/// `SimpleConnection` and `LoadConnection` give, which both have; a macro
+/// rather than a blanket impl because a generic `impl<C: Connection<Backend =
+/// Pg>>` would overlap the other engines' impls.
+macro_rules! postgres_migration_connection {
+    ($conn:ty) => {
+        impl MigrationConnection for $conn {
+            fn sql_dialect(&self) -> &'static dyn SqlDialect {
+                &PostgresDialect
             }
-            let waited = started.elapsed();
-            if waited >= timeout {
-                return Err(BackendError::LockTimeout {
-                    waited,
-                    holder: describe_holder(self, key),
-                });
+
+            fn prepare_session(&mut self, _lock_timeout: Duration) -> Result<(), BackendError> {
+                // Literals are rendered standard (see quote_literal). Naming the session
+                // makes it recognisable when another migrator reports the lock holder.
+                // A server only notices a vanished client when it next talks to it, so
+                // a migrator killed during a long statement would leave its backend
+                // running (and the lock held) until the statement ends; from PG 14 on
+                // `client_connection_check_interval` makes the server check every
+                // second and abort, which frees the lock and rolls the revision back.
+                self.batch_execute(
+                    "SET standard_conforming_strings = on; \
+                     SELECT set_config('application_name', 'lithify', false) \
+                     WHERE current_setting('application_name') = ''; \
+                     SELECT set_config('client_connection_check_interval', '1000', false) \
+                     WHERE current_setting('server_version_num')::int >= 140000",
+                )?;
+                Ok(())
             }
-            std::thread::sleep(POLL_INTERVAL.min(timeout - waited));
+
+            fn acquire_migration_lock(
+                &mut self,
+                table: &str,
+                timeout: Duration,
+            ) -> Result<RunLock, BackendError> {
+                let key = pg_key(table);
+                let started = Instant::now();
+                loop {
+                    let row = diesel::sql_query("SELECT pg_try_advisory_lock($1) AS ok")
+                        .bind::<BigInt, _>(key)
+                        .get_result::<Acquired>(self)?;
+                    if row.ok {
+                        return Ok(RunLock::in_session());
+                    }
+                    let waited = started.elapsed();
+                    if waited >= timeout {
+                        return Err(BackendError::LockTimeout {
+                            waited,
+                            holder: describe_holder(self, key),
+                        });
+                    }
+                    std::thread::sleep(POLL_INTERVAL.min(timeout - waited));
+                }
+            }
+
+            fn release_migration_lock(&mut self, table: &str) -> Result<(), BackendError> {
+                diesel::sql_query("SELECT pg_advisory_unlock($1) AS ok")
+                    .bind::<BigInt, _>(pg_key(table))
+                    .get_result::<Acquired>(self)?;
+                Ok(())
+            }
+
+            fn execute_sql(&mut self, sql: &str) -> Result<(), BackendError> {
+                self.batch_execute(sql)?;
+                Ok(())
+            }
+
+            /// Inside the revision transaction the script goes whole; outside one it
+            /// goes statement by statement (module docs).
+            fn run_revision_sql(
+                &mut self,
+                sql: &str,
+                in_transaction: bool,
+            ) -> Result<(), BackendError> {
+                if in_transaction {
+                    return self.execute_sql(sql);
+                }
+                for (ix, statement) in split_statements(sql).into_iter().enumerate() {
+                    self.batch_execute(statement.sql).map_err(|source| {
+                        BackendError::Statement {
+                            number: ix + 1,
+                            line: statement.line,
+                            source,
+                        }
+                    })?;
+                }
+                Ok(())
+            }
+
+            fn bookkeeping_table_exists(&mut self, table: &str) -> Result<bool, BackendError> {
+                let (schema, name) = split_table(table);
+                let rows = diesel::sql_query(
+                    "SELECT COUNT(*) AS n FROM pg_catalog.pg_tables \
+                     WHERE tablename = $1 AND schemaname = COALESCE($2, current_schema())",
+                )
+                .bind::<Text, _>(name)
+                .bind::<Nullable<Text>, _>(schema)
+                .load::<CountRow>(self)?;
+                Ok(rows.first().is_some_and(|c| c.n > 0))
+            }
+
+            load_rows_with_sql_query!();
         }
-    }
-
-    fn release_migration_lock(&mut self, table: &str) -> Result<(), BackendError> {
-        diesel::sql_query("SELECT pg_advisory_unlock($1) AS ok")
-            .bind::<BigInt, _>(pg_key(table))
-            .get_result::<Acquired>(self)?;
-        Ok(())
-    }
-
-    fn execute_sql(&mut self, sql: &str) -> Result<(), BackendError> {
-        self.batch_execute(sql)?;
-        Ok(())
-    }
-
-    /// Inside the revision transaction the script goes whole; outside one it
-    /// goes statement by statement (module docs).
-    fn run_revision_sql(&mut self, sql: &str, in_transaction: bool) -> Result<(), BackendError> {
-        if in_transaction {
-            return self.execute_sql(sql);
-        }
-        for (ix, statement) in split_statements(sql).into_iter().enumerate() {
-            self.batch_execute(statement.sql)
-                .map_err(|source| BackendError::Statement {
-                    number: ix + 1,
-                    line: statement.line,
-                    source,
-                })?;
-        }
-        Ok(())
-    }
-
-    fn bookkeeping_table_exists(&mut self, table: &str) -> Result<bool, BackendError> {
-        let (schema, name) = split_table(table);
-        let rows = diesel::sql_query(
-            "SELECT COUNT(*) AS n FROM pg_catalog.pg_tables \
-             WHERE tablename = $1 AND schemaname = COALESCE($2, current_schema())",
-        )
-        .bind::<Text, _>(name)
-        .bind::<Nullable<Text>, _>(schema)
-        .load::<CountRow>(self)?;
-        Ok(rows.first().is_some_and(|c| c.n > 0))
-    }
-
-    load_rows_with_sql_query!();
+    };
 }
+
+postgres_migration_connection!(PgConnection);
+
+/// diesel-async's synchronous wrapper around an async PostgreSQL connection
+/// (feature `diesel-async`): an async application migrates with the
+/// connection type it already has, on a blocking thread.
+#[cfg(feature = "diesel-async")]
+pub type AsyncPgWrapper =
+    diesel_async::async_connection_wrapper::AsyncConnectionWrapper<diesel_async::AsyncPgConnection>;
+
+#[cfg(feature = "diesel-async")]
+postgres_migration_connection!(AsyncPgWrapper);
 
 #[cfg(test)]
 mod tests {

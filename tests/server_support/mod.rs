@@ -172,6 +172,19 @@ pub trait Server {
     const DROP_OPTIONS: &'static str;
 }
 
+/// PostgreSQL at POSTGRES_URL (tests/postgres.rs, tests/async_postgres.rs).
+#[cfg(feature = "postgres")]
+pub struct Postgres;
+
+#[cfg(feature = "postgres")]
+impl Server for Postgres {
+    type Conn = diesel::pg::PgConnection;
+    const URL_VAR: &'static str = "POSTGRES_URL";
+    const DEFAULT_URL: &'static str = "postgres://postgres@127.0.0.1:5432";
+    const ADMIN_DATABASE: &'static str = "postgres";
+    const DROP_OPTIONS: &'static str = " WITH (FORCE)";
+}
+
 /// The server's URL, from [`Server::URL_VAR`] or its default.
 pub fn server_base_url<S: Server>() -> String {
     std::env::var(S::URL_VAR).unwrap_or_else(|_| S::DEFAULT_URL.into())
