@@ -415,7 +415,10 @@ fn a_migrate_job_fails_with_3_on_a_failing_revision_and_4_on_a_refusal() {
     // A table the first revision creates is already there (made by hand):
     // its CREATE TABLE fails, the revision rolls back.
     let mut conn = diesel::Connection::establish(&url).expect("open");
-    exec(&mut conn, "CREATE TABLE companies (id INTEGER PRIMARY KEY);");
+    exec(
+        &mut conn,
+        "CREATE TABLE companies (id INTEGER PRIMARY KEY);",
+    );
     let o = migrate(&["upgrade", "head"]);
     assert_eq!(code(&o), 3, "{}", stderr(&o));
     assert!(stderr(&o).contains("rolled back"), "{}", stderr(&o));

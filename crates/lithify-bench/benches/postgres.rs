@@ -30,7 +30,11 @@
 //!   same with `single_transaction(true)`.
 //!
 //! Check: with all N applied (by lithify, resp. diesel, in a database made
-//! once), `LITHIFY_BENCH_CHECKS` calls on one open connection; median.
+//! once), `LITHIFY_BENCH_CHECKS` calls on one open connection; median. Also
+//! the check paired with the same check on a second lithify database whose
+//! guard trigger is disabled (so its query counts the rows, as every check
+//! did before the trigger): call after call, the median of each and of the
+//! per-pair ratio. `LITHIFY_BENCH_CHECK_ONLY=1` skips the apply table.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -296,6 +300,27 @@ fn timed_apply(variant: usize, s: &Setup, admin: &mut PgConnection) -> Duration 
     took
 }
 
+/// `reps` pairs of calls, `a` then `b`, after a warm-up: the median of `a`
+/// and the median over pairs of `a / b` (as `(median a, ratio)`), and the
+/// median of `b`, in milliseconds.
+fn paired_ms(reps: usize, mut a: impl FnMut(), mut b: impl FnMut()) -> ((f64, f64), f64) {
+    for _ in 0..reps.min(10) {
+        a();
+        b();
+    }
+    let time = |f: &mut dyn FnMut()| {
+        let start = Instant::now();
+        f();
+        start.elapsed().as_secs_f64() * 1e3
+    };
+    let pairs: Vec<(f64, f64)> = (0..reps).map(|_| (time(&mut a), time(&mut b))).collect();
+    let ratio = median(pairs.iter().map(|(x, y)| x / y).collect());
+    (
+        (median(pairs.iter().map(|p| p.0).collect()), ratio),
+        median(pairs.iter().map(|p| p.1).collect()),
+    )
+}
+
 /// Median of `reps` calls of `f`, in milliseconds.
 fn median_ms(reps: usize, mut f: impl FnMut()) -> f64 {
     for _ in 0..reps.min(10) {
@@ -353,20 +378,24 @@ fn main() {
             let m = fixtures::lithify_migrator(n);
             assert!(at_head(m.check(&mut lconn).expect("check")));
         });
-        // The same check where the guard trigger is disabled: the state row
-        // no longer stands for the row count, so the query counts the rows
-        // (what every check did before the trigger).
-        lconn
+        // The same check on a second database whose guard trigger is
+        // disabled: there the state row does not stand for the row count,
+        // so the query counts the rows (what every check did before the
+        // trigger). Measured in pairs, guarded and counting call after call
+        // on their own connections, so both see the same machine.
+        let counting_db = ThrowAwayDb::new(&mut admin);
+        apply(5, &setup, &counting_db.url);
+        let mut cconn = connect(&counting_db.url);
+        cconn
             .batch_execute("ALTER TABLE lithify_revisions DISABLE TRIGGER lithify_state_guard")
             .expect("disable the guard");
-        let lithify_counting = median_ms(checks, || {
-            assert!(at_head(setup.migrator.check(&mut lconn).expect("check")));
-        });
-        lconn
-            .batch_execute(
-                "ALTER TABLE lithify_revisions ENABLE ALWAYS TRIGGER lithify_state_guard",
-            )
-            .expect("enable the guard");
+        let (guarded, counting) = paired_ms(
+            checks,
+            || assert!(at_head(setup.migrator.check(&mut lconn).expect("check"))),
+            || assert!(at_head(setup.migrator.check(&mut cconn).expect("check"))),
+        );
+        drop(cconn);
+        counting_db.drop_with(&mut admin);
         let diesel_embedded = median_ms(checks, || {
             assert!(!dconn.has_pending_migration(setup.source).expect("check"));
         });
@@ -380,7 +409,9 @@ fn main() {
         println!("lithify_check          {lithify_check:>9.4}");
         println!("lithify_new_migrator   {lithify_new:>9.4}");
         println!(
-            "lithify_check_counting {lithify_counting:>9.4}   (guard trigger disabled: COUNT(*))"
+            "paired: lithify_check {:>9.4}, counting (guard disabled: COUNT(*)) {counting:>9.4}, \
+             check / counting = {:.3} (median of per-pair ratios)",
+            guarded.0, guarded.1
         );
         println!(
             "diesel_embedded        {diesel_embedded:>9.4}   lithify_check / diesel_embedded = {:.3}",
