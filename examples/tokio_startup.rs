@@ -58,7 +58,7 @@ async fn main() -> ExitCode {
 #[derive(Debug)]
 enum StartUpError {
     /// The migrator's own error (connection, refusal, a failing revision).
-    Migration(Error),
+    Migration(Box<Error>),
     /// The blocking task panicked.
     Panicked(tokio::task::JoinError),
 }
@@ -67,29 +67,33 @@ enum StartUpError {
 /// Safe when several instances start at once: the migration lock lets one
 /// migrate and the others find the work done.
 async fn migrate_on_start_up(database: String) -> Result<RunReport, StartUpError> {
-    tokio::task::spawn_blocking(move || {
-        let url = DatabaseUrl::parse(&database)?;
-        let DatabaseUrl::Sqlite { path } = &url else {
-            return Err(Error::Connect {
-                url: url.to_string(),
-                reason: "this example migrates SQLite; see tests/async_postgres.rs for PostgreSQL"
-                    .to_owned(),
-            });
-        };
-        let mut conn =
-            SqliteConnection::establish(&path.to_string_lossy()).map_err(|e| Error::Connect {
-                url: url.to_string(),
-                reason: e.to_string(),
-            })?;
-        // Quiet: a service logs what the report says instead.
-        migrations::MIGRATOR
-            .clone()
-            .quiet(true)
-            .upgrade_to_head(&mut conn)
-    })
-    .await
-    .map_err(StartUpError::Panicked)?
-    .map_err(StartUpError::Migration)
+    tokio::task::spawn_blocking(move || migrate(&database))
+        .await
+        .map_err(StartUpError::Panicked)?
+        .map_err(StartUpError::Migration)
+}
+
+/// The blocking part: open the connection, upgrade to head. The error is
+/// boxed to keep the task's result small (lithify's `Error` is large).
+fn migrate(database: &str) -> Result<RunReport, Box<Error>> {
+    let url = DatabaseUrl::parse(database).map_err(Error::from)?;
+    let DatabaseUrl::Sqlite { path } = &url else {
+        return Err(Box::new(Error::Connect {
+            url: url.to_string(),
+            reason: "this example migrates SQLite; see tests/async_postgres.rs for PostgreSQL"
+                .to_owned(),
+        }));
+    };
+    let mut conn =
+        SqliteConnection::establish(&path.to_string_lossy()).map_err(|e| Error::Connect {
+            url: url.to_string(),
+            reason: e.to_string(),
+        })?;
+    // Quiet: a service logs what the report says instead.
+    Ok(migrations::MIGRATOR
+        .clone()
+        .quiet(true)
+        .upgrade_to_head(&mut conn)?)
 }
 
 fn panicked(e: &tokio::task::JoinError) -> ExitCode {
@@ -136,7 +140,7 @@ mod tests {
             .await
             .expect_err("no such directory");
         assert!(
-            matches!(&err, StartUpError::Migration(Error::Connect { .. })),
+            matches!(&err, StartUpError::Migration(e) if matches!(**e, Error::Connect { .. })),
             "{err:?}"
         );
     }

@@ -22,7 +22,8 @@ async fn an_async_application_migrates_on_start_up_through_the_async_connection_
     // What the application's start-up does before it serves anything.
     let report = tokio::task::spawn_blocking(move || {
         let mut conn = AsyncPgWrapper::establish(&url).expect("connect");
-        m.upgrade_to_head(&mut conn)
+        // Boxed: lithify's Error is large to move between threads.
+        m.upgrade_to_head(&mut conn).map_err(Box::new)
     })
     .await
     .expect("the blocking task ran")
@@ -33,7 +34,7 @@ async fn an_async_application_migrates_on_start_up_through_the_async_connection_
     let (url, m) = (db.url.clone(), migrator.clone());
     let again = tokio::task::spawn_blocking(move || {
         let mut conn = AsyncPgWrapper::establish(&url).expect("connect");
-        m.upgrade_to_head(&mut conn)
+        m.upgrade_to_head(&mut conn).map_err(Box::new)
     })
     .await
     .expect("the blocking task ran")
@@ -62,13 +63,13 @@ async fn the_async_wrapper_reports_a_failing_revision_like_any_connection() {
     let url = db.url.clone();
     let err = tokio::task::spawn_blocking(move || {
         let mut conn = AsyncPgWrapper::establish(&url).expect("connect");
-        migrator.upgrade_to_head(&mut conn)
+        migrator.upgrade_to_head(&mut conn).map_err(Box::new)
     })
     .await
     .expect("the blocking task ran")
     .expect_err("the second revision fails");
     assert!(
-        matches!(&err, lithify::Error::RevisionFailed { id, .. } if id == "0002"),
+        matches!(&*err, lithify::Error::RevisionFailed { id, .. } if id == "0002"),
         "{err}"
     );
     assert!(
