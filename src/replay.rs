@@ -82,6 +82,9 @@ pub struct DownFinding {
     /// Whether the down was checked inside a rolled-back transaction (false:
     /// replayed for real).
     pub rolled_back: bool,
+    /// Whether the revision may run in a transaction (`transactional`): a
+    /// keep-going replay checks the down of one that may not for real.
+    pub transactional: bool,
     /// What is wrong, in the order found.
     pub problems: Vec<DownProblem>,
 }
@@ -93,7 +96,7 @@ impl DownFinding {
             "  revision `{}` ({}{}):",
             self.id,
             self.name,
-            if self.rolled_back {
+            if self.rolled_back || self.transactional {
                 ""
             } else {
                 ", replayed for real: it cannot run in a transaction"

@@ -344,6 +344,12 @@ fn keep_going_replays_a_non_transactional_revision_for_real_and_stops_when_its_d
     assert_eq!(report.not_checked, ["0003"]);
     let text = err.to_string();
     assert!(
+        text.contains(
+            "revision `0002` (0002_outside, replayed for real: it cannot run in a transaction):"
+        ),
+        "{text}"
+    );
+    assert!(
         text.contains("the 1 revision(s) after it were not checked: 0003"),
         "{text}"
     );

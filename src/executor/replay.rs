@@ -333,6 +333,7 @@ impl<C: MigrationConnection> Executor<'_, C> {
             id: revision.id,
             name: revision.name,
             rolled_back: check == Check::RolledBack,
+            transactional: revision.transactional,
             problems,
         }
     }
