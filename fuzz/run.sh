@@ -45,7 +45,11 @@ for target in "${targets[@]}"; do
     grep -E "^(Done|stat::number_of_executed_units|stat::new_units_added|stat::peak_rss_mb)" "logs/$target.log" || true
     if [ "$status" -ne 0 ]; then
         tail -n 40 "logs/$target.log" >&2
-        echo "fuzz target $target failed (exit $status); the input is in fuzz/artifacts/$target/" >&2
+        if [ -n "$(ls -A "artifacts/$target" 2>/dev/null)" ]; then
+            echo "fuzz target $target failed (exit $status); the input is in fuzz/artifacts/$target/" >&2
+        else
+            echo "fuzz target $target stopped (exit $status) without a crash input; see fuzz/logs/$target.log" >&2
+        fi
         exit "$status"
     fi
 done
