@@ -33,6 +33,22 @@
 //! full verification, which every command that changes something (and
 //! `current`, [`crate::Migrator::applied`]) still runs. That is the trade-off
 //! for a check that costs one row read whatever the chain's length.
+//!
+//! On PostgreSQL `COUNT(*)` is a scan of the table (MVCC keeps no row
+//! count), so counting would make the check grow with N. There a statement
+//! trigger on the bookkeeping table deletes the state row whenever any
+//! statement writes the bookkeeping
+//! ([`crate::dialects::PostgresDialect`]'s `create_state_table`); lithify's
+//! own changes write the row again after their change in the same
+//! transaction, so a state row means nobody else has written the bookkeeping
+//! since, and its recorded count stands without counting. That guards more
+//! than the count did (an in-place `UPDATE` at head is caught too). Where the
+//! trigger is missing or disabled (a database last written by an older
+//! lithify, `ALTER TABLE ... DISABLE TRIGGER`), the query counts as before;
+//! the next run that gets past the fast path creates the trigger. What it
+//! cannot see: a writer that bypasses triggers altogether (`session_replication_role
+//! = replica` does not, the trigger is `ENABLE ALWAYS`; a superuser dropping the
+//! trigger and editing rows in the same breath does).
 
 use std::fmt;
 

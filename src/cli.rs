@@ -19,6 +19,7 @@ use crate::dialects::MigrationConnection;
 use crate::error::{exit, Error};
 use crate::migrator::Migrator;
 use crate::recovery::ResolveAs;
+use crate::replay::ReplayOptions;
 use crate::report::CheckOutcome;
 use crate::url::{self, DatabaseUrl};
 
@@ -151,6 +152,16 @@ pub enum Command {
         /// schema down.
         #[arg(long, value_name = "URL")]
         scratch: Option<String>,
+        /// Check every down inside a transaction that is rolled back, so the
+        /// chain advances only by ups and one run lists every broken down
+        /// (SQLite, PostgreSQL; MySQL commits DDL implicitly and stops at the
+        /// first).
+        #[arg(long)]
+        keep_going: bool,
+        /// A down that restores a table's columns in another order is an
+        /// error, not a warning (diesel's Queryable loads columns by position).
+        #[arg(long)]
+        strict_column_order: bool,
     },
 }
 
@@ -309,7 +320,7 @@ fn try_run(
             print_history(&view, range.as_deref(), *verbose, None)?;
             Ok(exit::OK)
         }
-        Command::Replay { scratch } => replay(migrator, command, scratch.as_deref()),
+        Command::Replay { scratch, .. } => replay(migrator, command, scratch.as_deref()),
         _ => {
             let url =
                 url::resolve(database_url, Path::new("."))?.ok_or(Error::MissingDatabaseUrl)?;
@@ -443,7 +454,17 @@ impl WithConnection for DbCommand<'_> {
                 m.resolve(conn, revision, how).map(|_| exit::OK)
             }
             Command::Adopt => m.adopt(conn).map(|_| exit::OK),
-            Command::Replay { .. } => m.replay(conn).map(|_| exit::OK),
+            Command::Replay {
+                keep_going,
+                strict_column_order,
+                ..
+            } => {
+                let options = ReplayOptions {
+                    keep_going: *keep_going,
+                    strict_column_order: *strict_column_order,
+                };
+                m.replay_with(conn, options).map(|_| exit::OK)
+            }
             Command::Sql { .. } | Command::Heads { .. } | Command::Branches { .. } => Ok(exit::OK),
         }
     }

@@ -247,6 +247,13 @@ impl Error {
             | Error::SingleTransaction { .. } => exit::USAGE,
             Error::Inconsistent(_) => exit::REFUSED,
             Error::Replay(crate::replay::ReplayError::NotEmpty { .. }) => exit::USAGE,
+            // No down broken, but an up failed: the chain itself fails, as
+            // it would in any upgrade.
+            Error::Replay(crate::replay::ReplayError::Broken { report })
+                if report.broken.is_empty() =>
+            {
+                exit::FAILURE
+            }
             Error::Replay(_) => exit::CHECK_FAILED,
             _ => exit::FAILURE,
         }

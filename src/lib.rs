@@ -54,7 +54,7 @@ pub use error::{Direction, Error, Inconsistency};
 pub use lithify_core::Dialect;
 pub use migrator::Migrator;
 pub use recovery::{AdoptReport, ResolveAs, ResolveReport};
-pub use replay::{ReplayError, ReplayReport};
+pub use replay::{DownFinding, DownProblem, ReplayError, ReplayOptions, ReplayReport};
 pub use report::{CheckOutcome, CurrentState, RunReport, StampReport, StepOutcome, StepReport};
 pub use url::DatabaseUrl;
 

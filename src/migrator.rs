@@ -16,7 +16,7 @@ use crate::embedded::{EmbeddedChain, Revision};
 use crate::error::Error;
 use crate::executor::{self, Executor, RunOptions};
 use crate::recovery::{AdoptReport, ResolveAs, ResolveReport};
-use crate::replay::ReplayReport;
+use crate::replay::{ReplayOptions, ReplayReport};
 use crate::report::{CheckOutcome, CurrentState, Output, RunReport, StampReport};
 use crate::session::{Origin, SessionSql};
 
@@ -197,7 +197,19 @@ impl Migrator {
     /// checking that each down restores the schema its up started from (see
     /// [`crate::replay`]). Refuses a database that is not empty.
     pub fn replay<C: MigrationConnection>(&self, conn: &mut C) -> Result<ReplayReport, Error> {
-        self.with_executor(conn, |ex| ex.replay())
+        self.replay_with(conn, ReplayOptions::default())
+    }
+
+    /// [`Migrator::replay`] with `options`: `keep_going` checks every down
+    /// inside a rolled-back transaction and reports every broken one in one
+    /// [`crate::ReplayError::Broken`]; `strict_column_order` makes a down that
+    /// restores a table's columns in another order an error.
+    pub fn replay_with<C: MigrationConnection>(
+        &self,
+        conn: &mut C,
+        options: ReplayOptions,
+    ) -> Result<ReplayReport, Error> {
+        self.with_executor(conn, |ex| ex.replay(options))
     }
 
     /// What the database records; never creates the bookkeeping table.

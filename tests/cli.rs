@@ -651,3 +651,47 @@ fn tables_in(conn: &mut diesel::SqliteConnection) -> Vec<String> {
         .map(|r| r.name)
         .collect()
 }
+
+/// docs/deployment.md: a migrate job (compose `service_completed_successfully`,
+/// a Kubernetes init container) keeps the application from starting unless
+/// `app --migrate upgrade head` exits 0. A failing revision exits 3, a
+/// database the binary refuses to touch 4, and both leave the database as it
+/// was; the exits 0, 1 and 2 are in `jobboard_migrates_itself_and_refuses_to_run_behind`.
+#[test]
+fn a_migrate_job_fails_with_3_on_a_failing_revision_and_4_on_a_refusal() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let cwd = tmp.path();
+    let db = cwd.join("jobs.db");
+    let url = db.to_string_lossy().into_owned();
+    let migrate = |args: &[&str]| {
+        let mut all = vec!["--database-url", url.as_str(), "--migrate"];
+        all.extend_from_slice(args);
+        run(JOBBOARD, cwd, &all)
+    };
+
+    // A table the first revision creates is already there (made by hand):
+    // its CREATE TABLE fails, the revision rolls back.
+    let mut conn = diesel::Connection::establish(&url).expect("open");
+    exec(
+        &mut conn,
+        "CREATE TABLE companies (id INTEGER PRIMARY KEY);",
+    );
+    let o = migrate(&["upgrade", "head"]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(stderr(&o).contains("rolled back"), "{}", stderr(&o));
+    assert_eq!(code(&migrate(&["check"])), 1);
+
+    // Once fixed it migrates; a row this binary does not know (a newer
+    // release already ran) is a refusal, and nothing changes.
+    exec(&mut conn, "DROP TABLE companies;");
+    assert_eq!(code(&migrate(&["upgrade", "head"])), 0);
+    exec(
+        &mut conn,
+        "INSERT INTO lithify_revisions (id, checksum, message, state) \
+         VALUES ('29990101000000', 'sha256:00', 'from a newer release', 'applied');",
+    );
+    let o = migrate(&["upgrade", "head"]);
+    assert_eq!(code(&o), 4, "{}", stderr(&o));
+    assert!(stderr(&o).contains("29990101000000"), "{}", stderr(&o));
+    assert_eq!(code(&migrate(&["check"])), 1);
+}

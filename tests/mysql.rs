@@ -400,3 +400,40 @@ fn session_sql_from_lithify_toml_or_the_flag() {
         text(&out)
     );
 }
+
+#[test]
+fn replay_keep_going_stops_at_the_first_broken_down_and_says_why() {
+    let db = TestDb::new("my_replay_keep_going");
+    let fixture = Fixture::new()
+        .revision(
+            "0001_jobs",
+            &[
+                ("up.sql", "CREATE TABLE jobs (id INT PRIMARY KEY);"),
+                ("down.sql", "SELECT 1;"),
+            ],
+        )
+        .revision(
+            "0002_tags",
+            &[
+                ("up.sql", "CREATE TABLE tags (id INT PRIMARY KEY);"),
+                ("down.sql", "DROP TABLE tagz;"),
+            ],
+        );
+    let out = run_lithify(
+        fixture.path(),
+        "unused.db",
+        &["replay", "--keep-going", "--scratch", &db.url],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("commits DDL implicitly, so nothing could be rolled back"),
+        "{stdout}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the down of revision `0001` (0001_jobs) does not restore"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains("0002"), "stopped at the first: {stdout}");
+}

@@ -588,3 +588,186 @@ fn replay_checks_every_down_of_the_reference_chain_and_finds_an_unreverted_type_
         ]
     );
 }
+
+#[test]
+fn replay_keep_going_lists_every_broken_down_and_replays_a_concurrent_index_for_real() {
+    let db = TestDb::new("pg_replay_keep_going");
+    let fixture = Fixture::new()
+        .revision(
+            "0001_jobs",
+            &[
+                (
+                    "up.sql",
+                    "CREATE TABLE jobs (id SERIAL PRIMARY KEY, title TEXT, company TEXT);",
+                ),
+                ("down.sql", "DROP TABLE jobs;"),
+            ],
+        )
+        .revision(
+            "0002_widen",
+            &[
+                (
+                    "up.sql",
+                    "ALTER TABLE jobs ALTER COLUMN title TYPE VARCHAR(200);",
+                ),
+                ("down.sql", "SELECT 1;"),
+            ],
+        )
+        .revision(
+            "0003_index",
+            &[
+                (
+                    "up.sql",
+                    "CREATE INDEX CONCURRENTLY jobs_company_idx ON jobs (company);",
+                ),
+                ("down.sql", "DROP INDEX CONCURRENTLY jobs_company_idx;"),
+                ("metadata.toml", "run_in_transaction = false\n"),
+            ],
+        )
+        .revision(
+            "0004_drop_title",
+            &[
+                ("up.sql", "ALTER TABLE jobs DROP COLUMN title;"),
+                (
+                    "down.sql",
+                    "ALTER TABLE jobs ADD COLUMN title VARCHAR(200);",
+                ),
+            ],
+        )
+        .revision(
+            "0005_tags",
+            &[
+                ("up.sql", "CREATE TABLE tags (id SERIAL PRIMARY KEY);"),
+                ("down.sql", "DROP TABLE tagz;"),
+            ],
+        );
+    let mut conn = db.conn();
+    let err = fixture
+        .migrator()
+        .replay_with(
+            &mut conn,
+            lithify::ReplayOptions {
+                keep_going: true,
+                ..Default::default()
+            },
+        )
+        .expect_err("two downs are broken");
+    let Error::Replay(lithify::ReplayError::Broken { report }) = &err else {
+        panic!("{err}");
+    };
+    let broken: Vec<&str> = report.broken.iter().map(|f| f.id).collect();
+    assert_eq!(broken, ["0002", "0005"], "{err}");
+    assert_eq!(
+        report.broken[0].problems,
+        [lithify::DownProblem::DoesNotRestore {
+            diff: vec![
+                "- table jobs column title text".to_owned(),
+                "+ table jobs column title character varying(200)".to_owned(),
+            ]
+        }]
+    );
+    assert!(
+        err.to_string()
+            .contains("`0005_tags/down.sql` fails: table \"tagz\" does not exist"),
+        "{err}"
+    );
+    assert_eq!(report.warnings.len(), 1, "{err}");
+    assert_eq!(report.warnings[0].id, "0004");
+    assert_eq!(report.replayed, ["0001", "0003", "0004"]);
+    assert!(report.not_checked.is_empty());
+    // The chain is at head, the concurrent index there, no lock left.
+    assert_eq!(applied_ids(&fixture.migrator(), &mut conn).len(), 5);
+    assert!(schema(&mut conn)
+        .iter()
+        .any(|l| l.contains("jobs_company_idx")));
+    assert_eq!(advisory_locks(&db), 0);
+}
+
+/// Rows of the chain-state table (0 or 1).
+fn state_rows(conn: &mut PgConnection) -> i64 {
+    count(conn, "SELECT COUNT(*) AS n FROM lithify_revisions_state")
+}
+
+fn at_head(migrator: &lithify::Migrator, conn: &mut PgConnection) -> Result<bool, Box<Error>> {
+    Ok(matches!(
+        migrator.check(conn).map_err(Box::new)?,
+        lithify::CheckOutcome::AtHead { .. }
+    ))
+}
+
+#[test]
+fn the_start_up_check_sees_rows_written_by_hand_without_counting_them() {
+    let db = TestDb::new("pg_state_guard");
+    let migrator = migrator_for(&reference_dir());
+    let mut conn = db.conn();
+    migrator.upgrade_to_head(&mut conn).expect("upgrade");
+    assert_eq!(
+        state_rows(&mut conn),
+        1,
+        "lithify's own run leaves the state"
+    );
+    assert!(at_head(&migrator, &mut conn).expect("check"));
+
+    // A row inserted by hand: the trigger drops the state, the full
+    // verification finds a revision this binary does not know.
+    conn.batch_execute(
+        "INSERT INTO lithify_revisions (id, checksum, message, state) \
+         VALUES ('29990101000000', 'sha256:00', 'by hand', 'applied')",
+    )
+    .expect("insert by hand");
+    assert_eq!(state_rows(&mut conn), 0);
+    let err = at_head(&migrator, &mut conn).expect_err("unknown revision");
+    assert!(matches!(&*err, Error::Inconsistent(_)), "{err}");
+    conn.batch_execute("DELETE FROM lithify_revisions WHERE id = '29990101000000'")
+        .expect("delete by hand");
+
+    // An in-place edit of a checksum at head, which a row count cannot see.
+    migrator
+        .upgrade_to_head(&mut conn)
+        .expect("heals the state");
+    assert_eq!(state_rows(&mut conn), 1);
+    conn.batch_execute(
+        "UPDATE lithify_revisions SET checksum = 'sha256:edited' WHERE id = '20240101000000'",
+    )
+    .expect("edit by hand");
+    let err = at_head(&migrator, &mut conn).expect_err("drift");
+    assert!(err.to_string().contains("checksum drift"), "{err}");
+}
+
+#[test]
+fn without_the_guard_trigger_the_check_counts_the_rows() {
+    // A database whose trigger is gone (written by an older lithify, or
+    // disabled by hand) keeps the count's protection.
+    let db = TestDb::new("pg_state_no_guard");
+    let migrator = migrator_for(&reference_dir());
+    let mut conn = db.conn();
+    migrator.upgrade_to_head(&mut conn).expect("upgrade");
+    let by_hand = "INSERT INTO lithify_revisions (id, checksum, message, state) \
+                   VALUES ('29990101000000', 'sha256:00', 'by hand', 'applied')";
+    let undo = "DELETE FROM lithify_revisions WHERE id = '29990101000000'";
+    for without in [
+        "ALTER TABLE lithify_revisions DISABLE TRIGGER lithify_state_guard",
+        "DROP TRIGGER lithify_state_guard ON lithify_revisions",
+    ] {
+        conn.batch_execute(without).expect(without);
+        conn.batch_execute(by_hand).expect("insert by hand");
+        assert_eq!(state_rows(&mut conn), 1, "nothing dropped the state");
+        let err = at_head(&migrator, &mut conn).expect_err("the count sees the row");
+        assert!(matches!(&*err, Error::Inconsistent(_)), "{err}");
+        conn.batch_execute(undo).expect("delete by hand");
+        assert!(at_head(&migrator, &mut conn).expect("check"));
+    }
+    // The next run that goes past the fast path (one with work to do)
+    // puts the trigger back.
+    migrator.downgrade(&mut conn, "-1").expect("downgrade");
+    migrator.upgrade_to_head(&mut conn).expect("upgrade");
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT COUNT(*) AS n FROM pg_trigger WHERE tgname = 'lithify_state_guard' AND tgenabled = 'A'"
+        ),
+        1
+    );
+    conn.batch_execute(by_hand).expect("insert by hand");
+    assert_eq!(state_rows(&mut conn), 0, "the trigger is back");
+}

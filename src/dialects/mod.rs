@@ -66,6 +66,18 @@ macro_rules! load_rows_with_sql_query {
             Ok(lines)
         }
 
+        fn load_column_order(
+            &mut self,
+            table: &str,
+        ) -> Result<Vec<String>, $crate::dialects::BackendError> {
+            let sql = self.sql_dialect().select_column_order(table);
+            let rows: Vec<$crate::dialects::SchemaLine> =
+                diesel::RunQueryDsl::load(diesel::sql_query(sql), self)?;
+            let mut lines: Vec<String> = rows.into_iter().map(|r| r.line).collect();
+            lines.sort();
+            Ok(lines)
+        }
+
         fn load_counted_chain_state(
             &mut self,
             table: &str,
@@ -212,6 +224,13 @@ pub trait SqlDialect: Sync + Send + 'static {
     /// that a revision's down restores the schema its up started from.
     fn select_schema(&self, table: &str) -> Vec<String>;
 
+    /// Query returning one text column `line` per table of
+    /// [`SqlDialect::select_schema`]'s, `table: col1, col2, ...` with the
+    /// columns in their order in the table (what diesel's `Queryable` loads
+    /// by). `replay` reports a down that restores every column but not their
+    /// order as a difference of its own (a warning unless strict).
+    fn select_column_order(&self, table: &str) -> String;
+
     /// Statement opening the transaction a revision runs in. SQLite uses
     /// `BEGIN IMMEDIATE`, which takes the write lock up front: a transaction
     /// that reads first and writes later can fail with "database is locked"
@@ -326,6 +345,13 @@ pub trait MigrationConnection {
     /// own description of the schema through it. The default reads nothing.
     fn load_text_rows(&mut self, sql: &str) -> Result<Vec<TextRow>, BackendError> {
         let _ = sql;
+        Ok(Vec::new())
+    }
+
+    /// Each table's columns in order, as [`SqlDialect::select_column_order`]
+    /// describes them, sorted by table. The default describes nothing.
+    fn load_column_order(&mut self, table: &str) -> Result<Vec<String>, BackendError> {
+        let _ = table;
         Ok(Vec::new())
     }
 

@@ -116,6 +116,16 @@ impl SqlDialect for MysqlDialect {
         ]
     }
 
+    fn select_column_order(&self, table: &str) -> String {
+        format!(
+            "SELECT CONCAT(table_name, ': ', \
+             GROUP_CONCAT(column_name ORDER BY ordinal_position SEPARATOR ', ')) AS line \
+             FROM information_schema.columns \
+             WHERE table_schema = DATABASE() AND table_name NOT IN ({}) GROUP BY table_name",
+            bookkeeping_names(self, table)
+        )
+    }
+
     fn begin_transaction(&self) -> &'static str {
         "START TRANSACTION"
     }

@@ -25,11 +25,17 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Text};
 use lithify_core::Dialect;
 
+use crate::bookkeeping::state_table;
+
 use super::{
     bookkeeping_names, lock_key, split_table, standard_identifier, standard_literal, BackendError,
     CountRow, MigrationConnection, RunLock, SqlDialect,
 };
 use lithify_core::split::split_statements;
+
+/// The trigger that deletes the chain state when the bookkeeping is written
+/// ([`PostgresDialect::create_state_table`]).
+const GUARD_TRIGGER: &str = "lithify_state_guard";
 
 /// How often a waiting migrator retries the advisory lock.
 const POLL_INTERVAL: Duration = Duration::from_millis(100);
@@ -73,6 +79,56 @@ impl SqlDialect for PostgresDialect {
         )
     }
 
+    /// The state table, and a trigger on the bookkeeping table that deletes
+    /// the state row whenever any statement writes the bookkeeping
+    /// (`INSERT`, `UPDATE`, `DELETE`, `TRUNCATE`). lithify's own changes
+    /// write the state row again after their change, in the same
+    /// transaction ([`crate::bookkeeping::render_with_state`]); a change by
+    /// hand leaves no state row, so the next check takes the full
+    /// verification. That is what lets [`Self::select_counted_chain_state`]
+    /// skip `COUNT(*)`, a scan of the table on PostgreSQL. `ENABLE ALWAYS`:
+    /// it fires under `session_replication_role = replica` too. Created
+    /// only when missing, so a run does not lock the table to replace it.
+    fn create_state_table(&self, table: &str) -> String {
+        let state = self.quote_table(&state_table(table));
+        let guard = self.quote_table(&format!("{table}_state_guard"));
+        let bookkeeping = self.quote_table(table);
+        let regclass = self.quote_literal(&bookkeeping);
+        format!(
+            "CREATE TABLE IF NOT EXISTS {state} (\n    \
+             chain_hash VARCHAR(100) NOT NULL,\n    \
+             row_count BIGINT NOT NULL\n);\n\
+             CREATE OR REPLACE FUNCTION {guard}() RETURNS trigger LANGUAGE plpgsql AS \
+             $lithify$ BEGIN DELETE FROM {state}; RETURN NULL; END $lithify$;\n\
+             DO $lithify$ BEGIN\n    \
+             IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger \
+             WHERE tgrelid = {regclass}::regclass AND tgname = '{GUARD_TRIGGER}') THEN\n        \
+             CREATE TRIGGER {GUARD_TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE \
+             ON {bookkeeping} FOR EACH STATEMENT EXECUTE FUNCTION {guard}();\n        \
+             ALTER TABLE {bookkeeping} ENABLE ALWAYS TRIGGER {GUARD_TRIGGER};\n    \
+             END IF;\n\
+             END $lithify$"
+        )
+    }
+
+    /// The state row, with the bookkeeping's row count only where the
+    /// guard trigger ([`Self::create_state_table`]) is missing or disabled
+    /// (a database last written by an older lithify, a trigger disabled by
+    /// hand): with the trigger, a state row means no statement has written
+    /// the bookkeeping since lithify did, so its recorded count stands and
+    /// the check is one indexed lookup whatever the number of rows.
+    fn select_counted_chain_state(&self, table: &str) -> String {
+        let bookkeeping = self.quote_table(table);
+        format!(
+            "SELECT chain_hash, row_count, \
+             CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_trigger \
+             WHERE tgrelid = to_regclass({}) AND tgname = '{GUARD_TRIGGER}' AND tgenabled <> 'D') \
+             THEN row_count ELSE (SELECT COUNT(*) FROM {bookkeeping}) END AS actual_rows FROM {}",
+            self.quote_literal(&bookkeeping),
+            self.quote_table(&state_table(table))
+        )
+    }
+
     fn select_bookkeeping_rows(&self, table: &str) -> String {
         format!(
             "SELECT id, checksum, message, state, CAST(applied_at AS TEXT) AS applied_at, duration_ms FROM {}",
@@ -81,10 +137,15 @@ impl SqlDialect for PostgresDialect {
     }
 
     /// The current schema only (where unqualified DDL goes); definitions as
-    /// PostgreSQL prints them, so equal DDL gives equal lines.
+    /// PostgreSQL prints them, so equal DDL gives equal lines. One query
+    /// (a `UNION ALL` of its parts), from `pg_catalog` rather than the
+    /// `information_schema` views: `replay --keep-going` reads the schema
+    /// three times per revision, and one round trip over the catalogs is
+    /// what keeps a 300-revision chain within seconds (BENCHMARKS.md, item 8).
     fn select_schema(&self, table: &str) -> Vec<String> {
         let skip = bookkeeping_names(self, table);
-        vec![
+        let here = "relnamespace = current_schema()::regnamespace";
+        vec![[
             format!(
                 "SELECT 'table ' || c.relname || ' column ' || a.attname || ' ' \
                  || pg_catalog.format_type(a.atttypid, a.atttypmod) \
@@ -93,26 +154,44 @@ impl SqlDialect for PostgresDialect {
                  FROM pg_catalog.pg_attribute a \
                  JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
                  LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
-                 WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p') \
+                 WHERE c.{here} AND c.relkind IN ('r', 'p') \
                  AND a.attnum > 0 AND NOT a.attisdropped AND c.relname NOT IN ({skip})"
             ),
+            // What pg_indexes shows: indexes of tables, partitioned tables
+            // and materialized views.
             format!(
-                "SELECT 'index ' || indexdef AS line FROM pg_catalog.pg_indexes \
-                 WHERE schemaname = current_schema() AND tablename NOT IN ({skip})"
+                "SELECT 'index ' || pg_catalog.pg_get_indexdef(i.indexrelid) AS line \
+                 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class t ON t.oid = i.indrelid \
+                 WHERE t.{here} AND t.relkind IN ('r', 'm', 'p') AND t.relname NOT IN ({skip})"
             ),
             format!(
                 "SELECT 'constraint ' || t.relname || ' ' || k.conname || ' ' \
                  || pg_catalog.pg_get_constraintdef(k.oid) AS line \
                  FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class t ON t.oid = k.conrelid \
-                 WHERE t.relnamespace = current_schema()::regnamespace AND t.relname NOT IN ({skip})"
+                 WHERE t.{here} AND t.relname NOT IN ({skip})"
             ),
-            "SELECT 'view ' || table_name || ': ' || view_definition AS line \
-             FROM information_schema.views WHERE table_schema = current_schema()"
-                .to_owned(),
-            "SELECT 'sequence ' || sequence_name || ' ' || data_type AS line \
-             FROM information_schema.sequences WHERE sequence_schema = current_schema()"
-                .to_owned(),
+            format!(
+                "SELECT 'view ' || c.relname || ': ' || pg_catalog.pg_get_viewdef(c.oid) AS line \
+                 FROM pg_catalog.pg_class c WHERE c.{here} AND c.relkind = 'v'"
+            ),
+            format!(
+                "SELECT 'sequence ' || c.relname || ' ' || pg_catalog.format_type(s.seqtypid, NULL) AS line \
+                 FROM pg_catalog.pg_sequence s JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid \
+                 WHERE c.{here}"
+            ),
         ]
+        .join(" UNION ALL ")]
+    }
+
+    fn select_column_order(&self, table: &str) -> String {
+        let skip = bookkeeping_names(self, table);
+        format!(
+            "SELECT c.relname || ': ' || string_agg(a.attname, ', ' ORDER BY a.attnum) AS line \
+             FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
+             WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p') \
+             AND a.attnum > 0 AND NOT a.attisdropped AND c.relname NOT IN ({skip}) \
+             GROUP BY c.relname"
+        )
     }
 
     fn begin_transaction(&self) -> &'static str {
@@ -153,7 +232,10 @@ fn pg_key(table: &str) -> i64 {
 /// Who holds the lock, for the timeout error. A bigint advisory key shows in
 /// `pg_locks` split into `classid` (high 32 bits) and `objid` (low 32 bits),
 /// with `objsubid = 1`.
-fn describe_holder(conn: &mut PgConnection, key: i64) -> String {
+fn describe_holder<C>(conn: &mut C, key: i64) -> String
+where
+    C: diesel::connection::LoadConnection<Backend = diesel::pg::Pg>,
+{
     let bits = u64::from_ne_bytes(key.to_ne_bytes());
     let (high, low) = ((bits >> 32) as i64, (bits & 0xffff_ffff) as i64);
     let holders = diesel::sql_query(
@@ -188,97 +270,125 @@ fn describe_holder(conn: &mut PgConnection, key: i64) -> String {
     }
 }
 
-impl MigrationConnection for PgConnection {
-    fn sql_dialect(&self) -> &'static dyn SqlDialect {
-        &PostgresDialect
-    }
-
-    fn prepare_session(&mut self, _lock_timeout: Duration) -> Result<(), BackendError> {
-        // Literals are rendered standard (see quote_literal). Naming the session
-        // makes it recognisable when another migrator reports the lock holder.
-        // A server only notices a vanished client when it next talks to it, so
-        // a migrator killed during a long statement would leave its backend
-        // running (and the lock held) until the statement ends; from PG 14 on
-        // `client_connection_check_interval` makes the server check every
-        // second and abort, which frees the lock and rolls the revision back.
-        self.batch_execute(
-            "SET standard_conforming_strings = on; \
-             SELECT set_config('application_name', 'lithify', false) \
-             WHERE current_setting('application_name') = ''; \
-             SELECT set_config('client_connection_check_interval', '1000', false) \
-             WHERE current_setting('server_version_num')::int >= 140000",
-        )?;
-        Ok(())
-    }
-
-    fn acquire_migration_lock(
-        &mut self,
-        table: &str,
-        timeout: Duration,
-    ) -> Result<RunLock, BackendError> {
-        let key = pg_key(table);
-        let started = Instant::now();
-        loop {
-            let row = diesel::sql_query("SELECT pg_try_advisory_lock($1) AS ok")
-                .bind::<BigInt, _>(key)
-                .get_result::<Acquired>(self)?;
-            if row.ok {
-                return Ok(RunLock::in_session());
+/// The [`MigrationConnection`] impl of a diesel connection to PostgreSQL:
+/// [`PgConnection`], and with the `diesel-async` feature diesel-async's
+/// `AsyncConnectionWrapper<AsyncPgConnection>` (a synchronous `Connection`
+/// over an async one). The bodies need only what diesel's `Connection`,
+/// `SimpleConnection` and `LoadConnection` give, which both have; a macro
+/// rather than a blanket impl because a generic `impl<C: Connection<Backend =
+/// Pg>>` would overlap the other engines' impls.
+macro_rules! postgres_migration_connection {
+    ($conn:ty) => {
+        impl MigrationConnection for $conn {
+            fn sql_dialect(&self) -> &'static dyn SqlDialect {
+                &PostgresDialect
             }
-            let waited = started.elapsed();
-            if waited >= timeout {
-                return Err(BackendError::LockTimeout {
-                    waited,
-                    holder: describe_holder(self, key),
-                });
+
+            fn prepare_session(&mut self, _lock_timeout: Duration) -> Result<(), BackendError> {
+                // Literals are rendered standard (see quote_literal). Naming the session
+                // makes it recognisable when another migrator reports the lock holder.
+                // A server only notices a vanished client when it next talks to it, so
+                // a migrator killed during a long statement would leave its backend
+                // running (and the lock held) until the statement ends; from PG 14 on
+                // `client_connection_check_interval` makes the server check every
+                // second and abort, which frees the lock and rolls the revision back.
+                self.batch_execute(
+                    "SET standard_conforming_strings = on; \
+                     SELECT set_config('application_name', 'lithify', false) \
+                     WHERE current_setting('application_name') = ''; \
+                     SELECT set_config('client_connection_check_interval', '1000', false) \
+                     WHERE current_setting('server_version_num')::int >= 140000",
+                )?;
+                Ok(())
             }
-            std::thread::sleep(POLL_INTERVAL.min(timeout - waited));
+
+            fn acquire_migration_lock(
+                &mut self,
+                table: &str,
+                timeout: Duration,
+            ) -> Result<RunLock, BackendError> {
+                let key = pg_key(table);
+                let started = Instant::now();
+                loop {
+                    let row = diesel::sql_query("SELECT pg_try_advisory_lock($1) AS ok")
+                        .bind::<BigInt, _>(key)
+                        .get_result::<Acquired>(self)?;
+                    if row.ok {
+                        return Ok(RunLock::in_session());
+                    }
+                    let waited = started.elapsed();
+                    if waited >= timeout {
+                        return Err(BackendError::LockTimeout {
+                            waited,
+                            holder: describe_holder(self, key),
+                        });
+                    }
+                    std::thread::sleep(POLL_INTERVAL.min(timeout - waited));
+                }
+            }
+
+            fn release_migration_lock(&mut self, table: &str) -> Result<(), BackendError> {
+                diesel::sql_query("SELECT pg_advisory_unlock($1) AS ok")
+                    .bind::<BigInt, _>(pg_key(table))
+                    .get_result::<Acquired>(self)?;
+                Ok(())
+            }
+
+            fn execute_sql(&mut self, sql: &str) -> Result<(), BackendError> {
+                self.batch_execute(sql)?;
+                Ok(())
+            }
+
+            /// Inside the revision transaction the script goes whole; outside one it
+            /// goes statement by statement (module docs).
+            fn run_revision_sql(
+                &mut self,
+                sql: &str,
+                in_transaction: bool,
+            ) -> Result<(), BackendError> {
+                if in_transaction {
+                    return self.execute_sql(sql);
+                }
+                for (ix, statement) in split_statements(sql).into_iter().enumerate() {
+                    self.batch_execute(statement.sql).map_err(|source| {
+                        BackendError::Statement {
+                            number: ix + 1,
+                            line: statement.line,
+                            source,
+                        }
+                    })?;
+                }
+                Ok(())
+            }
+
+            fn bookkeeping_table_exists(&mut self, table: &str) -> Result<bool, BackendError> {
+                let (schema, name) = split_table(table);
+                let rows = diesel::sql_query(
+                    "SELECT COUNT(*) AS n FROM pg_catalog.pg_tables \
+                     WHERE tablename = $1 AND schemaname = COALESCE($2, current_schema())",
+                )
+                .bind::<Text, _>(name)
+                .bind::<Nullable<Text>, _>(schema)
+                .load::<CountRow>(self)?;
+                Ok(rows.first().is_some_and(|c| c.n > 0))
+            }
+
+            load_rows_with_sql_query!();
         }
-    }
-
-    fn release_migration_lock(&mut self, table: &str) -> Result<(), BackendError> {
-        diesel::sql_query("SELECT pg_advisory_unlock($1) AS ok")
-            .bind::<BigInt, _>(pg_key(table))
-            .get_result::<Acquired>(self)?;
-        Ok(())
-    }
-
-    fn execute_sql(&mut self, sql: &str) -> Result<(), BackendError> {
-        self.batch_execute(sql)?;
-        Ok(())
-    }
-
-    /// Inside the revision transaction the script goes whole; outside one it
-    /// goes statement by statement (module docs).
-    fn run_revision_sql(&mut self, sql: &str, in_transaction: bool) -> Result<(), BackendError> {
-        if in_transaction {
-            return self.execute_sql(sql);
-        }
-        for (ix, statement) in split_statements(sql).into_iter().enumerate() {
-            self.batch_execute(statement.sql)
-                .map_err(|source| BackendError::Statement {
-                    number: ix + 1,
-                    line: statement.line,
-                    source,
-                })?;
-        }
-        Ok(())
-    }
-
-    fn bookkeeping_table_exists(&mut self, table: &str) -> Result<bool, BackendError> {
-        let (schema, name) = split_table(table);
-        let rows = diesel::sql_query(
-            "SELECT COUNT(*) AS n FROM pg_catalog.pg_tables \
-             WHERE tablename = $1 AND schemaname = COALESCE($2, current_schema())",
-        )
-        .bind::<Text, _>(name)
-        .bind::<Nullable<Text>, _>(schema)
-        .load::<CountRow>(self)?;
-        Ok(rows.first().is_some_and(|c| c.n > 0))
-    }
-
-    load_rows_with_sql_query!();
+    };
 }
+
+postgres_migration_connection!(PgConnection);
+
+/// diesel-async's synchronous wrapper around an async PostgreSQL connection
+/// (feature `diesel-async`): an async application migrates with the
+/// connection type it already has, on a blocking thread.
+#[cfg(feature = "diesel-async")]
+pub type AsyncPgWrapper =
+    diesel_async::async_connection_wrapper::AsyncConnectionWrapper<diesel_async::AsyncPgConnection>;
+
+#[cfg(feature = "diesel-async")]
+postgres_migration_connection!(AsyncPgWrapper);
 
 #[cfg(test)]
 mod tests {

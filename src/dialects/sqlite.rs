@@ -98,6 +98,17 @@ impl SqlDialect for SqliteDialect {
         ]
     }
 
+    /// `pragma_table_info` lists a table's columns by `cid`, their order.
+    fn select_column_order(&self, table: &str) -> String {
+        format!(
+            "SELECT m.name || ': ' || (SELECT group_concat(name, ', ') FROM \
+             (SELECT p.name FROM pragma_table_info(m.name) p ORDER BY p.cid)) AS line \
+             FROM sqlite_master m WHERE m.type = 'table' \
+             AND m.name NOT LIKE 'sqlite_%' AND m.name NOT IN ({})",
+            bookkeeping_names(self, table)
+        )
+    }
+
     fn begin_transaction(&self) -> &'static str {
         "BEGIN IMMEDIATE"
     }

@@ -172,13 +172,13 @@ pub trait Server {
     const DROP_OPTIONS: &'static str;
 }
 
-/// PostgreSQL at POSTGRES_URL.
+/// PostgreSQL at POSTGRES_URL (tests/postgres.rs, tests/async_postgres.rs).
 #[cfg(feature = "postgres")]
 pub struct Postgres;
 
 #[cfg(feature = "postgres")]
 impl Server for Postgres {
-    type Conn = diesel::PgConnection;
+    type Conn = diesel::pg::PgConnection;
     const URL_VAR: &'static str = "POSTGRES_URL";
     const DEFAULT_URL: &'static str = "postgres://postgres@127.0.0.1:5432";
     const ADMIN_DATABASE: &'static str = "postgres";

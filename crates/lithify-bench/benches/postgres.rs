@@ -30,7 +30,11 @@
 //!   same with `single_transaction(true)`.
 //!
 //! Check: with all N applied (by lithify, resp. diesel, in a database made
-//! once), `LITHIFY_BENCH_CHECKS` calls on one open connection; median.
+//! once), `LITHIFY_BENCH_CHECKS` calls on one open connection; median. Also
+//! the check paired with the same check on a second lithify database whose
+//! guard trigger is disabled (so its query counts the rows, as every check
+//! did before the trigger): call after call, the median of each and of the
+//! per-pair ratio. `LITHIFY_BENCH_CHECK_ONLY=1` skips the apply table.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -296,6 +300,27 @@ fn timed_apply(variant: usize, s: &Setup, admin: &mut PgConnection) -> Duration 
     took
 }
 
+/// `reps` pairs of calls, `a` then `b`, after a warm-up: the median of `a`
+/// and the median over pairs of `a / b` (as `(median a, ratio)`), and the
+/// median of `b`, in milliseconds.
+fn paired_ms(reps: usize, mut a: impl FnMut(), mut b: impl FnMut()) -> ((f64, f64), f64) {
+    for _ in 0..reps.min(10) {
+        a();
+        b();
+    }
+    let time = |f: &mut dyn FnMut()| {
+        let start = Instant::now();
+        f();
+        start.elapsed().as_secs_f64() * 1e3
+    };
+    let pairs: Vec<(f64, f64)> = (0..reps).map(|_| (time(&mut a), time(&mut b))).collect();
+    let ratio = median(pairs.iter().map(|(x, y)| x / y).collect());
+    (
+        (median(pairs.iter().map(|p| p.0).collect()), ratio),
+        median(pairs.iter().map(|p| p.1).collect()),
+    )
+}
+
 /// Median of `reps` calls of `f`, in milliseconds.
 fn median_ms(reps: usize, mut f: impl FnMut()) -> f64 {
     for _ in 0..reps.min(10) {
@@ -316,6 +341,9 @@ fn main() {
         return;
     }
     let rounds = env_list("LITHIFY_BENCH_ROUNDS", &[5])[0];
+    // LITHIFY_BENCH_CHECK_ONLY=1: only the up-to-date check (item 6's
+    // flatness in N), without the apply table.
+    let check_only = std::env::var("LITHIFY_BENCH_CHECK_ONLY").is_ok_and(|v| v == "1");
     let checks = env_list("LITHIFY_BENCH_CHECKS", &[200])[0];
     let mut admin = admin();
     let server: String = diesel::sql_query("SELECT version() AS line")
@@ -331,45 +359,8 @@ fn main() {
             script: write_psql_script(&chain),
             chain,
         };
-        // Warm-up: every variant once (also checks that each one works).
-        for v in 0..VARIANTS.len() {
-            timed_apply(v, &setup, &mut admin);
-        }
-        let mut times: Vec<Vec<f64>> = vec![Vec::new(); VARIANTS.len()];
-        for round in 0..rounds {
-            for k in 0..VARIANTS.len() {
-                let v = (round + k) % VARIANTS.len();
-                times[v].push(timed_apply(v, &setup, &mut admin).as_secs_f64());
-            }
-        }
-        println!("apply N = {n} on PostgreSQL, {rounds} rounds (seconds, connection included; ratio = median over rounds of variant / other in the same round)");
-        println!(
-            "{:<18} {:>9} {:>9} {:>9} {:>10} {:>10} {:>10} {:>10}",
-            "variant", "median", "min", "max", "x tx_each", "x one_tx", "x psql", "x diesel"
-        );
-        for (v, name) in VARIANTS.iter().enumerate() {
-            let per_round = |other: usize| {
-                median(
-                    times[v]
-                        .iter()
-                        .zip(&times[other])
-                        .map(|(t, f)| t / f)
-                        .collect(),
-                )
-            };
-            let min = times[v].iter().cloned().fold(f64::INFINITY, f64::min);
-            let max = times[v].iter().cloned().fold(0.0, f64::max);
-            println!(
-                "{:<18} {:>9.4} {:>9.4} {:>9.4} {:>10.3} {:>10.3} {:>10.3} {:>10.3}",
-                name,
-                median(times[v].clone()),
-                min,
-                max,
-                per_round(0),
-                per_round(1),
-                per_round(2),
-                per_round(3)
-            );
+        if !check_only {
+            apply_variants(n, rounds, &setup, &mut admin);
         }
 
         // The up-to-date check, N applied.
@@ -387,6 +378,24 @@ fn main() {
             let m = fixtures::lithify_migrator(n);
             assert!(at_head(m.check(&mut lconn).expect("check")));
         });
+        // The same check on a second database whose guard trigger is
+        // disabled: there the state row does not stand for the row count,
+        // so the query counts the rows (what every check did before the
+        // trigger). Measured in pairs, guarded and counting call after call
+        // on their own connections, so both see the same machine.
+        let counting_db = ThrowAwayDb::new(&mut admin);
+        apply(5, &setup, &counting_db.url);
+        let mut cconn = connect(&counting_db.url);
+        cconn
+            .batch_execute("ALTER TABLE lithify_revisions DISABLE TRIGGER lithify_state_guard")
+            .expect("disable the guard");
+        let (guarded, counting) = paired_ms(
+            checks,
+            || assert!(at_head(setup.migrator.check(&mut lconn).expect("check"))),
+            || assert!(at_head(setup.migrator.check(&mut cconn).expect("check"))),
+        );
+        drop(cconn);
+        counting_db.drop_with(&mut admin);
         let diesel_embedded = median_ms(checks, || {
             assert!(!dconn.has_pending_migration(setup.source).expect("check"));
         });
@@ -400,6 +409,11 @@ fn main() {
         println!("lithify_check          {lithify_check:>9.4}");
         println!("lithify_new_migrator   {lithify_new:>9.4}");
         println!(
+            "paired: lithify_check {:>9.4}, counting (guard disabled: COUNT(*)) {counting:>9.4}, \
+             check / counting = {:.3} (median of per-pair ratios)",
+            guarded.0, guarded.1
+        );
+        println!(
             "diesel_embedded        {diesel_embedded:>9.4}   lithify_check / diesel_embedded = {:.3}",
             lithify_check / diesel_embedded
         );
@@ -411,6 +425,51 @@ fn main() {
         diesel_db.drop_with(&mut admin);
     }
     fixtures::cleanup();
+}
+
+/// The apply table for `n`: every variant once as a warm-up, then `rounds`
+/// rounds in a rotating order.
+fn apply_variants(n: usize, rounds: usize, setup: &Setup, admin: &mut PgConnection) {
+    // Warm-up: every variant once (also checks that each one works).
+    for v in 0..VARIANTS.len() {
+        timed_apply(v, setup, admin);
+    }
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); VARIANTS.len()];
+    for round in 0..rounds {
+        for k in 0..VARIANTS.len() {
+            let v = (round + k) % VARIANTS.len();
+            times[v].push(timed_apply(v, setup, admin).as_secs_f64());
+        }
+    }
+    println!("apply N = {n} on PostgreSQL, {rounds} rounds (seconds, connection included; ratio = median over rounds of variant / other in the same round)");
+    println!(
+        "{:<18} {:>9} {:>9} {:>9} {:>10} {:>10} {:>10} {:>10}",
+        "variant", "median", "min", "max", "x tx_each", "x one_tx", "x psql", "x diesel"
+    );
+    for (v, name) in VARIANTS.iter().enumerate() {
+        let per_round = |other: usize| {
+            median(
+                times[v]
+                    .iter()
+                    .zip(&times[other])
+                    .map(|(t, f)| t / f)
+                    .collect(),
+            )
+        };
+        let min = times[v].iter().cloned().fold(f64::INFINITY, f64::min);
+        let max = times[v].iter().cloned().fold(0.0, f64::max);
+        println!(
+            "{:<18} {:>9.4} {:>9.4} {:>9.4} {:>10.3} {:>10.3} {:>10.3} {:>10.3}",
+            name,
+            median(times[v].clone()),
+            min,
+            max,
+            per_round(0),
+            per_round(1),
+            per_round(2),
+            per_round(3)
+        );
+    }
 }
 
 #[derive(QueryableByName)]

@@ -404,7 +404,11 @@ impl<'a> Lexer<'a> {
     /// Close the statement that ends at byte `end` (exclusive).
     fn finish(&mut self, end: usize) {
         if let Some(first) = self.first_token.take() {
-            let sql = self.src[self.start..end].trim();
+            // Trimmed of what the lexer skips as whitespace, nothing more:
+            // `str::trim` also strips Unicode spaces (a vertical tab, a
+            // no-break space) the lexer takes for a token, which moved the
+            // text past the line reported (found by fuzz/split).
+            let sql = self.src[self.start..end].trim_matches(|c: char| c.is_ascii_whitespace());
             let line = 1 + self.src[..first].matches('\n').count();
             // Leading comments belong to the statement, but its line is that
             // of its first token: what a reader looks for.
@@ -721,6 +725,24 @@ mod tests {
             terminated("SELECT 1;", Dialect::Sqlite),
             Cow::Borrowed(_)
         ));
+    }
+
+    /// fuzz/split found it: a vertical tab (whitespace to `str::trim`, a
+    /// token to PostgreSQL before 16 and to this lexer) before a newline
+    /// made the statement's text start a line after the line reported.
+    #[test]
+    fn a_statement_starts_on_the_line_it_reports() {
+        let script = "\x0b\nI";
+        let got = split_statements(script);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].line, 1);
+        assert_eq!(got[0].sql, script, "only ASCII whitespace is trimmed");
+        let nbsp = split_statements("SELECT 1\u{a0};\n  SELECT 2");
+        assert_eq!(
+            nbsp[0].sql, "SELECT 1\u{a0}",
+            "the server sees the no-break space"
+        );
+        assert_eq!((nbsp[1].sql, nbsp[1].line), ("SELECT 2", 2));
     }
 
     proptest::proptest! {
