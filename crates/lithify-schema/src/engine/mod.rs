@@ -40,34 +40,90 @@ pub(crate) trait Engine {
         false
     }
 
-    /// The primary key's name when the SQL gives none.
-    fn primary_key_name(&self, schema: &Schema, table: &Table) -> Option<String>;
+    /// False when a `REFERENCES` written on a column makes no foreign key
+    /// (MySQL parses it and ignores it).
+    fn column_references_make_keys(&self) -> bool {
+        true
+    }
 
-    /// A UNIQUE constraint's name when the SQL gives none.
-    fn unique_name(&self, schema: &Schema, table: &Table, columns: &[String]) -> Option<String>;
+    /// True when `REFERENCES t` without columns is recorded as `t`'s
+    /// primary key (PostgreSQL); SQLite keeps the columns unnamed.
+    fn references_primary_key(&self) -> bool {
+        false
+    }
+
+    /// The pass in which the engine names constraints of `kind` written in
+    /// one statement (lower first; within a pass, as written).
+    fn naming_order(&self, _kind: ConstraintKind) -> u8 {
+        0
+    }
+
+    /// True when a UNIQUE written twice in one statement, or on the primary
+    /// key's columns, is one key (PostgreSQL, SQLite).
+    fn folds_identical_keys(&self) -> bool {
+        false
+    }
+
+    /// True when the primary key on `columns` has an index a UNIQUE on the
+    /// same columns would be folded into (not SQLite's rowid alias).
+    fn key_has_index(&self, _table: &Table, _columns: &[String]) -> bool {
+        true
+    }
+
+    /// The primary key's name, from the one written (if any).
+    fn primary_key_name(
+        &self,
+        given: Option<String>,
+        schema: &Schema,
+        table: &Table,
+    ) -> Option<String>;
+
+    /// A UNIQUE constraint's name when the SQL gives none (`include`: the
+    /// `INCLUDE` columns, which PostgreSQL counts in the name).
+    fn unique_name(
+        &self,
+        schema: &Schema,
+        table: &Table,
+        columns: &[String],
+        include: &[String],
+    ) -> Option<String>;
 
     /// A CHECK constraint's name when the SQL gives none; `column` is the one
     /// column it refers to, when it refers to exactly one.
-    fn check_name(&self, table: &Table, column: Option<&str>) -> Option<String>;
+    fn check_name(&self, schema: &Schema, table: &Table, column: Option<&str>) -> Option<String>;
 
     /// A foreign key's name when the SQL gives none.
-    fn foreign_key_name(&self, table: &Table, columns: &[String]) -> Option<String>;
+    fn foreign_key_name(
+        &self,
+        schema: &Schema,
+        table: &Table,
+        columns: &[String],
+    ) -> Option<String>;
 
-    /// An index's name when the SQL gives none (`None`: the engine requires one).
-    fn index_name(&self, schema: &Schema, table: &Table, parts: &[IndexPart]) -> Option<String>;
+    /// An index's name when the SQL gives none (`None`: the engine requires
+    /// one); `include` as for [`Engine::unique_name`].
+    fn index_name(
+        &self,
+        schema: &Schema,
+        table: &Table,
+        parts: &[IndexPart],
+        include: &[String],
+    ) -> Option<String>;
 
     /// What dropping a column does to the keys and indexes that use it.
     fn drop_column_effect(&self) -> DropColumnEffect;
 
-    /// True when a foreign key cannot outlive the table it references
-    /// (PostgreSQL drops it, with CASCADE, or refuses); SQLite and MySQL keep
-    /// the reference as written.
-    fn foreign_keys_follow_tables(&self) -> bool {
+    /// True when dropping an object takes what depends on it along: foreign
+    /// keys of other tables to a dropped table or column, views of a
+    /// dropped table (PostgreSQL, with CASCADE, or it refuses); SQLite and
+    /// MySQL keep references as written and accept CASCADE as a no-op.
+    fn drops_dependents(&self) -> bool {
         false
     }
 
     /// The index the engine adds for a new foreign key, if it adds one
-    /// (InnoDB does, unless an index already starts with its columns).
+    /// (InnoDB does, unless an index already starts with its columns);
+    /// `name` is the constraint's name as written.
     fn foreign_key_index(
         &self,
         _table: &Table,
@@ -100,6 +156,21 @@ pub(crate) trait Engine {
             }
         }
     }
+}
+
+/// The kinds of constraint, for the order an engine names them in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ConstraintKind {
+    /// A primary key.
+    PrimaryKey,
+    /// A UNIQUE constraint.
+    Unique,
+    /// A CHECK constraint.
+    Check,
+    /// A foreign key.
+    ForeignKey,
+    /// MySQL's `KEY` in a table definition.
+    Index,
 }
 
 /// What happens to the keys and indexes of a dropped column.

@@ -8,7 +8,7 @@
 
 use sqlparser::dialect::{Dialect as ParserDialect, MySqlDialect};
 
-use super::{DropColumnEffect, Engine};
+use super::{ConstraintKind, DropColumnEffect, Engine};
 use crate::model::{same_name, Dialect, IndexPart, NameKind, Schema, Table};
 use crate::naming::{mysql_foreign_key_name, mysql_index_name};
 
@@ -31,28 +31,66 @@ impl Engine for Mysql {
         true
     }
 
+    fn column_references_make_keys(&self) -> bool {
+        false
+    }
+
+    /// InnoDB adds a foreign key's index once every other key of the
+    /// statement exists, and only when none of them covers the key.
+    fn naming_order(&self, kind: ConstraintKind) -> u8 {
+        u8::from(kind == ConstraintKind::ForeignKey)
+    }
+
     fn drop_column_effect(&self) -> DropColumnEffect {
         DropColumnEffect::ShrinkIndexes
     }
 
-    fn primary_key_name(&self, _schema: &Schema, _table: &Table) -> Option<String> {
+    /// Every primary key is called `PRIMARY`, whatever the SQL says.
+    fn primary_key_name(
+        &self,
+        _given: Option<String>,
+        _schema: &Schema,
+        _table: &Table,
+    ) -> Option<String> {
         Some("PRIMARY".to_owned())
     }
 
-    fn unique_name(&self, _schema: &Schema, table: &Table, columns: &[String]) -> Option<String> {
+    fn unique_name(
+        &self,
+        _schema: &Schema,
+        table: &Table,
+        columns: &[String],
+        _include: &[String],
+    ) -> Option<String> {
         columns.first().map(|c| index_name_from(table, c))
     }
 
-    fn check_name(&self, _table: &Table, _column: Option<&str>) -> Option<String> {
+    fn check_name(
+        &self,
+        _schema: &Schema,
+        _table: &Table,
+        _column: Option<&str>,
+    ) -> Option<String> {
         None
     }
 
-    fn foreign_key_name(&self, table: &Table, _columns: &[String]) -> Option<String> {
+    fn foreign_key_name(
+        &self,
+        _schema: &Schema,
+        table: &Table,
+        _columns: &[String],
+    ) -> Option<String> {
         let existing = table.foreign_keys.iter().filter_map(|f| f.name.as_deref());
         Some(mysql_foreign_key_name(&table.name.name, existing))
     }
 
-    fn index_name(&self, _schema: &Schema, table: &Table, parts: &[IndexPart]) -> Option<String> {
+    fn index_name(
+        &self,
+        _schema: &Schema,
+        table: &Table,
+        parts: &[IndexPart],
+        _include: &[String],
+    ) -> Option<String> {
         match parts.first()? {
             IndexPart::Column(c) => Some(index_name_from(table, c)),
             IndexPart::Expression(_) => Some(index_name_from(table, "functional_index")),

@@ -3,14 +3,11 @@
 
 use sqlparser::ast::{
     AlterColumnOperation, AlterTable, AlterTableOperation, ColumnDef, ColumnOption,
-    ColumnOptionDef, DataType, DropBehavior, Ident, MySQLColumnPosition, RenameTable,
-    RenameTableNameKind,
+    ColumnOptionDef, DataType, Ident, MySQLColumnPosition, RenameTable, RenameTableNameKind,
 };
 
-use super::columns::{
-    add_column_constraints, add_table_constraint, column_spec, ident, referenced_columns,
-    rename_in_expression,
-};
+use super::columns::{column_spec, ident, referenced_columns, rename_in_expression};
+use super::constraints::{add_all, from_table_constraint};
 use super::{missing_table, Ctx, Unmodelled};
 use crate::engine::DropColumnEffect;
 use crate::model::{same_name, IndexPart, NameKind, ObjectName, Schema, SqlType, Table};
@@ -146,13 +143,12 @@ fn apply_op(
             let spec = column_spec(ctx, table, column_def)?;
             let at = position(ctx, table, column_position.as_ref(), None)?;
             table.columns.insert(at, spec.column);
-            add_column_constraints(schema, ctx, table, &name, spec.constraints)?;
+            add_all(schema, ctx, table, spec.constraints)?;
             Ok(Vec::new())
         }
         AlterTableOperation::DropColumn {
             column_names,
             if_exists,
-            drop_behavior,
             ..
         } => {
             let mut effects = Vec::new();
@@ -167,9 +163,9 @@ fn apply_op(
                 let before = table.clone();
                 let column = table.columns.remove(at).name;
                 drop_column_dependents(ctx, &before, table, &column);
-                if *drop_behavior == Some(DropBehavior::Cascade)
-                    || ctx.engine.foreign_keys_follow_tables()
-                {
+                // PostgreSQL refuses the drop without CASCADE when another
+                // table's foreign key uses the column.
+                if ctx.engine.drops_dependents() {
                     effects.push(Effect::ColumnDropped(table.name.clone(), column));
                 }
             }
@@ -228,7 +224,12 @@ fn apply_op(
             column_position.as_ref(),
         ),
         AlterTableOperation::AddConstraint { constraint, .. } => {
-            add_table_constraint(schema, ctx, table, constraint)?;
+            add_all(
+                schema,
+                ctx,
+                table,
+                vec![from_table_constraint(ctx, constraint)?],
+            )?;
             Ok(Vec::new())
         }
         AlterTableOperation::DropConstraint {
@@ -391,7 +392,7 @@ fn redefine_column(
     table.columns.remove(at);
     let to = position(ctx, table, pos, Some(at))?;
     table.columns.insert(to, spec.column);
-    add_column_constraints(schema, ctx, table, &new_name, spec.constraints)?;
+    add_all(schema, ctx, table, spec.constraints)?;
     Ok(if old == new_name {
         Vec::new()
     } else {

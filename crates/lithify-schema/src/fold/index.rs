@@ -20,9 +20,13 @@ pub(crate) fn create_index(
         return Ok(());
     }
     let parts = index_parts(ctx, &create.columns);
+    let include: Vec<String> = create.include.iter().map(|i| ctx.engine.ident(i)).collect();
     let name = match &create.name {
         Some(n) => ctx.engine.object_name(n).name,
-        None => match ctx.engine.index_name(schema, &schema.tables[ix], &parts) {
+        None => match ctx
+            .engine
+            .index_name(schema, &schema.tables[ix], &parts, &include)
+        {
             Some(n) => n,
             None => {
                 return Err(Unmodelled::table(

@@ -12,6 +12,7 @@
 
 mod alter;
 mod columns;
+mod constraints;
 mod index;
 mod objects;
 mod scan;

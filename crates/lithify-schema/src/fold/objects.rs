@@ -69,13 +69,13 @@ fn drop_table(schema: &mut Schema, ctx: &Ctx<'_>, name: &ObjectName, cascade: bo
         return;
     };
     let gone = schema.tables.remove(ix).name;
-    if ctx.engine.foreign_keys_follow_tables() {
+    if ctx.engine.drops_dependents() {
         for t in &mut schema.tables {
             t.foreign_keys
                 .retain(|f| !probe.same_relation(&f.ref_table, &gone));
         }
     }
-    if cascade {
+    if cascade && ctx.engine.drops_dependents() {
         schema
             .views
             .retain(|v| !v.tables.iter().any(|t| probe.same_relation(t, &gone)));
