@@ -74,7 +74,11 @@ fn describe_with(schema: &Schema, names_only: &BTreeSet<String>) -> Vec<String> 
                     .collect();
                 format!("composite ({})", a.join(", "))
             }
-            CustomTypeKind::Domain { base, .. } => format!("domain over {}", shown_type(base)),
+            CustomTypeKind::Domain { base, not_null } => format!(
+                "domain over {}{}",
+                shown_type(base),
+                if *not_null { " not null" } else { "" }
+            ),
             CustomTypeKind::Other => "type".to_owned(),
         };
         lines.push(format!("type {}: {what}", ty.name));

@@ -10,7 +10,7 @@ use super::columns::{column_spec, ident, referenced_columns, rename_in_expressio
 use super::constraints::{add_all, from_table_constraint};
 use super::{missing_table, Ctx, Unmodelled};
 use crate::engine::DropColumnEffect;
-use crate::model::{same_name, IndexPart, NameKind, ObjectName, Schema, SqlType, Table};
+use crate::model::{same_name, Identity, IndexPart, NameKind, ObjectName, Schema, SqlType, Table};
 
 /// What an operation on one table does to the others.
 enum Effect {
@@ -20,6 +20,28 @@ enum Effect {
     ColumnRenamed(ObjectName, String, String),
     /// A column was dropped: foreign keys to it go (PostgreSQL, CASCADE).
     ColumnDropped(ObjectName, String),
+    /// A primary key or UNIQUE on these columns was dropped: foreign keys
+    /// that rely on it go (PostgreSQL, CASCADE).
+    KeyDropped(ObjectName, Vec<String>),
+}
+
+/// One operation of an `ALTER TABLE`: as parsed, or read from its tokens
+/// where the parser has no syntax for it ([`super::fallback`]).
+#[derive(Debug, Clone)]
+pub(crate) enum AlterOp {
+    /// An operation sqlparser read.
+    Parsed(Box<AlterTableOperation>),
+    /// PostgreSQL's `ALTER COLUMN c DROP IDENTITY [IF EXISTS]`.
+    DropIdentity(Ident),
+    /// PostgreSQL's `ALTER COLUMN c SET GENERATED {ALWAYS | BY DEFAULT}`.
+    SetGenerated(Ident, Identity),
+    /// PostgreSQL's `ALTER COLUMN c DROP EXPRESSION [IF EXISTS]`.
+    DropExpression(Ident),
+    /// PostgreSQL's `SET SCHEMA s`.
+    SetSchema(Ident),
+    /// An operation that changes nothing the model holds (storage,
+    /// statistics, clustering, tablespaces).
+    NoChange,
 }
 
 /// Apply `ALTER TABLE`.
@@ -28,23 +50,40 @@ pub(crate) fn alter_table(
     ctx: &Ctx<'_>,
     alter: &AlterTable,
 ) -> Result<(), Unmodelled> {
+    let ops: Vec<AlterOp> = alter
+        .operations
+        .iter()
+        .cloned()
+        .map(|op| AlterOp::Parsed(Box::new(op)))
+        .collect();
     let name = ctx.engine.object_name(&alter.name);
-    let Some(ix) = schema.table_index(&name) else {
-        if schema.find_view(&name).is_some() {
-            return alter_view_as_table(schema, ctx, &name, &alter.operations);
+    alter_table_ops(schema, ctx, &name, alter.if_exists, &ops)
+}
+
+/// Apply the operations of an `ALTER TABLE [IF EXISTS] name`.
+pub(crate) fn alter_table_ops(
+    schema: &mut Schema,
+    ctx: &Ctx<'_>,
+    name: &ObjectName,
+    if_exists: bool,
+    ops: &[AlterOp],
+) -> Result<(), Unmodelled> {
+    let Some(ix) = schema.table_index(name) else {
+        if schema.find_view(name).is_some() {
+            return alter_view_as_table(schema, ctx, name, ops);
         }
-        if alter.if_exists {
+        if if_exists {
             return Ok(());
         }
-        return Err(missing_table(&name));
+        return Err(missing_table(name));
     };
     if schema.tables[ix].unknown.is_some() {
         // Nothing is derived from an unknown table, but it keeps its
-        // unknown state under a new name.
-        for op in &alter.operations {
-            if let AlterTableOperation::RenameTable { table_name } = op {
-                let to = renamed(ctx, &name, table_name);
-                schema.tables[ix].name = to;
+        // unknown state under a new name, and references follow it.
+        for op in ops {
+            if let Some(to) = new_table_name(ctx, name, op) {
+                schema.tables[ix].name = to.clone();
+                apply_effect(schema, ctx, Effect::TableRenamed(name.clone(), to));
             }
         }
         return Ok(());
@@ -54,8 +93,8 @@ pub(crate) fn alter_table(
     let mut table = std::mem::replace(&mut schema.tables[ix], Table::new(ObjectName::new("")));
     let mut effects = Vec::new();
     let mut result = Ok(());
-    for op in &alter.operations {
-        match apply_op(schema, ctx, &mut table, op) {
+    for op in ops {
+        match apply_alter_op(schema, ctx, &mut table, op) {
             Ok(mut e) => effects.append(&mut e),
             Err(reason) => {
                 result = Err(Unmodelled::table(&table.name, reason));
@@ -70,22 +109,79 @@ pub(crate) fn alter_table(
     result
 }
 
+/// The table's name after `op`, when `op` renames it or moves it to
+/// another schema.
+fn new_table_name(ctx: &Ctx<'_>, from: &ObjectName, op: &AlterOp) -> Option<ObjectName> {
+    match op {
+        AlterOp::Parsed(op) => match op.as_ref() {
+            AlterTableOperation::RenameTable { table_name } => Some(renamed(ctx, from, table_name)),
+            _ => None,
+        },
+        AlterOp::SetSchema(s) => Some(ObjectName::in_schema(in_schema(ctx, s), from.name.clone())),
+        _ => None,
+    }
+}
+
+/// A schema name as the model keeps it: `None` for the default one.
+fn in_schema(ctx: &Ctx<'_>, s: &Ident) -> Option<String> {
+    let s = ident(ctx, s);
+    (Some(s.as_str()) != ctx.engine.default_schema()).then_some(s)
+}
+
 /// PostgreSQL accepts `ALTER TABLE` on a view; only a rename matters here.
 fn alter_view_as_table(
     schema: &mut Schema,
     ctx: &Ctx<'_>,
     name: &ObjectName,
-    ops: &[AlterTableOperation],
+    ops: &[AlterOp],
 ) -> Result<(), Unmodelled> {
     for op in ops {
-        if let AlterTableOperation::RenameTable { table_name } = op {
-            let to = renamed(ctx, name, table_name);
+        if let Some(to) = new_table_name(ctx, name, op) {
             if let Some(v) = schema.views.iter_mut().find(|v| &v.name == name) {
                 v.name = to;
             }
         }
     }
     Ok(())
+}
+
+fn apply_alter_op(
+    schema: &Schema,
+    ctx: &Ctx<'_>,
+    table: &mut Table,
+    op: &AlterOp,
+) -> Result<Vec<Effect>, String> {
+    let column = |table: &mut Table, c: &Ident| -> Result<usize, String> {
+        let name = ident(ctx, c);
+        table
+            .column_index(ctx.dialect(), &name)
+            .ok_or_else(|| format!("column `{name}` is not in the model"))
+    };
+    match op {
+        AlterOp::Parsed(op) => apply_op(schema, ctx, table, op),
+        AlterOp::DropIdentity(c) => {
+            let at = column(table, c)?;
+            table.columns[at].identity = None;
+            Ok(Vec::new())
+        }
+        AlterOp::SetGenerated(c, identity) => {
+            let at = column(table, c)?;
+            table.columns[at].identity = Some(*identity);
+            Ok(Vec::new())
+        }
+        AlterOp::DropExpression(c) => {
+            let at = column(table, c)?;
+            table.columns[at].generated = None;
+            Ok(Vec::new())
+        }
+        AlterOp::SetSchema(_) => {
+            let from = table.name.clone();
+            let to = new_table_name(ctx, &from, op).unwrap_or_else(|| from.clone());
+            table.name = to.clone();
+            Ok(vec![Effect::TableRenamed(from, to)])
+        }
+        AlterOp::NoChange => Ok(Vec::new()),
+    }
 }
 
 /// Apply MySQL's `RENAME TABLE a TO b, c TO d`.
@@ -236,11 +332,22 @@ fn apply_op(
             if_exists, name, ..
         } => {
             let name = ident(ctx, name);
-            if drop_constraint(ctx, table, &name) || *if_exists {
-                Ok(Vec::new())
-            } else {
-                Err(format!("constraint `{name}` is not in the model"))
+            let key = key_columns(ctx, table, &name);
+            if !drop_constraint(ctx, table, &name) {
+                return if *if_exists {
+                    Ok(Vec::new())
+                } else {
+                    Err(format!("constraint `{name}` is not in the model"))
+                };
             }
+            // PostgreSQL refuses the drop without CASCADE when a foreign
+            // key relies on the key.
+            Ok(match key {
+                Some(cols) if ctx.engine.drops_dependents() => {
+                    vec![Effect::KeyDropped(table.name.clone(), cols)]
+                }
+                _ => Vec::new(),
+            })
         }
         AlterTableOperation::DropPrimaryKey { .. } => {
             table.primary_key = None;
@@ -504,6 +611,19 @@ fn drop_column_dependents(ctx: &Ctx<'_>, before: &Table, table: &mut Table, colu
     }
 }
 
+/// The columns of the primary key or UNIQUE constraint called `name`.
+fn key_columns(ctx: &Ctx<'_>, table: &Table, name: &str) -> Option<Vec<String>> {
+    let d = ctx.dialect();
+    let is = |n: &Option<String>| {
+        n.as_deref()
+            .is_some_and(|n| same_name(d, NameKind::Member, n, name))
+    };
+    let pk = table.primary_key.iter().filter(|p| is(&p.name));
+    let pk = pk.map(|p| p.columns.clone());
+    let uniques = table.uniques.iter().filter(|u| is(&u.name));
+    pk.chain(uniques.map(|u| u.columns.clone())).next()
+}
+
 /// Drop the constraint `name` (any kind; MySQL's unique keys are indexes);
 /// false when the table has none by that name.
 fn drop_constraint(ctx: &Ctx<'_>, table: &mut Table, name: &str) -> bool {
@@ -582,6 +702,20 @@ fn apply_effect(schema: &mut Schema, ctx: &Ctx<'_>, effect: Effect) {
                         }
                     }
                 }
+            }
+        }
+        Effect::KeyDropped(table, columns) => {
+            let same_set = |cols: &[String]| {
+                cols.len() == columns.len()
+                    && cols
+                        .iter()
+                        .all(|c| columns.iter().any(|k| same_name(d, NameKind::Member, c, k)))
+            };
+            for t in &mut schema.tables {
+                t.foreign_keys.retain(|f| {
+                    !(dialect_schema.same_relation(&f.ref_table, &table)
+                        && same_set(&f.ref_columns))
+                });
             }
         }
         Effect::ColumnDropped(table, column) => {

@@ -13,6 +13,7 @@
 mod alter;
 mod columns;
 mod constraints;
+mod fallback;
 mod index;
 mod objects;
 mod scan;
@@ -29,7 +30,7 @@ use crate::model::{Dialect, ObjectName, Schema, Table, Unknown};
 
 /// sqlparser's nesting limit: deep enough for any real DDL, shallow enough
 /// that hostile input cannot overflow the build script's stack.
-const RECURSION_LIMIT: usize = 50;
+pub(crate) const RECURSION_LIMIT: usize = 50;
 
 /// One revision's upgrade SQL for the fold's dialect.
 #[derive(Debug, Clone, Copy)]
@@ -228,14 +229,21 @@ fn apply_piece(schema: &mut Schema, ctx: &Ctx<'_>, piece: split::Piece) -> Optio
     }
 }
 
-/// A statement the parser could not read: harmless by its first words, or
-/// the tables it names become unknown.
+/// A statement the parser could not read: a form [`fallback`] knows,
+/// harmless by its first words, or the tables it names become unknown.
 fn unreadable(
     schema: &mut Schema,
     ctx: &Ctx<'_>,
     piece: &split::Piece,
     why: String,
 ) -> Option<FoldNote> {
+    if piece.raw.is_none() {
+        match fallback::read(schema, ctx, &piece.tokens) {
+            Some(Ok(())) => return None,
+            Some(Err(u)) => return Some(mark_unknown(schema, ctx, u)),
+            None => {}
+        }
+    }
     match scan::scan(schema, ctx.engine, piece) {
         scan::Scan::Harmless => None,
         scan::Scan::Names { tables, creates } => Some(mark_unknown(
@@ -291,7 +299,7 @@ fn mark_unknown(schema: &mut Schema, ctx: &Ctx<'_>, u: Unmodelled) -> FoldNote {
 }
 
 /// Apply one parsed statement.
-fn apply_statement(
+pub(crate) fn apply_statement(
     schema: &mut Schema,
     ctx: &Ctx<'_>,
     statement: &Statement,
@@ -321,6 +329,9 @@ fn apply_statement(
             table.as_ref(),
         ),
         Statement::CreateView(view) => objects::create_view(schema, ctx, view),
+        Statement::AlterView(alter) => objects::alter_view(schema, ctx, alter),
+        Statement::RefreshMaterializedView(_) => Ok(()),
+        Statement::Query(query) => select_into(ctx, query),
         Statement::CreateType {
             name,
             representation,
@@ -344,6 +355,44 @@ fn apply_statement(
             creates: false,
         }),
     }
+}
+
+/// PostgreSQL's `SELECT ... INTO t` makes a table, with the query's
+/// columns; any other query leaves tables alone.
+fn select_into(ctx: &Ctx<'_>, query: &sqlparser::ast::Query) -> Result<(), Unmodelled> {
+    let into = match query.body.as_ref() {
+        sqlparser::ast::SetExpr::Select(select) => select.into.as_ref(),
+        _ => None,
+    };
+    let Some(into) = into.filter(|i| ctx.dialect() == Dialect::Postgres && !i.temporary) else {
+        return Ok(());
+    };
+    let tables = into
+        .targets
+        .iter()
+        .filter_map(|t| match t {
+            sqlparser::ast::Expr::Identifier(i) => {
+                Some(ctx.engine.object_name(&sqlparser::ast::ObjectName(vec![
+                    sqlparser::ast::ObjectNamePart::Identifier(i.clone()),
+                ])))
+            }
+            sqlparser::ast::Expr::CompoundIdentifier(parts) => Some(
+                ctx.engine.object_name(&sqlparser::ast::ObjectName(
+                    parts
+                        .iter()
+                        .cloned()
+                        .map(sqlparser::ast::ObjectNamePart::Identifier)
+                        .collect(),
+                )),
+            ),
+            _ => None,
+        })
+        .collect();
+    Err(Unmodelled {
+        reason: "SELECT ... INTO is not modelled: its columns come from the query".to_owned(),
+        tables,
+        creates: true,
+    })
 }
 
 /// The statement changes `name`, which the model does not have: the
