@@ -10,7 +10,7 @@ mod sqlite;
 use sqlparser::ast::{Ident, ObjectName as SqlObjectName, ObjectNamePart};
 use sqlparser::dialect::Dialect as ParserDialect;
 
-use crate::model::{Dialect, IndexPart, ObjectName, Schema, Table};
+use crate::model::{Dialect, IndexPart, MysqlFlavor, ObjectName, Schema, Table};
 
 /// One engine's rules, as the fold needs them.
 pub(crate) trait Engine {
@@ -30,9 +30,16 @@ pub(crate) trait Engine {
     /// the model writes as `None`.
     fn default_schema(&self) -> Option<&'static str>;
 
-    /// True when a primary key makes its columns NOT NULL (not on SQLite).
-    fn primary_key_implies_not_null(&self) -> bool {
+    /// True when a primary key makes `table`'s key columns NOT NULL (not on
+    /// SQLite, except in a WITHOUT ROWID table).
+    fn primary_key_implies_not_null(&self, _table: &Table) -> bool {
         true
+    }
+
+    /// True when column types are read from the statement's words rather
+    /// than sqlparser's grammar of types ([`crate::fold`]'s `declared`).
+    fn types_are_words(&self) -> bool {
+        false
     }
 
     /// True when UNIQUE constraints are indexes (MySQL), not constraints.
@@ -40,10 +47,42 @@ pub(crate) trait Engine {
         false
     }
 
-    /// False when a `REFERENCES` written on a column makes no foreign key
-    /// (MySQL parses it and ignores it).
-    fn column_references_make_keys(&self) -> bool {
+    /// Whether a `REFERENCES` written on a column makes a foreign key
+    /// (MySQL parses it and ignores it; MariaDB makes one); `Err` with the
+    /// reason when that depends on a server the fold does not know.
+    fn column_references_make_keys(&self) -> Result<bool, String> {
+        Ok(true)
+    }
+
+    /// True when `DEFAULT NULL` is no default at all (the catalog shows
+    /// none); SQLite keeps the text `NULL`.
+    fn null_default_is_no_default(&self) -> bool {
         true
+    }
+
+    /// True when referenced columns are kept as the foreign key writes them
+    /// (SQLite), not as the referenced table spells them.
+    fn referenced_columns_as_written(&self) -> bool {
+        false
+    }
+
+    /// True when `JSON` is stored as `LONGTEXT` with a `CHECK (json_valid(c))`
+    /// on the column (MariaDB).
+    fn json_is_checked_longtext(&self) -> bool {
+        false
+    }
+
+    /// True when a CHECK written on a column belongs to the column, so that
+    /// redefining the column (`MODIFY`, `CHANGE`) replaces it (MariaDB).
+    fn column_checks_belong_to_column(&self) -> bool {
+        false
+    }
+
+    /// The new name of `table`'s constraint `name` when the table is renamed
+    /// to `to`, for the names the engine derives from the table's
+    /// (InnoDB's `<table>_ibfk_<n>`).
+    fn renamed_constraint(&self, _table: &str, _to: &str, _name: &str) -> Option<String> {
+        None
     }
 
     /// True when `REFERENCES t` without columns is recorded as `t`'s
@@ -89,8 +128,15 @@ pub(crate) trait Engine {
     ) -> Option<String>;
 
     /// A CHECK constraint's name when the SQL gives none; `column` is the one
-    /// column it refers to, when it refers to exactly one.
-    fn check_name(&self, schema: &Schema, table: &Table, column: Option<&str>) -> Option<String>;
+    /// column it refers to, when it refers to exactly one, and `written_on`
+    /// the column it was written on, if any.
+    fn check_name(
+        &self,
+        schema: &Schema,
+        table: &Table,
+        column: Option<&str>,
+        written_on: Option<&str>,
+    ) -> Option<String>;
 
     /// A foreign key's name when the SQL gives none.
     fn foreign_key_name(
@@ -185,11 +231,11 @@ pub(crate) enum DropColumnEffect {
     Nothing,
 }
 
-/// The engine for `dialect`.
-pub(crate) fn for_dialect(dialect: Dialect) -> Box<dyn Engine> {
+/// The engine for `dialect` (`flavor`: which MySQL, when it is MySQL).
+pub(crate) fn for_dialect(dialect: Dialect, flavor: MysqlFlavor) -> Box<dyn Engine> {
     match dialect {
         Dialect::Sqlite => Box::new(sqlite::Sqlite),
         Dialect::Postgres => Box::new(postgres::Postgres),
-        Dialect::Mysql => Box::new(mysql::Mysql),
+        Dialect::Mysql => Box::new(mysql::Mysql { flavor }),
     }
 }

@@ -94,7 +94,13 @@ impl Engine for Postgres {
         ))
     }
 
-    fn check_name(&self, schema: &Schema, table: &Table, column: Option<&str>) -> Option<String> {
+    fn check_name(
+        &self,
+        schema: &Schema,
+        table: &Table,
+        column: Option<&str>,
+        _written_on: Option<&str>,
+    ) -> Option<String> {
         Some(pg_choose_name(&table.name.name, column, "check", |n| {
             constraint_taken(schema, table, n)
         }))

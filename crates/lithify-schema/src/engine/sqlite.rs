@@ -25,8 +25,20 @@ impl Engine for Sqlite {
         Some("main")
     }
 
-    fn primary_key_implies_not_null(&self) -> bool {
+    fn primary_key_implies_not_null(&self, table: &Table) -> bool {
+        table.without_rowid
+    }
+
+    fn types_are_words(&self) -> bool {
+        true
+    }
+
+    fn null_default_is_no_default(&self) -> bool {
         false
+    }
+
+    fn referenced_columns_as_written(&self) -> bool {
+        true
     }
 
     fn folds_identical_keys(&self) -> bool {
@@ -65,6 +77,7 @@ impl Engine for Sqlite {
         _schema: &Schema,
         _table: &Table,
         _column: Option<&str>,
+        _written_on: Option<&str>,
     ) -> Option<String> {
         None
     }

@@ -6,7 +6,7 @@ use sqlparser::ast::{
     ColumnOptionDef, DataType, Ident, MySQLColumnPosition, RenameTable, RenameTableNameKind,
 };
 
-use super::columns::{column_spec, ident, referenced_columns, rename_in_expression};
+use super::columns::{column_spec, default_text, ident, referenced_columns, rename_in_expression};
 use super::constraints::{add_all, from_table_constraint};
 use super::{missing_table, Ctx, Unmodelled};
 use crate::engine::DropColumnEffect;
@@ -39,6 +39,10 @@ pub(crate) enum AlterOp {
     DropExpression(Ident),
     /// PostgreSQL's `SET SCHEMA s`.
     SetSchema(Ident),
+    /// MySQL's `RENAME {INDEX | KEY} a TO b`.
+    RenameIndex(Ident, Ident),
+    /// MySQL's `COMMENT = '...'` table option.
+    SetComment(String),
     /// An operation that changes nothing the model holds (storage,
     /// statistics, clustering, tablespaces).
     NoChange,
@@ -82,7 +86,7 @@ pub(crate) fn alter_table_ops(
         // unknown state under a new name, and references follow it.
         for op in ops {
             if let Some(to) = new_table_name(ctx, name, op) {
-                schema.tables[ix].name = to.clone();
+                rename_table(ctx, &mut schema.tables[ix], to.clone());
                 apply_effect(schema, ctx, Effect::TableRenamed(name.clone(), to));
             }
         }
@@ -180,6 +184,20 @@ fn apply_alter_op(
             table.name = to.clone();
             Ok(vec![Effect::TableRenamed(from, to)])
         }
+        AlterOp::RenameIndex(from, to) => {
+            let (from, to) = (ident(ctx, from), ident(ctx, to));
+            let index = table
+                .indexes
+                .iter_mut()
+                .find(|i| same_name(ctx.dialect(), NameKind::Member, &i.name, &from))
+                .ok_or_else(|| format!("index `{from}` is not in the model"))?;
+            index.name = to;
+            Ok(Vec::new())
+        }
+        AlterOp::SetComment(text) => {
+            table.comment = Some(text.clone()).filter(|t| !t.is_empty());
+            Ok(Vec::new())
+        }
         AlterOp::NoChange => Ok(Vec::new()),
     }
 }
@@ -196,10 +214,31 @@ pub(crate) fn rename_tables(
         let Some(ix) = schema.table_index(&from) else {
             return Err(missing_table(&from));
         };
-        schema.tables[ix].name = to.clone();
+        rename_table(ctx, &mut schema.tables[ix], to.clone());
         apply_effect(schema, ctx, Effect::TableRenamed(from, to));
     }
     Ok(())
+}
+
+/// `table` is now called `to`, and so are the constraints whose names the
+/// engine derived from its old name.
+fn rename_table(ctx: &Ctx<'_>, table: &mut Table, to: ObjectName) {
+    let (old, new) = (table.name.name.clone(), to.name.clone());
+    let follow = |n: &mut Option<String>| {
+        if let Some(renamed) = n
+            .as_deref()
+            .and_then(|n| ctx.engine.renamed_constraint(&old, &new, n))
+        {
+            *n = Some(renamed);
+        }
+    };
+    for f in &mut table.foreign_keys {
+        follow(&mut f.name);
+    }
+    for c in &mut table.checks {
+        follow(&mut c.name);
+    }
+    table.name = to;
 }
 
 /// The new name of a table renamed with `RENAME TO x`: in the same schema
@@ -277,7 +316,7 @@ fn apply_op(
         }
         AlterTableOperation::RenameTable { table_name } => {
             let from = table.name.clone();
-            table.name = renamed(ctx, &from, table_name);
+            rename_table(ctx, table, renamed(ctx, &from, table_name));
             Ok(vec![Effect::TableRenamed(from, table.name.clone())])
         }
         AlterTableOperation::AlterColumn { column_name, op } => {
@@ -443,7 +482,7 @@ fn alter_column(
     match op {
         AlterColumnOperation::SetNotNull => column.nullable = false,
         AlterColumnOperation::DropNotNull => column.nullable = true,
-        AlterColumnOperation::SetDefault { value } => column.default = Some(value.to_string()),
+        AlterColumnOperation::SetDefault { value } => column.default = default_text(ctx, value),
         AlterColumnOperation::DropDefault => column.default = None,
         AlterColumnOperation::SetDataType { data_type, .. } => {
             let (ty, shorthand) =
@@ -495,6 +534,14 @@ fn redefine_column(
             .collect(),
     };
     let spec = column_spec(ctx, table, &def)?;
+    if ctx.engine.column_checks_belong_to_column() {
+        let d = ctx.dialect();
+        table.checks.retain(|c| {
+            !c.column
+                .as_deref()
+                .is_some_and(|col| same_name(d, NameKind::Member, col, &old))
+        });
+    }
     let old = rename_column(ctx, table, &old, &new_name)?;
     table.columns.remove(at);
     let to = position(ctx, table, pos, Some(at))?;
@@ -532,6 +579,9 @@ fn rename_column(ctx: &Ctx<'_>, table: &mut Table, old: &str, new: &str) -> Resu
     }
     for c in &mut table.checks {
         c.expr = rename_in_expression(ctx, &c.expr, &old, new);
+        if c.column.as_ref().is_some_and(is_old) {
+            c.column = Some(new.to_owned());
+        }
     }
     for i in &mut table.indexes {
         for p in &mut i.parts {

@@ -9,6 +9,7 @@ use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::{Token, Tokenizer};
 
 use super::constraints::{from_column_option, Constraint};
+use super::declared::declared_type;
 use super::Ctx;
 use crate::model::{
     Column, Dialect, Generated, Identity, IndexPart, SqlType, Table, TypeShorthand,
@@ -36,7 +37,13 @@ pub(crate) fn column_spec(
     def: &ColumnDef,
 ) -> Result<ColumnSpec, String> {
     let name = ident(ctx, &def.name);
-    let type_text = def.data_type.to_string();
+    let declared = Some(&def.data_type)
+        .filter(|_| ctx.engine.types_are_words())
+        .and_then(declared_type);
+    let type_text = match declared {
+        Some(declared) => declared.to_owned(),
+        None => def.data_type.to_string(),
+    };
     let (ty, shorthand) = SqlType::parse(ctx.dialect(), &type_text).map_err(|e| e.to_string())?;
     let mut column = Column {
         name: name.clone(),
@@ -69,15 +76,12 @@ pub(crate) fn column_spec(
         match &option.option {
             ColumnOption::Null => column.nullable = true,
             ColumnOption::NotNull => column.nullable = false,
-            ColumnOption::Default(e) => column.default = Some(e.to_string()),
-            ColumnOption::PrimaryKey(_) => {
-                if ctx.engine.primary_key_implies_not_null() {
-                    column.nullable = false;
-                }
-                constraints.extend(from_column_option(ctx, &name, given, &option.option));
-            }
-            ColumnOption::Unique(_) | ColumnOption::ForeignKey(_) | ColumnOption::Check(_) => {
-                constraints.extend(from_column_option(ctx, &name, given, &option.option));
+            ColumnOption::Default(e) => column.default = default_text(ctx, e),
+            ColumnOption::PrimaryKey(_)
+            | ColumnOption::Unique(_)
+            | ColumnOption::ForeignKey(_)
+            | ColumnOption::Check(_) => {
+                constraints.extend(from_column_option(ctx, &name, given, &option.option)?);
             }
             ColumnOption::Generated {
                 generated_as,
@@ -104,7 +108,9 @@ pub(crate) fn column_spec(
             ColumnOption::DialectSpecific(tokens) if is_auto_increment(tokens) => {
                 column.identity = Some(Identity::AutoIncrement);
             }
-            ColumnOption::Comment(text) => column.comment = Some(text.clone()),
+            ColumnOption::Comment(text) => {
+                column.comment = Some(text.clone()).filter(|t| !t.is_empty());
+            }
             // Character sets, collations, MySQL's ON UPDATE, storage options:
             // nothing the model keeps.
             ColumnOption::CharacterSet(_)
@@ -116,10 +122,46 @@ pub(crate) fn column_spec(
             other => return Err(format!("the column option `{other}` is not modelled")),
         }
     }
+    if ctx.engine.json_is_checked_longtext() {
+        checked_longtext_for_json(&mut column, &mut constraints);
+    }
     Ok(ColumnSpec {
         column,
         constraints,
     })
+}
+
+/// A default as the model keeps it: `DEFAULT NULL` is none, where the
+/// engine shows none for it.
+pub(crate) fn default_text(ctx: &Ctx<'_>, e: &Expr) -> Option<String> {
+    let is_null = matches!(e, Expr::Value(v) if v.value == sqlparser::ast::Value::Null);
+    if is_null && ctx.engine.null_default_is_no_default() {
+        None
+    } else {
+        Some(e.to_string())
+    }
+}
+
+/// MariaDB's `JSON`: a `LONGTEXT` that a CHECK named after the column keeps
+/// valid, unless the column has a CHECK of its own.
+fn checked_longtext_for_json(column: &mut Column, constraints: &mut Vec<Constraint>) {
+    let SqlType::Mysql(ty) = &mut column.ty else {
+        return;
+    };
+    if ty.name != "json" {
+        return;
+    }
+    *ty = crate::model::MysqlType::named("longtext");
+    if !constraints
+        .iter()
+        .any(|c| matches!(c, Constraint::Check { .. }))
+    {
+        constraints.push(Constraint::Check {
+            name: None,
+            expr: format!("json_valid(`{}`)", column.name.replace('`', "``")),
+            column: Some(column.name.clone()),
+        });
+    }
 }
 
 fn is_auto_increment(tokens: &[Token]) -> bool {
@@ -169,13 +211,20 @@ pub(crate) fn index_parts(ctx: &Ctx<'_>, columns: &[IndexColumn]) -> Vec<IndexPa
 fn index_part(ctx: &Ctx<'_>, expr: &Expr) -> IndexPart {
     match expr {
         Expr::Identifier(i) => IndexPart::Column(ident(ctx, i)),
+        // A collation does not make a column an expression.
+        Expr::Collate { expr, .. } if matches!(expr.as_ref(), Expr::Identifier(_)) => {
+            index_part(ctx, expr)
+        }
         Expr::Nested(inner) => match inner.as_ref() {
             // `((expr))` is MySQL's functional key part; `(col)` a column.
             Expr::Identifier(i) => IndexPart::Column(ident(ctx, i)),
             other => IndexPart::Expression(other.to_string()),
         },
         Expr::Function(f) if ctx.dialect() == Dialect::Mysql && is_prefix_key(f) => {
-            IndexPart::Column(f.name.to_string())
+            match f.name.0.first().and_then(|p| p.as_ident()) {
+                Some(i) => IndexPart::Column(ident(ctx, i)),
+                None => IndexPart::Expression(f.to_string()),
+            }
         }
         other => IndexPart::Expression(other.to_string()),
     }

@@ -42,6 +42,8 @@ pub(crate) enum Constraint {
         name: Option<String>,
         /// The condition, as SQL text.
         expr: String,
+        /// The column it was written on, if any.
+        column: Option<String>,
     },
     /// `FOREIGN KEY ... REFERENCES` / a column's `REFERENCES`.
     ForeignKey(ForeignKeySpec),
@@ -92,15 +94,16 @@ impl Constraint {
 
 /// A constraint written on `column` (`id INT PRIMARY KEY REFERENCES ...`);
 /// `None` for options that are not constraints, and for the `REFERENCES`
-/// MySQL parses on a column and ignores.
+/// MySQL parses on a column and ignores; `Err` when what the option makes
+/// depends on a server the fold does not know.
 pub(crate) fn from_column_option(
     ctx: &Ctx<'_>,
     column: &str,
     given: Option<String>,
     option: &ColumnOption,
-) -> Option<Constraint> {
+) -> Result<Option<Constraint>, String> {
     let cols = vec![column.to_owned()];
-    match option {
+    Ok(match option {
         ColumnOption::PrimaryKey(pk) => Some(Constraint::PrimaryKey {
             name: given.or_else(|| name_of(ctx, &pk.name)),
             columns: cols,
@@ -110,16 +113,21 @@ pub(crate) fn from_column_option(
             columns: cols,
             include: Vec::new(),
         }),
-        ColumnOption::ForeignKey(fk) if ctx.engine.column_references_make_keys() => {
-            let name = given.or_else(|| name_of(ctx, &fk.name));
-            Some(Constraint::ForeignKey(foreign_key(ctx, name, cols, fk)))
+        ColumnOption::ForeignKey(fk) => {
+            if ctx.engine.column_references_make_keys()? {
+                let name = given.or_else(|| name_of(ctx, &fk.name));
+                Some(Constraint::ForeignKey(foreign_key(ctx, name, cols, fk)))
+            } else {
+                None
+            }
         }
         ColumnOption::Check(c) => Some(Constraint::Check {
             name: given.or_else(|| name_of(ctx, &c.name)),
             expr: c.expr.to_string(),
+            column: Some(column.to_owned()),
         }),
         _ => None,
-    }
+    })
 }
 
 /// A table constraint, read.
@@ -145,6 +153,7 @@ pub(crate) fn from_table_constraint(
         TableConstraint::Check(c) => Constraint::Check {
             name: name_of(ctx, &c.name),
             expr: c.expr.to_string(),
+            column: None,
         },
         TableConstraint::Index(ix) => Constraint::Index {
             name: name_of(ctx, &ix.name),
@@ -287,8 +296,68 @@ fn fold_identical_keys(
     kept
 }
 
+/// `name` as `table` spells the column (engines report key columns the
+/// way the table defines them, whatever case the key wrote).
+pub(crate) fn canonical(ctx: &Ctx<'_>, table: &Table, name: String) -> String {
+    match table.find_column(ctx.dialect(), &name) {
+        Some(c) => c.name.clone(),
+        None => name,
+    }
+}
+
+fn canonical_all(ctx: &Ctx<'_>, table: &Table, names: Vec<String>) -> Vec<String> {
+    names
+        .into_iter()
+        .map(|n| canonical(ctx, table, n))
+        .collect()
+}
+
+/// Index parts with their columns as `table` spells them.
+pub(crate) fn canonical_parts(
+    ctx: &Ctx<'_>,
+    table: &Table,
+    parts: Vec<IndexPart>,
+) -> Vec<IndexPart> {
+    parts
+        .into_iter()
+        .map(|p| match p {
+            IndexPart::Column(c) => IndexPart::Column(canonical(ctx, table, c)),
+            other => other,
+        })
+        .collect()
+}
+
 /// Add one constraint.
 fn add(schema: &Schema, ctx: &Ctx<'_>, table: &mut Table, c: Constraint) -> Result<(), String> {
+    let c = match c {
+        Constraint::PrimaryKey { name, columns } => Constraint::PrimaryKey {
+            name,
+            columns: canonical_all(ctx, table, columns),
+        },
+        Constraint::Unique {
+            name,
+            columns,
+            include,
+        } => Constraint::Unique {
+            name,
+            columns: canonical_all(ctx, table, columns),
+            include,
+        },
+        Constraint::ForeignKey(mut fk) => {
+            fk.columns = canonical_all(ctx, table, fk.columns);
+            Constraint::ForeignKey(fk)
+        }
+        Constraint::Index {
+            name,
+            parts,
+            method,
+        } => Constraint::Index {
+            name,
+            parts: canonical_parts(ctx, table, parts),
+            method,
+        },
+        other => other,
+    };
     match c {
         Constraint::PrimaryKey { name, columns } => {
             set_primary_key(schema, ctx, table, name, columns)
@@ -301,16 +370,18 @@ fn add(schema: &Schema, ctx: &Ctx<'_>, table: &mut Table, c: Constraint) -> Resu
             add_unique(schema, ctx, table, name, columns, &include);
             Ok(())
         }
-        Constraint::Check { name, expr } => {
+        Constraint::Check { name, expr, column } => {
+            let column = column.map(|c| canonical(ctx, table, c));
             let name = name.or_else(|| {
                 let cols = referenced_columns(ctx, table, &expr);
                 let single = match cols.as_slice() {
                     [one] => Some(one.as_str()),
                     _ => None,
                 };
-                ctx.engine.check_name(schema, table, single)
+                ctx.engine
+                    .check_name(schema, table, single, column.as_deref())
             });
-            table.checks.push(CheckConstraint { name, expr });
+            table.checks.push(CheckConstraint { name, expr, column });
             Ok(())
         }
         Constraint::ForeignKey(fk) => add_foreign_key(schema, ctx, table, fk),
@@ -351,7 +422,7 @@ fn set_primary_key(
             "a second primary key is not possible: the model and the SQL disagree".to_owned(),
         );
     }
-    if ctx.engine.primary_key_implies_not_null() {
+    if ctx.engine.primary_key_implies_not_null(table) {
         for c in &columns {
             if let Some(ix) = table.column_index(ctx.dialect(), c) {
                 table.columns[ix].nullable = false;
@@ -397,8 +468,18 @@ fn add_foreign_key(
 ) -> Result<(), String> {
     let ref_columns = if fk.ref_columns.is_empty() && ctx.engine.references_primary_key() {
         referenced_primary_key(schema, ctx, table, &fk.references)?
-    } else {
+    } else if ctx.engine.referenced_columns_as_written() {
         fk.ref_columns
+    } else {
+        let target = if same_relation(ctx.dialect(), &table.name, &fk.references) {
+            Some(&*table)
+        } else {
+            schema.find_table(&fk.references)
+        };
+        match target {
+            Some(t) => canonical_all(ctx, t, fk.ref_columns),
+            None => fk.ref_columns,
+        }
     };
     if let Some(index) = ctx
         .engine

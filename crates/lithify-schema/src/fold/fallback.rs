@@ -7,7 +7,7 @@
 //! this module does not know goes on to the name scan ([`super::scan`]),
 //! which makes the tables it names unknown.
 
-use sqlparser::ast::{Ident, Statement};
+use sqlparser::ast::{AlterTableOperation, Ident, IndexType, Statement};
 use sqlparser::keywords::Keyword;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Span, Token, TokenWithSpan, Tokenizer};
@@ -27,6 +27,12 @@ pub(crate) fn read(
 ) -> Option<Result<(), Unmodelled>> {
     let t = Toks(tokens);
     if let Some(statements) = without_noise(ctx, &t) {
+        return Some(apply_all(schema, ctx, &statements));
+    }
+    if let Some(statements) = fulltext_index(ctx, &t) {
+        return Some(apply_all(schema, ctx, &statements));
+    }
+    if let Some(statements) = persistent_columns(ctx, &t) {
         return Some(apply_all(schema, ctx, &statements));
     }
     if t.words(0, &["ALTER", "TABLE"]) {
@@ -145,6 +151,51 @@ fn without_noise(ctx: &Ctx<'_>, t: &Toks<'_>) -> Option<Vec<Statement>> {
     parse(ctx, kept)
 }
 
+/// MySQL's `CREATE {FULLTEXT | SPATIAL} INDEX`: a `CREATE INDEX` whose
+/// method is the word.
+fn fulltext_index(ctx: &Ctx<'_>, t: &Toks<'_>) -> Option<Vec<Statement>> {
+    let method = ["FULLTEXT", "SPATIAL"]
+        .into_iter()
+        .find(|w| t.words(0, &["CREATE", w, "INDEX"]))?;
+    let kept: Vec<TokenWithSpan> =
+        t.0.iter()
+            .enumerate()
+            .filter(|(i, _)| *i != 1)
+            .map(|(_, tok)| tok.clone())
+            .collect();
+    let mut statements = parse(ctx, kept)?;
+    for s in &mut statements {
+        if let Statement::CreateIndex(c) = s {
+            c.using = Some(IndexType::Custom(Ident::new(method.to_ascii_lowercase())));
+        }
+    }
+    Some(statements)
+}
+
+/// MariaDB's `PERSISTENT`, its word for `STORED` generated columns.
+fn persistent_columns(ctx: &Ctx<'_>, t: &Toks<'_>) -> Option<Vec<Statement>> {
+    if !(t.word(0, "CREATE") || t.word(0, "ALTER"))
+        || !(0..t.len()).any(|i| t.word(i, "PERSISTENT"))
+    {
+        return None;
+    }
+    let kept: Vec<TokenWithSpan> =
+        t.0.iter()
+            .enumerate()
+            .map(|(i, tok)| {
+                if t.word(i, "PERSISTENT") {
+                    TokenWithSpan {
+                        token: Token::make_keyword("STORED"),
+                        span: tok.span,
+                    }
+                } else {
+                    tok.clone()
+                }
+            })
+            .collect();
+    parse(ctx, kept)
+}
+
 /// `ALTER TABLE [IF EXISTS] [ONLY] name op, op, ...` with operations the
 /// parser lacks: each operation parsed on its own, or read by hand.
 fn alter_table(schema: &mut Schema, ctx: &Ctx<'_>, t: &Toks<'_>) -> Option<Result<(), Unmodelled>> {
@@ -171,10 +222,10 @@ fn alter_table(schema: &mut Schema, ctx: &Ctx<'_>, t: &Toks<'_>) -> Option<Resul
             }
             _ => None,
         });
-        ops.push(match parsed {
-            Some(op) => AlterOp::Parsed(Box::new(op)),
-            None => alter_op(&Toks(op))?,
-        });
+        match parsed {
+            Some(op) => ops.push(AlterOp::Parsed(Box::new(op))),
+            None => ops.extend(alter_op(ctx, header, &Toks(op))?),
+        }
     }
     Some(alter_table_ops(schema, ctx, &name, if_exists, &ops))
 }
@@ -199,30 +250,145 @@ fn split_top_level(tokens: &[TokenWithSpan]) -> Vec<&[TokenWithSpan]> {
 }
 
 /// One `ALTER TABLE` operation the parser lacks, when it is one the model
-/// can follow.
-fn alter_op(t: &Toks<'_>) -> Option<AlterOp> {
+/// can follow (`header`: the statement up to the table's name).
+fn alter_op(ctx: &Ctx<'_>, header: &[TokenWithSpan], t: &Toks<'_>) -> Option<Vec<AlterOp>> {
+    let one = |op: AlterOp| Some(vec![op]);
     let whole = |n: usize| t.len() == n;
+    if t.word(0, "ALTER") && (t.word(1, "INDEX") || t.word(1, "KEY")) {
+        // MySQL's [NOT] VISIBLE / INVISIBLE, MariaDB's [NOT] IGNORED.
+        return one(AlterOp::NoChange);
+    }
     if t.word(0, "ALTER") {
         let c = if t.word(1, "COLUMN") { 2 } else { 1 };
         let column = t.ident(c)?;
-        return column_op(t, c + 1, column);
+        return column_op(t, c + 1, column).map(|op| vec![op]);
+    }
+    if t.word(0, "ADD") {
+        return add_columns(ctx, header, t);
+    }
+    if (t.words(0, &["DROP", "KEY"]) || t.words(0, &["DROP", "INDEX"])) && whole(3) {
+        let name = t.ident(2)?;
+        return one(AlterOp::Parsed(Box::new(AlterTableOperation::DropIndex {
+            name,
+        })));
+    }
+    if t.words(0, &["DROP", "CHECK"]) && whole(3) {
+        let name = t.ident(2)?;
+        return one(AlterOp::Parsed(Box::new(
+            AlterTableOperation::DropConstraint {
+                if_exists: false,
+                name,
+                drop_behavior: None,
+            },
+        )));
+    }
+    if t.word(0, "RENAME")
+        && (t.word(1, "INDEX") || t.word(1, "KEY"))
+        && t.word(3, "TO")
+        && whole(5)
+    {
+        return one(AlterOp::RenameIndex(t.ident(2)?, t.ident(4)?));
     }
     if (t.words(0, &["CLUSTER", "ON"]) && whole(3))
         || (t.words(0, &["SET", "WITHOUT", "CLUSTER"]) && whole(3))
         || (t.words(0, &["SET", "WITHOUT", "OIDS"]) && whole(3))
         || (t.words(0, &["SET", "TABLESPACE"]) && whole(3))
         || (t.words(0, &["SET", "ACCESS", "METHOD"]) && whole(4))
+        || (t.word(0, "FORCE") && whole(1))
+        || (t.words(0, &["ORDER", "BY"]))
     {
-        return Some(AlterOp::NoChange);
+        return one(AlterOp::NoChange);
     }
     if t.words(0, &["SET", "SCHEMA"]) && whole(3) {
-        return t.ident(2).map(AlterOp::SetSchema);
+        return t.ident(2).map(AlterOp::SetSchema).map(|op| vec![op]);
     }
     if t.words(0, &["ALTER", "CONSTRAINT"]) {
         // Deferrability: nothing the model holds.
-        return Some(AlterOp::NoChange);
+        return one(AlterOp::NoChange);
     }
-    None
+    table_options(t)
+}
+
+/// MySQL's `ADD [COLUMN] (a INT, b INT)`: one `ADD COLUMN` each.
+fn add_columns(ctx: &Ctx<'_>, header: &[TokenWithSpan], t: &Toks<'_>) -> Option<Vec<AlterOp>> {
+    let open = if t.word(1, "COLUMN") { 2 } else { 1 };
+    if t.token(open) != Some(&Token::LParen) || t.token(t.len() - 1) != Some(&Token::RParen) {
+        return None;
+    }
+    let mut ops = Vec::new();
+    for def in split_top_level(&t.0[open + 1..t.len() - 1]) {
+        // `ADD [COLUMN]`, then the definition.
+        let mut tokens = header.to_vec();
+        tokens.extend_from_slice(&t.0[..open]);
+        tokens.extend_from_slice(def);
+        let op = parse(ctx, tokens).and_then(|mut s| match s.pop() {
+            Some(Statement::AlterTable(a)) if a.operations.len() == 1 => {
+                a.operations.into_iter().next()
+            }
+            _ => None,
+        })?;
+        ops.push(AlterOp::Parsed(Box::new(op)));
+    }
+    Some(ops)
+}
+
+/// MySQL's table options in `ALTER TABLE` (`ENGINE = InnoDB DEFAULT
+/// CHARSET = utf8mb4 COMMENT = '...'`): only the comment is the model's.
+/// `CONVERT TO CHARACTER SET` is not among them: it may widen columns.
+fn table_options(t: &Toks<'_>) -> Option<Vec<AlterOp>> {
+    const OPTIONS: &[&str] = &[
+        "ENGINE",
+        "ROW_FORMAT",
+        "KEY_BLOCK_SIZE",
+        "AVG_ROW_LENGTH",
+        "MAX_ROWS",
+        "MIN_ROWS",
+        "PACK_KEYS",
+        "STATS_PERSISTENT",
+        "STATS_AUTO_RECALC",
+        "STATS_SAMPLE_PAGES",
+        "CHECKSUM",
+        "DELAY_KEY_WRITE",
+        "INSERT_METHOD",
+        "CHARSET",
+        "COLLATE",
+        "PAGE_CHECKSUM",
+        "TRANSACTIONAL",
+        "COMPRESSION",
+        "ENCRYPTION",
+    ];
+    let mut ops = Vec::new();
+    let mut i = 0;
+    while i < t.len() {
+        if t.word(i, "DEFAULT") {
+            i += 1;
+            continue;
+        }
+        let width = if t.words(i, &["CHARACTER", "SET"]) {
+            2
+        } else if OPTIONS.iter().any(|o| t.word(i, o)) || t.word(i, "COMMENT") {
+            1
+        } else {
+            return None;
+        };
+        let comment = t.word(i, "COMMENT");
+        i += width;
+        if t.token(i) == Some(&Token::Eq) {
+            i += 1;
+        }
+        let value = t.token(i)?;
+        if comment {
+            let Token::SingleQuotedString(text) = value else {
+                return None;
+            };
+            ops.push(AlterOp::SetComment(text.clone()));
+        }
+        i += 1;
+    }
+    if ops.is_empty() {
+        ops.push(AlterOp::NoChange);
+    }
+    Some(ops)
 }
 
 /// What may follow `SET` among an identity column's sequence options.

@@ -3,6 +3,7 @@
 use sqlparser::ast::{AlterIndexOperation, CreateIndex, ObjectName as SqlObjectName};
 
 use super::columns::index_parts;
+use super::constraints::canonical_parts;
 use super::{missing_table, Ctx, Unmodelled};
 use crate::model::{same_name, Dialect, Index, NameKind, ObjectName, Schema, Table};
 
@@ -19,7 +20,7 @@ pub(crate) fn create_index(
     if schema.tables[ix].unknown.is_some() {
         return Ok(());
     }
-    let parts = index_parts(ctx, &create.columns);
+    let parts = canonical_parts(ctx, &schema.tables[ix], index_parts(ctx, &create.columns));
     let include: Vec<String> = create.include.iter().map(|i| ctx.engine.ident(i)).collect();
     let name = match &create.name {
         Some(n) => ctx.engine.object_name(n).name,

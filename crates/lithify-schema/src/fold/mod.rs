@@ -13,6 +13,7 @@
 mod alter;
 mod columns;
 mod constraints;
+mod declared;
 mod fallback;
 mod index;
 mod objects;
@@ -26,7 +27,7 @@ use sqlparser::ast::Statement;
 use sqlparser::parser::Parser;
 
 use crate::engine::{for_dialect, Engine};
-use crate::model::{Dialect, ObjectName, Schema, Table, Unknown};
+use crate::model::{Dialect, MysqlFlavor, ObjectName, Schema, Table, Unknown};
 
 /// sqlparser's nesting limit: deep enough for any real DDL, shallow enough
 /// that hostile input cannot overflow the build script's stack.
@@ -64,6 +65,7 @@ pub struct FoldNote {
 /// Folds revisions, in upgrade order, into the schema of one dialect.
 pub struct Fold {
     engine: Box<dyn Engine>,
+    flavor: MysqlFlavor,
     schema: Schema,
     notes: Vec<FoldNote>,
 }
@@ -131,7 +133,8 @@ impl Fold {
     /// A fold starting from an empty database.
     pub fn new(dialect: Dialect) -> Fold {
         Fold {
-            engine: for_dialect(dialect),
+            engine: for_dialect(dialect, MysqlFlavor::Unknown),
+            flavor: MysqlFlavor::Unknown,
             schema: Schema::new(dialect),
             notes: Vec::new(),
         }
@@ -140,10 +143,24 @@ impl Fold {
     /// A fold continuing from `schema` (the schema before a revision).
     pub fn from_schema(schema: Schema) -> Fold {
         Fold {
-            engine: for_dialect(schema.dialect),
+            engine: for_dialect(schema.dialect, MysqlFlavor::Unknown),
+            flavor: MysqlFlavor::Unknown,
             schema,
             notes: Vec::new(),
         }
+    }
+
+    /// The same fold for a MySQL-dialect schema of the server `flavor` (see
+    /// [`MysqlFlavor`] for what differs); no effect on other dialects.
+    pub fn with_mysql_flavor(mut self, flavor: MysqlFlavor) -> Fold {
+        self.engine = for_dialect(self.schema.dialect, flavor);
+        self.flavor = flavor;
+        self
+    }
+
+    /// The MySQL flavor this fold follows.
+    pub fn mysql_flavor(&self) -> MysqlFlavor {
+        self.flavor
     }
 
     /// Apply one revision's upgrade SQL.
@@ -205,7 +222,11 @@ fn apply_piece(schema: &mut Schema, ctx: &Ctx<'_>, piece: split::Piece) -> Optio
             "the SQL could not be tokenized".to_owned(),
         );
     }
-    let tokens = piece.tokens.clone();
+    let tokens = if ctx.engine.types_are_words() {
+        declared::protect_types(piece.tokens.clone())
+    } else {
+        piece.tokens.clone()
+    };
     let mut parser = Parser::new(ctx.engine.parser())
         .with_recursion_limit(RECURSION_LIMIT)
         .with_tokens_with_locations(tokens);

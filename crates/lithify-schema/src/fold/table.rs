@@ -58,6 +58,11 @@ fn build(
     create: &CreateTable,
     mut table: Table,
 ) -> Result<Table, String> {
+    table.without_rowid = create
+        .sqlite_table_options
+        .options
+        .iter()
+        .any(|o| matches!(o, SqliteTableOption::WithoutRowid));
     // Constraints in the order written (a table constraint may stand
     // between columns), added once every column exists: a table constraint
     // may name columns defined after it.
@@ -84,11 +89,6 @@ fn build(
         &mut table,
         constraints.into_iter().map(|(_, c)| c).collect(),
     )?;
-    table.without_rowid = create
-        .sqlite_table_options
-        .options
-        .iter()
-        .any(|o| matches!(o, SqliteTableOption::WithoutRowid));
     if let Some(comment) = &create.comment {
         table.comment = Some(comment.to_string());
     }
