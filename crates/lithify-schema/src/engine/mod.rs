@@ -167,6 +167,12 @@ pub(crate) trait Engine {
         false
     }
 
+    /// True when the index the engine made for a foreign key goes once
+    /// another index starts with its columns (InnoDB).
+    fn drops_covered_foreign_key_indexes(&self) -> bool {
+        false
+    }
+
     /// The index the engine adds for a new foreign key, if it adds one
     /// (InnoDB does, unless an index already starts with its columns);
     /// `name` is the constraint's name as written.

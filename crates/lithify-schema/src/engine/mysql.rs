@@ -51,6 +51,10 @@ impl Engine for Mysql {
         }
     }
 
+    fn drops_covered_foreign_key_indexes(&self) -> bool {
+        true
+    }
+
     fn json_is_checked_longtext(&self) -> bool {
         self.flavor == MysqlFlavor::Mariadb
     }

@@ -393,13 +393,18 @@ fn add(schema: &Schema, ctx: &Ctx<'_>, table: &mut Table, c: Constraint) -> Resu
             let name = name
                 .or_else(|| ctx.engine.index_name(schema, table, &parts, &[]))
                 .ok_or("an index without a name is not modelled")?;
-            table.indexes.push(Index {
-                name,
-                unique: false,
-                parts,
-                predicate: None,
-                method,
-            });
+            push_index(
+                ctx,
+                table,
+                Index {
+                    name,
+                    unique: false,
+                    parts,
+                    predicate: None,
+                    method,
+                    for_foreign_key: false,
+                },
+            );
             Ok(())
         }
         Constraint::UsingIndex {
@@ -430,8 +435,40 @@ fn set_primary_key(
         }
     }
     let name = ctx.engine.primary_key_name(name, schema, table);
+    drop_covered_foreign_key_indexes(ctx, table, &columns);
     table.primary_key = Some(PrimaryKey { name, columns });
     Ok(())
+}
+
+/// Add `index` to `table`; on InnoDB, an index made for a foreign key that
+/// the new one can serve goes.
+pub(crate) fn push_index(ctx: &Ctx<'_>, table: &mut Table, index: Index) {
+    let columns: Vec<String> = index
+        .parts
+        .iter()
+        .map_while(|p| match p {
+            IndexPart::Column(c) => Some(c.clone()),
+            IndexPart::Expression(_) => None,
+        })
+        .collect();
+    drop_covered_foreign_key_indexes(ctx, table, &columns);
+    table.indexes.push(index);
+}
+
+/// InnoDB drops the index it made for a foreign key once another index
+/// (or the primary key) starts with the same columns.
+fn drop_covered_foreign_key_indexes(ctx: &Ctx<'_>, table: &mut Table, columns: &[String]) {
+    if !ctx.engine.drops_covered_foreign_key_indexes() {
+        return;
+    }
+    let d = ctx.dialect();
+    table.indexes.retain(|i| {
+        let covered = i.parts.len() <= columns.len()
+            && i.parts.iter().zip(columns).all(
+                |(p, c)| matches!(p, IndexPart::Column(x) if same_name(d, NameKind::Member, x, c)),
+            );
+        !(i.for_foreign_key && covered)
+    });
 }
 
 fn add_unique(
@@ -447,13 +484,18 @@ fn add_unique(
         let name = name
             .or_else(|| ctx.engine.index_name(schema, table, &parts, &[]))
             .unwrap_or_default();
-        table.indexes.push(Index {
-            name,
-            unique: true,
-            parts,
-            predicate: None,
-            method: None,
-        });
+        push_index(
+            ctx,
+            table,
+            Index {
+                name,
+                unique: true,
+                parts,
+                predicate: None,
+                method: None,
+                for_foreign_key: false,
+            },
+        );
     } else {
         let name = name.or_else(|| ctx.engine.unique_name(schema, table, &columns, include));
         table.uniques.push(UniqueConstraint { name, columns });
@@ -491,6 +533,7 @@ fn add_foreign_key(
             parts: fk.columns.iter().cloned().map(IndexPart::Column).collect(),
             predicate: None,
             method: None,
+            for_foreign_key: true,
         });
     }
     let name = fk

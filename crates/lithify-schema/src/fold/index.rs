@@ -3,7 +3,7 @@
 use sqlparser::ast::{AlterIndexOperation, CreateIndex, ObjectName as SqlObjectName};
 
 use super::columns::index_parts;
-use super::constraints::canonical_parts;
+use super::constraints::{canonical_parts, push_index};
 use super::{missing_table, Ctx, Unmodelled};
 use crate::model::{same_name, Dialect, Index, NameKind, ObjectName, Schema, Table};
 
@@ -54,12 +54,13 @@ pub(crate) fn create_index(
         unique: create.unique,
         parts,
         predicate: create.predicate.as_ref().map(ToString::to_string),
+        for_foreign_key: false,
         method: create
             .using
             .as_ref()
             .and_then(|u| super::columns::index_method(&u.to_string())),
     };
-    schema.tables[ix].indexes.push(index);
+    push_index(ctx, &mut schema.tables[ix], index);
     Ok(())
 }
 

@@ -290,6 +290,7 @@ fn index(schema: &mut Schema, key: &[Option<String>], mut rows: Vec<&Row>) {
         unique: flag(first, 3),
         parts,
         predicate: flag(first, 6).then(String::new),
+        for_foreign_key: false,
         method: text(first, 7).map(str::to_owned),
     };
     if let Some(table) = schema.find_table_mut(&table_name) {

@@ -234,6 +234,9 @@ pub struct Index {
     pub predicate: Option<String>,
     /// `USING gin` and the like (lower case); `None` for the engine's default.
     pub method: Option<String>,
+    /// Made by InnoDB for a foreign key, not written by the SQL: InnoDB drops
+    /// it when an index that starts with the same columns is added.
+    pub for_foreign_key: bool,
 }
 
 /// One key of an index.
