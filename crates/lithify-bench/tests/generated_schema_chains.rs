@@ -5,6 +5,9 @@
 //! equal to the model after every one. SQLite always; PostgreSQL and
 //! MySQL / MariaDB with the `postgres` and `mysql` features (CI's
 //! `--all-features`), on `$POSTGRES_URL` and `$MYSQL_URL`.
+//!
+//! `LITHIFY_SCHEMA_CHAIN_SEED` and `LITHIFY_SCHEMA_CHAIN_REVISIONS` try
+//! other chains (a failure prints the revision and its SQL).
 
 use lithify::verify::{mysql_flavor, verify};
 use lithify::MigrationConnection;
@@ -16,12 +19,22 @@ use lithify_schema::fold::{Fold, RevisionSql};
 /// few enough to verify in seconds.
 const REVISIONS: usize = 250;
 
+/// `name` from the environment, else `default`.
+fn setting<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 /// Generate `engine`'s chain, check its fold, and verify it on `conn` (an
 /// empty database).
 fn fold_and_verify<C: MigrationConnection>(engine: schema::Engine, seed: u64, conn: &mut C) {
     let tmp = tempfile::tempdir().expect("temp dir");
     let dir = tmp.path().join("migrations");
-    let revisions = schema::generate(engine, REVISIONS, seed);
+    let seed = setting("LITHIFY_SCHEMA_CHAIN_SEED", seed);
+    let n = setting("LITHIFY_SCHEMA_CHAIN_REVISIONS", REVISIONS);
+    let revisions = schema::generate(engine, n, seed);
     synth::write_chain(&revisions, &dir).expect("write chain");
     let chain = Builder::new(&dir)
         .compile()
@@ -62,7 +75,7 @@ fn fold_and_verify<C: MigrationConnection>(engine: schema::Engine, seed: u64, co
             std::fs::read_to_string(&d.file).unwrap_or_default()
         );
     }
-    assert_eq!(report.revisions, REVISIONS);
+    assert_eq!(report.revisions, n);
     assert!(report.unchecked.is_empty());
 }
 
