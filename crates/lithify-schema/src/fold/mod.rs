@@ -426,3 +426,6 @@ pub(crate) fn missing_table(name: &ObjectName) -> Unmodelled {
         creates: true,
     }
 }
+
+#[cfg(test)]
+mod tests;
