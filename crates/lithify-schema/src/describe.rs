@@ -4,8 +4,9 @@
 //!
 //! Each line says only what both sides can know: constraint names where the
 //! engine reports them and the model derives them (not on SQLite, whose
-//! catalog has no constraint names, and not for MySQL's unnamed CHECKs,
-//! which MySQL and MariaDB name differently); defaults and CHECK conditions
+//! catalog has no constraint names, and not for MySQL's unnamed CHECKs in a
+//! model folded without a [`crate::model::MysqlFlavor`], since MySQL and
+//! MariaDB name them differently); defaults and CHECK conditions
 //! by presence, since engines rewrite expressions (`'EUR'::character
 //! varying`). Tables whose shape the model does not know are described by
 //! name only, and [`describe`] says which they are.

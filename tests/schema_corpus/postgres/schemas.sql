@@ -1,7 +1,8 @@
 -- Schema-qualified names: CREATE SCHEMA, tables, indexes, types and views
 -- in another schema, the same table name in two schemas, foreign keys
 -- across schemas, quoted schema names, ALTER TABLE SET SCHEMA, DROP SCHEMA
--- CASCADE.
+-- CASCADE; a search_path that moves unqualified names elsewhere is noted
+-- (the fold does not follow it).
 -- @revision create
 CREATE SCHEMA app;
 CREATE SCHEMA IF NOT EXISTS app;
@@ -28,3 +29,12 @@ ALTER TABLE companies SET SCHEMA app;
 -- @revision drop_schema
 DROP SCHEMA "Archive" CASCADE;
 DROP VIEW app.open_jobs;
+-- @revision search_path
+-- pg_dump's empty search_path and the default one leave names in public.
+SELECT pg_catalog.set_config('search_path', '', false);
+CREATE TABLE public.dumped (id INT PRIMARY KEY);
+SET search_path TO "$user", public;
+-- @note search_path now starts with `app`
+SET search_path TO app, public;
+CREATE TABLE app.qualified (id INT PRIMARY KEY);
+RESET search_path;

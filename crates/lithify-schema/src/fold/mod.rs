@@ -9,6 +9,14 @@
 //! (data, functions, triggers, grants, settings) leave the model alone. The
 //! fold never fails and never panics: the engine is the judge of SQL, and a
 //! revision may use syntax newer than the parser.
+//!
+//! Statements are parsed with sqlparser; the forms its grammar lacks that
+//! real migrations write are read from their tokens (`fallback`), and
+//! SQLite's column types, which are any words, are taken as written
+//! (`declared`). On MySQL, what the fold makes of some DDL depends on the
+//! server ([`crate::model::MysqlFlavor`], [`Fold::with_mysql_flavor`]).
+//! A `SET search_path` that moves unqualified names away from `public` is
+//! noted, not followed.
 
 mod alter;
 mod columns;
@@ -352,7 +360,11 @@ pub(crate) fn apply_statement(
         Statement::CreateView(view) => objects::create_view(schema, ctx, view),
         Statement::AlterView(alter) => objects::alter_view(schema, ctx, alter),
         Statement::RefreshMaterializedView(_) => Ok(()),
-        Statement::Query(query) => select_into(ctx, query),
+        Statement::Query(query) => {
+            search_path_in_query(ctx, query)?;
+            select_into(ctx, query)
+        }
+        Statement::Set(set) => search_path_set(ctx, set),
         Statement::CreateType {
             name,
             representation,
@@ -373,6 +385,97 @@ pub(crate) fn apply_statement(
         other => Err(Unmodelled {
             reason: format!("`{}` is not modelled", scan::abbreviate(&other.to_string())),
             tables: scan::statement_tables(ctx.engine, other),
+            creates: false,
+        }),
+    }
+}
+
+/// PostgreSQL's `SET search_path` / `SET SCHEMA`: harmless when it keeps
+/// unqualified names in `public` (or leaves none, as `pg_dump` does);
+/// otherwise a note, since the fold keeps resolving them in `public`.
+fn search_path_set(ctx: &Ctx<'_>, set: &sqlparser::ast::Set) -> Result<(), Unmodelled> {
+    let sqlparser::ast::Set::SingleAssignment {
+        variable, values, ..
+    } = set
+    else {
+        return Ok(());
+    };
+    let name = variable.to_string().to_ascii_lowercase();
+    if ctx.dialect() != Dialect::Postgres || !(name == "search_path" || name == "schema") {
+        return Ok(());
+    }
+    let schemas: Vec<String> = values.iter().flat_map(|v| path_items(v)).collect();
+    search_path_result(&schemas)
+}
+
+/// `SELECT pg_catalog.set_config('search_path', '...', ...)`, as pg_dump
+/// writes it.
+fn search_path_in_query(ctx: &Ctx<'_>, query: &sqlparser::ast::Query) -> Result<(), Unmodelled> {
+    use sqlparser::ast::{FunctionArg, FunctionArgExpr, FunctionArguments, SelectItem, SetExpr};
+    if ctx.dialect() != Dialect::Postgres {
+        return Ok(());
+    }
+    let SetExpr::Select(select) = query.body.as_ref() else {
+        return Ok(());
+    };
+    for item in &select.projection {
+        let (SelectItem::UnnamedExpr(sqlparser::ast::Expr::Function(f))
+        | SelectItem::ExprWithAlias {
+            expr: sqlparser::ast::Expr::Function(f),
+            ..
+        }) = item
+        else {
+            continue;
+        };
+        let is_set_config = f
+            .name
+            .0
+            .last()
+            .and_then(|p| p.as_ident())
+            .is_some_and(|i| i.value.eq_ignore_ascii_case("set_config"));
+        let FunctionArguments::List(list) = &f.args else {
+            continue;
+        };
+        let arg = |i: usize| match list.args.get(i) {
+            Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(e))) => Some(e),
+            _ => None,
+        };
+        let setting = arg(0).map(|e| path_items(e).join(","));
+        if is_set_config && setting.as_deref() == Some("search_path") {
+            let schemas = arg(1).map(path_items).unwrap_or_default();
+            search_path_result(&schemas)?;
+        }
+    }
+    Ok(())
+}
+
+/// The schema names a search-path value holds (`'a, "B"'`, `a`).
+fn path_items(e: &sqlparser::ast::Expr) -> Vec<String> {
+    let text = match e {
+        sqlparser::ast::Expr::Identifier(i) => i.value.clone(),
+        sqlparser::ast::Expr::Value(v) => match &v.value {
+            sqlparser::ast::Value::SingleQuotedString(s) => s.clone(),
+            other => other.to_string(),
+        },
+        other => other.to_string(),
+    };
+    text.split(',')
+        .map(|s| s.trim().trim_matches('"').to_owned())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+fn search_path_result(schemas: &[String]) -> Result<(), Unmodelled> {
+    let first = schemas.iter().find(|s| *s != "$user" && *s != "pg_catalog");
+    match first {
+        None => Ok(()),
+        Some(s) if s == "public" => Ok(()),
+        Some(s) => Err(Unmodelled {
+            reason: format!(
+                "the search_path now starts with `{s}`: unqualified names resolve there, and the \
+                 fold keeps resolving them in `public` (qualify the names instead)"
+            ),
+            tables: Vec::new(),
             creates: false,
         }),
     }

@@ -211,6 +211,28 @@ fn select_into_makes_a_table_only_on_postgres() {
 }
 
 #[test]
+fn a_search_path_away_from_public_is_noted() {
+    fold_ok(
+        Dialect::Postgres,
+        "SELECT pg_catalog.set_config('search_path', '', false);
+         SET search_path TO \"$user\", public; SET search_path = public;",
+    );
+    for sql in [
+        "SET search_path TO app, public;",
+        "SET LOCAL search_path = 'app';",
+        "SELECT set_config('search_path', 'app,public', false);",
+    ] {
+        let (_, notes) = fold_with(Dialect::Postgres, MysqlFlavor::Unknown, sql);
+        assert!(
+            notes[0]
+                .message
+                .contains("search_path now starts with `app`"),
+            "{sql}: {notes:#?}"
+        );
+    }
+}
+
+#[test]
 fn postgres_alter_column_forms_the_parser_lacks_are_followed() {
     let s = fold_ok(
         Dialect::Postgres,
