@@ -43,6 +43,9 @@ pub(crate) enum AlterOp {
     RenameIndex(Ident, Ident),
     /// MySQL's `COMMENT = '...'` table option.
     SetComment(String),
+    /// MariaDB's `DROP {INDEX | KEY | FOREIGN KEY} IF EXISTS`: the drop,
+    /// when the model has what it names; nothing otherwise.
+    IfPossible(Box<AlterTableOperation>),
     /// An operation that changes nothing the model holds (storage,
     /// statistics, clustering, tablespaces).
     NoChange,
@@ -197,6 +200,16 @@ fn apply_alter_op(
         AlterOp::SetComment(text) => {
             table.comment = Some(text.clone()).filter(|t| !t.is_empty());
             Ok(Vec::new())
+        }
+        AlterOp::IfPossible(op) => {
+            let before = table.clone();
+            match apply_op(schema, ctx, table, op) {
+                Ok(effects) => Ok(effects),
+                Err(_) => {
+                    *table = before;
+                    Ok(Vec::new())
+                }
+            }
         }
         AlterOp::NoChange => Ok(Vec::new()),
     }

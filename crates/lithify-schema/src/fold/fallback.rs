@@ -263,6 +263,9 @@ fn alter_op(ctx: &Ctx<'_>, header: &[TokenWithSpan], t: &Toks<'_>) -> Option<Vec
         let column = t.ident(c)?;
         return column_op(t, c + 1, column).map(|op| vec![op]);
     }
+    if let Some(op) = if_exists_op(ctx, header, t) {
+        return Some(vec![op]);
+    }
     if t.word(0, "ADD") {
         return add_columns(ctx, header, t);
     }
@@ -307,6 +310,53 @@ fn alter_op(ctx: &Ctx<'_>, header: &[TokenWithSpan], t: &Toks<'_>) -> Option<Vec
         return one(AlterOp::NoChange);
     }
     table_options(t)
+}
+
+/// MariaDB's `ADD [COLUMN] IF NOT EXISTS ...` and `DROP {INDEX | KEY |
+/// FOREIGN KEY} IF EXISTS name`: the operation without the words, done only
+/// when it can be.
+fn if_exists_op(ctx: &Ctx<'_>, header: &[TokenWithSpan], t: &Toks<'_>) -> Option<AlterOp> {
+    let at =
+        (1..4).find(|&i| t.words(i, &["IF", "NOT", "EXISTS"]) || t.words(i, &["IF", "EXISTS"]))?;
+    let width = if t.word(at + 1, "NOT") { 3 } else { 2 };
+    let add = t.word(0, "ADD");
+    let drop_key = t.words(0, &["DROP", "INDEX"])
+        || t.words(0, &["DROP", "KEY"])
+        || t.words(0, &["DROP", "FOREIGN", "KEY"]);
+    if !((add && width == 3) || (drop_key && width == 2)) {
+        return None;
+    }
+    let mut tokens = header.to_vec();
+    tokens.extend(
+        t.0.iter()
+            .enumerate()
+            .filter(|(i, _)| !(at..at + width).contains(i))
+            .map(|(_, tok)| tok.clone()),
+    );
+    let op = match parse(ctx, tokens).and_then(|mut s| s.pop()) {
+        Some(Statement::AlterTable(a)) if a.operations.len() == 1 => {
+            a.operations.into_iter().next()?
+        }
+        _ if drop_key && t.len() == at + width + 1 => AlterTableOperation::DropIndex {
+            name: t.ident(at + width)?,
+        },
+        _ => return None,
+    };
+    Some(match op {
+        AlterTableOperation::AddColumn {
+            column_keyword,
+            column_def,
+            column_position,
+            ..
+        } => AlterOp::Parsed(Box::new(AlterTableOperation::AddColumn {
+            column_keyword,
+            if_not_exists: true,
+            column_def,
+            column_position,
+        })),
+        // A drop fails only when the model lacks what it names.
+        drop => AlterOp::IfPossible(Box::new(drop)),
+    })
 }
 
 /// MySQL's `ADD [COLUMN] (a INT, b INT)`: one `ADD COLUMN` each.

@@ -404,7 +404,7 @@ fn search_path_set(ctx: &Ctx<'_>, set: &sqlparser::ast::Set) -> Result<(), Unmod
     if ctx.dialect() != Dialect::Postgres || !(name == "search_path" || name == "schema") {
         return Ok(());
     }
-    let schemas: Vec<String> = values.iter().flat_map(|v| path_items(v)).collect();
+    let schemas: Vec<String> = values.iter().flat_map(path_items).collect();
     search_path_result(&schemas)
 }
 
