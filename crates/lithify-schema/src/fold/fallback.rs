@@ -515,7 +515,7 @@ fn create_domain(
     let type_end = (i..t.len())
         .find(|&j| CLAUSES.iter().any(|c| t.word(j, c)))
         .unwrap_or(t.len());
-    let base = parse_type(ctx, &t.0[i..type_end])?;
+    let base = parse_type(ctx, t.0.get(i..type_end)?)?;
     let mut not_null = false;
     let mut depth = 0usize;
     for j in type_end..t.len() {
@@ -595,7 +595,7 @@ fn attribute_op(ctx: &Ctx<'_>, t: &Toks<'_>) -> Option<AttributeOp> {
     };
     let type_until_collate = |from: usize| {
         let stop = (from..end).find(|&j| t.word(j, "COLLATE")).unwrap_or(end);
-        parse_type(ctx, &t.0[from..stop])
+        parse_type(ctx, t.0.get(from..stop)?)
     };
     if t.words(0, &["ADD", "ATTRIBUTE"]) {
         return Some(AttributeOp::Add(name(2)?, type_until_collate(3)?));

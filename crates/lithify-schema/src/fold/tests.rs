@@ -298,7 +298,9 @@ fn sqlite_keeps_declared_types_as_written() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(64)
+    ))]
 
     /// Any text: the fold notes or ignores it, and never panics.
     #[test]
@@ -317,6 +319,8 @@ proptest! {
             "INT", "TEXT", "PRIMARY", "KEY", "REFERENCES", "(", ")", ",", ";", "$$", "'x'", "BEGIN",
             "END", "EXECUTE", "SET", "SCHEMA", "ATTRIBUTE", "GENERATED", "IDENTITY", "CHECK", "UNIQUE",
             "MODIFY", "CHANGE", "FIRST", "AFTER", "JSON", "PERSISTENT", "FULLTEXT", "CONSTRAINT",
+            "CASCADE", "AS", "COLLATE", "EXCEPTION", "WHEN", "THEN", "WITHOUT", "ROWID", "LIKE",
+            "CONCURRENTLY", "RECURSIVE", "INTO", "search_path", "=", "KEY", "FOREIGN",
         ]), 0..40)
     ) {
         let sql = words.join(" ");
