@@ -38,9 +38,9 @@ pub(crate) fn read(
     if t.words(0, &["ALTER", "TABLE"]) {
         return alter_table(schema, ctx, &t);
     }
-    if t.words(0, &["ALTER", "INDEX"]) {
-        // RENAME parses (IF EXISTS is left out above); what else ALTER
-        // INDEX does (storage, statistics, tablespaces, partitions)
+    if t.words(0, &["ALTER", "INDEX"]) && !(0..t.len()).any(|i| t.word(i, "RENAME")) {
+        // What ALTER INDEX does besides RENAME (which parses: IF EXISTS is
+        // left out above), storage, statistics, tablespaces, partitions,
         // changes nothing the model holds.
         return Some(Ok(()));
     }
@@ -659,7 +659,10 @@ fn do_block(schema: &mut Schema, ctx: &Ctx<'_>, t: &Toks<'_>) -> Result<(), Unmo
         _ => None,
     });
     let language_ok = match (1..t.len()).find(|&i| t.word(i, "LANGUAGE")) {
-        Some(i) => t.word(i + 1, "plpgsql"),
+        Some(i) => {
+            t.word(i + 1, "plpgsql")
+                || matches!(t.token(i + 1), Some(Token::SingleQuotedString(l)) if l.eq_ignore_ascii_case("plpgsql"))
+        }
         None => true,
     };
     let tokens = body.as_deref().and_then(|b| body_tokens(ctx, b));
