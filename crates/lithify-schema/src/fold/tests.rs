@@ -297,6 +297,19 @@ fn sqlite_keeps_declared_types_as_written() {
     assert_eq!(table(&s, "t").uniques.len(), 1);
 }
 
+#[test]
+fn statements_cut_short_are_not_read() {
+    // The first panicked on a slice past its end; the others are its kin.
+    for sql in [
+        "CREATE TYPE t AS (a int); ALTER TYPE t ADD ATTRIBUTE CASCADE;",
+        "CREATE DOMAIN d",
+        "ALTER TABLE t ADD COLUMN (",
+    ] {
+        let _ = fold_with(Dialect::Postgres, MysqlFlavor::Unknown, sql);
+        let _ = fold_with(Dialect::Mysql, MysqlFlavor::Mariadb, sql);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(
         std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(64)
