@@ -8,8 +8,8 @@ use lithify_build::CompiledChain;
 use lithify_core::Dialect;
 use lithify_schema::describe::{compare, Comparison};
 use lithify_schema::fold::{Fold, RevisionSql};
-use lithify_schema::introspect::{assemble, queries};
-use lithify_schema::model::{ObjectName, Schema};
+use lithify_schema::introspect::{assemble, queries, version_query};
+use lithify_schema::model::{MysqlFlavor, ObjectName, Schema};
 
 use crate::bookkeeping::state_table;
 use crate::dialects::{split_table, MigrationConnection, DIESEL_MIGRATIONS_TABLE};
@@ -62,6 +62,19 @@ pub fn introspect<C: MigrationConnection>(
     ))
 }
 
+/// Which MySQL `conn` reaches (MySQL or MariaDB, from `VERSION()`);
+/// [`MysqlFlavor::Unknown`] on the other engines.
+pub fn mysql_flavor<C: MigrationConnection>(conn: &mut C) -> Result<MysqlFlavor, Error> {
+    let Some(sql) = version_query(conn.sql_dialect().dialect()) else {
+        return Ok(MysqlFlavor::Unknown);
+    };
+    let rows = conn
+        .load_text_rows(&sql)
+        .map_err(db("reading the server's version"))?;
+    let version = rows.into_iter().next().and_then(|r| r.c0);
+    Ok(version.map_or(MysqlFlavor::Mysql, |v| MysqlFlavor::from_version(&v)))
+}
+
 /// Where the model and the engine first disagreed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Disagreement {
@@ -78,6 +91,8 @@ pub struct Disagreement {
 pub struct VerifyReport {
     /// The dialect verified.
     pub dialect: Dialect,
+    /// The server, where MySQL and MariaDB differ (the fold follows it).
+    pub flavor: MysqlFlavor,
     /// Revisions applied and compared.
     pub revisions: usize,
     /// Tables the model does not know at the end (compared by name only).
@@ -101,7 +116,8 @@ pub fn verify<C: MigrationConnection>(
         return Err(VerifyError::NotEmpty(tables.chain(views).collect()));
     }
     let migrator = migrator.clone().quiet(true);
-    let mut fold = Fold::new(dialect);
+    let flavor = mysql_flavor(conn)?;
+    let mut fold = Fold::new(dialect).with_mysql_flavor(flavor);
     let mut revisions = 0;
     for rev in &chain.revisions {
         let file = up_file(rev, dialect);
@@ -119,6 +135,7 @@ pub fn verify<C: MigrationConnection>(
         if !differences.is_empty() {
             return Ok(VerifyReport {
                 dialect,
+                flavor,
                 revisions,
                 unchecked: unchecked(fold.schema()),
                 disagreement: Some(Disagreement {
@@ -131,6 +148,7 @@ pub fn verify<C: MigrationConnection>(
     }
     Ok(VerifyReport {
         dialect,
+        flavor,
         revisions,
         unchecked: unchecked(fold.schema()),
         disagreement: None,

@@ -397,8 +397,13 @@ fn verify(args: &Args, chain: &CompiledChain, scratch: Option<&str>) -> ExitCode
         eprintln!("  the model is lithify's reading of the SQL; please report this with the revision's SQL");
         return ExitCode::from(exit::CHECK_FAILED);
     }
+    let server = match report.flavor {
+        lithify_schema::model::MysqlFlavor::Mariadb => " (MariaDB)",
+        lithify_schema::model::MysqlFlavor::Mysql => " (MySQL)",
+        lithify_schema::model::MysqlFlavor::Unknown => "",
+    };
     println!(
-        "verified {} revision{} on {}: the schema model matches the engine after every one",
+        "verified {} revision{} on {}{server}: the schema model matches the engine after every one",
         report.revisions,
         if report.revisions == 1 { "" } else { "s" },
         report.dialect

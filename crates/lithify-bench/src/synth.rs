@@ -17,6 +17,8 @@
 //! small xorshift of our own ([`XorShift64`]), so the same arguments give
 //! byte-identical files on every platform and toolchain.
 
+pub mod schema;
+
 use std::fmt::Write as _;
 use std::fs;
 use std::io;

@@ -4,8 +4,9 @@
 //!
 //! Each line says only what both sides can know: constraint names where the
 //! engine reports them and the model derives them (not on SQLite, whose
-//! catalog has no constraint names, and not for MySQL's unnamed CHECKs,
-//! which MySQL and MariaDB name differently); defaults and CHECK conditions
+//! catalog has no constraint names, and not for MySQL's unnamed CHECKs in a
+//! model folded without a [`crate::model::MysqlFlavor`], since MySQL and
+//! MariaDB name them differently); defaults and CHECK conditions
 //! by presence, since engines rewrite expressions (`'EUR'::character
 //! varying`). Tables whose shape the model does not know are described by
 //! name only, and [`describe`] says which they are.
@@ -74,7 +75,11 @@ fn describe_with(schema: &Schema, names_only: &BTreeSet<String>) -> Vec<String> 
                     .collect();
                 format!("composite ({})", a.join(", "))
             }
-            CustomTypeKind::Domain { base, .. } => format!("domain over {}", shown_type(base)),
+            CustomTypeKind::Domain { base, not_null } => format!(
+                "domain over {}{}",
+                shown_type(base),
+                if *not_null { " not null" } else { "" }
+            ),
             CustomTypeKind::Other => "type".to_owned(),
         };
         lines.push(format!("type {}: {what}", ty.name));

@@ -235,7 +235,17 @@ pub fn pg_index_column_names(keys: &[Option<&str>]) -> Vec<String> {
 /// InnoDB's name for an unnamed foreign key: `<table>_ibfk_<n>`, one more
 /// than the highest such number on the table.
 pub fn mysql_foreign_key_name<'a>(table: &str, existing: impl Iterator<Item = &'a str>) -> String {
-    let prefix = format!("{table}_ibfk_");
+    numbered(table, "_ibfk_", existing)
+}
+
+/// MySQL 8's name for an unnamed CHECK: `<table>_chk_<n>`, one more than
+/// the highest such number on the table.
+pub fn mysql_check_name<'a>(table: &str, existing: impl Iterator<Item = &'a str>) -> String {
+    numbered(table, "_chk_", existing)
+}
+
+fn numbered<'a>(table: &str, infix: &str, existing: impl Iterator<Item = &'a str>) -> String {
+    let prefix = format!("{table}{infix}");
     let highest = existing
         .filter_map(|n| n.strip_prefix(&prefix))
         .filter_map(|n| n.parse::<u32>().ok())
@@ -319,5 +329,9 @@ mod tests {
             "jobs_ibfk_4"
         );
         assert_eq!(mysql_index_name("title", |n| n == "title"), "title_2");
+        assert_eq!(
+            mysql_check_name("jobs", ["jobs_chk_2", "jobs_ibfk_7"].into_iter()),
+            "jobs_chk_3"
+        );
     }
 }

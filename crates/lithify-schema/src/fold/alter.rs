@@ -3,17 +3,14 @@
 
 use sqlparser::ast::{
     AlterColumnOperation, AlterTable, AlterTableOperation, ColumnDef, ColumnOption,
-    ColumnOptionDef, DataType, DropBehavior, Ident, MySQLColumnPosition, RenameTable,
-    RenameTableNameKind,
+    ColumnOptionDef, DataType, Ident, MySQLColumnPosition, RenameTable, RenameTableNameKind,
 };
 
-use super::columns::{
-    add_column_constraints, add_table_constraint, column_spec, ident, referenced_columns,
-    rename_in_expression,
-};
+use super::columns::{column_spec, default_text, ident, referenced_columns, rename_in_expression};
+use super::constraints::{add_all, from_table_constraint};
 use super::{missing_table, Ctx, Unmodelled};
 use crate::engine::DropColumnEffect;
-use crate::model::{same_name, IndexPart, NameKind, ObjectName, Schema, SqlType, Table};
+use crate::model::{same_name, Identity, IndexPart, NameKind, ObjectName, Schema, SqlType, Table};
 
 /// What an operation on one table does to the others.
 enum Effect {
@@ -23,6 +20,35 @@ enum Effect {
     ColumnRenamed(ObjectName, String, String),
     /// A column was dropped: foreign keys to it go (PostgreSQL, CASCADE).
     ColumnDropped(ObjectName, String),
+    /// A primary key or UNIQUE on these columns was dropped: foreign keys
+    /// that rely on it go (PostgreSQL, CASCADE).
+    KeyDropped(ObjectName, Vec<String>),
+}
+
+/// One operation of an `ALTER TABLE`: as parsed, or read from its tokens
+/// where the parser has no syntax for it ([`super::fallback`]).
+#[derive(Debug, Clone)]
+pub(crate) enum AlterOp {
+    /// An operation sqlparser read.
+    Parsed(Box<AlterTableOperation>),
+    /// PostgreSQL's `ALTER COLUMN c DROP IDENTITY [IF EXISTS]`.
+    DropIdentity(Ident),
+    /// PostgreSQL's `ALTER COLUMN c SET GENERATED {ALWAYS | BY DEFAULT}`.
+    SetGenerated(Ident, Identity),
+    /// PostgreSQL's `ALTER COLUMN c DROP EXPRESSION [IF EXISTS]`.
+    DropExpression(Ident),
+    /// PostgreSQL's `SET SCHEMA s`.
+    SetSchema(Ident),
+    /// MySQL's `RENAME {INDEX | KEY} a TO b`.
+    RenameIndex(Ident, Ident),
+    /// MySQL's `COMMENT = '...'` table option.
+    SetComment(String),
+    /// MariaDB's `DROP {INDEX | KEY | FOREIGN KEY} IF EXISTS`: the drop,
+    /// when the model has what it names; nothing otherwise.
+    IfPossible(Box<AlterTableOperation>),
+    /// An operation that changes nothing the model holds (storage,
+    /// statistics, clustering, tablespaces).
+    NoChange,
 }
 
 /// Apply `ALTER TABLE`.
@@ -31,23 +57,40 @@ pub(crate) fn alter_table(
     ctx: &Ctx<'_>,
     alter: &AlterTable,
 ) -> Result<(), Unmodelled> {
+    let ops: Vec<AlterOp> = alter
+        .operations
+        .iter()
+        .cloned()
+        .map(|op| AlterOp::Parsed(Box::new(op)))
+        .collect();
     let name = ctx.engine.object_name(&alter.name);
-    let Some(ix) = schema.table_index(&name) else {
-        if schema.find_view(&name).is_some() {
-            return alter_view_as_table(schema, ctx, &name, &alter.operations);
+    alter_table_ops(schema, ctx, &name, alter.if_exists, &ops)
+}
+
+/// Apply the operations of an `ALTER TABLE [IF EXISTS] name`.
+pub(crate) fn alter_table_ops(
+    schema: &mut Schema,
+    ctx: &Ctx<'_>,
+    name: &ObjectName,
+    if_exists: bool,
+    ops: &[AlterOp],
+) -> Result<(), Unmodelled> {
+    let Some(ix) = schema.table_index(name) else {
+        if schema.find_view(name).is_some() {
+            return alter_view_as_table(schema, ctx, name, ops);
         }
-        if alter.if_exists {
+        if if_exists {
             return Ok(());
         }
-        return Err(missing_table(&name));
+        return Err(missing_table(name));
     };
     if schema.tables[ix].unknown.is_some() {
         // Nothing is derived from an unknown table, but it keeps its
-        // unknown state under a new name.
-        for op in &alter.operations {
-            if let AlterTableOperation::RenameTable { table_name } = op {
-                let to = renamed(ctx, &name, table_name);
-                schema.tables[ix].name = to;
+        // unknown state under a new name, and references follow it.
+        for op in ops {
+            if let Some(to) = new_table_name(ctx, name, op) {
+                rename_table(ctx, &mut schema.tables[ix], to.clone());
+                apply_effect(schema, ctx, Effect::TableRenamed(name.clone(), to));
             }
         }
         return Ok(());
@@ -57,8 +100,8 @@ pub(crate) fn alter_table(
     let mut table = std::mem::replace(&mut schema.tables[ix], Table::new(ObjectName::new("")));
     let mut effects = Vec::new();
     let mut result = Ok(());
-    for op in &alter.operations {
-        match apply_op(schema, ctx, &mut table, op) {
+    for op in ops {
+        match apply_alter_op(schema, ctx, &mut table, op) {
             Ok(mut e) => effects.append(&mut e),
             Err(reason) => {
                 result = Err(Unmodelled::table(&table.name, reason));
@@ -73,22 +116,103 @@ pub(crate) fn alter_table(
     result
 }
 
+/// The table's name after `op`, when `op` renames it or moves it to
+/// another schema.
+fn new_table_name(ctx: &Ctx<'_>, from: &ObjectName, op: &AlterOp) -> Option<ObjectName> {
+    match op {
+        AlterOp::Parsed(op) => match op.as_ref() {
+            AlterTableOperation::RenameTable { table_name } => Some(renamed(ctx, from, table_name)),
+            _ => None,
+        },
+        AlterOp::SetSchema(s) => Some(ObjectName::in_schema(in_schema(ctx, s), from.name.clone())),
+        _ => None,
+    }
+}
+
+/// A schema name as the model keeps it: `None` for the default one.
+fn in_schema(ctx: &Ctx<'_>, s: &Ident) -> Option<String> {
+    let s = ident(ctx, s);
+    (Some(s.as_str()) != ctx.engine.default_schema()).then_some(s)
+}
+
 /// PostgreSQL accepts `ALTER TABLE` on a view; only a rename matters here.
 fn alter_view_as_table(
     schema: &mut Schema,
     ctx: &Ctx<'_>,
     name: &ObjectName,
-    ops: &[AlterTableOperation],
+    ops: &[AlterOp],
 ) -> Result<(), Unmodelled> {
     for op in ops {
-        if let AlterTableOperation::RenameTable { table_name } = op {
-            let to = renamed(ctx, name, table_name);
+        if let Some(to) = new_table_name(ctx, name, op) {
             if let Some(v) = schema.views.iter_mut().find(|v| &v.name == name) {
                 v.name = to;
             }
         }
     }
     Ok(())
+}
+
+fn apply_alter_op(
+    schema: &Schema,
+    ctx: &Ctx<'_>,
+    table: &mut Table,
+    op: &AlterOp,
+) -> Result<Vec<Effect>, String> {
+    let column = |table: &mut Table, c: &Ident| -> Result<usize, String> {
+        let name = ident(ctx, c);
+        table
+            .column_index(ctx.dialect(), &name)
+            .ok_or_else(|| format!("column `{name}` is not in the model"))
+    };
+    match op {
+        AlterOp::Parsed(op) => apply_op(schema, ctx, table, op),
+        AlterOp::DropIdentity(c) => {
+            let at = column(table, c)?;
+            table.columns[at].identity = None;
+            Ok(Vec::new())
+        }
+        AlterOp::SetGenerated(c, identity) => {
+            let at = column(table, c)?;
+            table.columns[at].identity = Some(*identity);
+            Ok(Vec::new())
+        }
+        AlterOp::DropExpression(c) => {
+            let at = column(table, c)?;
+            table.columns[at].generated = None;
+            Ok(Vec::new())
+        }
+        AlterOp::SetSchema(_) => {
+            let from = table.name.clone();
+            let to = new_table_name(ctx, &from, op).unwrap_or_else(|| from.clone());
+            table.name = to.clone();
+            Ok(vec![Effect::TableRenamed(from, to)])
+        }
+        AlterOp::RenameIndex(from, to) => {
+            let (from, to) = (ident(ctx, from), ident(ctx, to));
+            let index = table
+                .indexes
+                .iter_mut()
+                .find(|i| same_name(ctx.dialect(), NameKind::Member, &i.name, &from))
+                .ok_or_else(|| format!("index `{from}` is not in the model"))?;
+            index.name = to;
+            Ok(Vec::new())
+        }
+        AlterOp::SetComment(text) => {
+            table.comment = Some(text.clone()).filter(|t| !t.is_empty());
+            Ok(Vec::new())
+        }
+        AlterOp::IfPossible(op) => {
+            let before = table.clone();
+            match apply_op(schema, ctx, table, op) {
+                Ok(effects) => Ok(effects),
+                Err(_) => {
+                    *table = before;
+                    Ok(Vec::new())
+                }
+            }
+        }
+        AlterOp::NoChange => Ok(Vec::new()),
+    }
 }
 
 /// Apply MySQL's `RENAME TABLE a TO b, c TO d`.
@@ -103,10 +227,31 @@ pub(crate) fn rename_tables(
         let Some(ix) = schema.table_index(&from) else {
             return Err(missing_table(&from));
         };
-        schema.tables[ix].name = to.clone();
+        rename_table(ctx, &mut schema.tables[ix], to.clone());
         apply_effect(schema, ctx, Effect::TableRenamed(from, to));
     }
     Ok(())
+}
+
+/// `table` is now called `to`, and so are the constraints whose names the
+/// engine derived from its old name.
+fn rename_table(ctx: &Ctx<'_>, table: &mut Table, to: ObjectName) {
+    let (old, new) = (table.name.name.clone(), to.name.clone());
+    let follow = |n: &mut Option<String>| {
+        if let Some(renamed) = n
+            .as_deref()
+            .and_then(|n| ctx.engine.renamed_constraint(&old, &new, n))
+        {
+            *n = Some(renamed);
+        }
+    };
+    for f in &mut table.foreign_keys {
+        follow(&mut f.name);
+    }
+    for c in &mut table.checks {
+        follow(&mut c.name);
+    }
+    table.name = to;
 }
 
 /// The new name of a table renamed with `RENAME TO x`: in the same schema
@@ -146,13 +291,12 @@ fn apply_op(
             let spec = column_spec(ctx, table, column_def)?;
             let at = position(ctx, table, column_position.as_ref(), None)?;
             table.columns.insert(at, spec.column);
-            add_column_constraints(schema, ctx, table, &name, spec.constraints)?;
+            add_all(schema, ctx, table, spec.constraints)?;
             Ok(Vec::new())
         }
         AlterTableOperation::DropColumn {
             column_names,
             if_exists,
-            drop_behavior,
             ..
         } => {
             let mut effects = Vec::new();
@@ -167,9 +311,9 @@ fn apply_op(
                 let before = table.clone();
                 let column = table.columns.remove(at).name;
                 drop_column_dependents(ctx, &before, table, &column);
-                if *drop_behavior == Some(DropBehavior::Cascade)
-                    || ctx.engine.foreign_keys_follow_tables()
-                {
+                // PostgreSQL refuses the drop without CASCADE when another
+                // table's foreign key uses the column.
+                if ctx.engine.drops_dependents() {
                     effects.push(Effect::ColumnDropped(table.name.clone(), column));
                 }
             }
@@ -185,7 +329,7 @@ fn apply_op(
         }
         AlterTableOperation::RenameTable { table_name } => {
             let from = table.name.clone();
-            table.name = renamed(ctx, &from, table_name);
+            rename_table(ctx, table, renamed(ctx, &from, table_name));
             Ok(vec![Effect::TableRenamed(from, table.name.clone())])
         }
         AlterTableOperation::AlterColumn { column_name, op } => {
@@ -228,18 +372,34 @@ fn apply_op(
             column_position.as_ref(),
         ),
         AlterTableOperation::AddConstraint { constraint, .. } => {
-            add_table_constraint(schema, ctx, table, constraint)?;
+            add_all(
+                schema,
+                ctx,
+                table,
+                vec![from_table_constraint(ctx, constraint)?],
+            )?;
             Ok(Vec::new())
         }
         AlterTableOperation::DropConstraint {
             if_exists, name, ..
         } => {
             let name = ident(ctx, name);
-            if drop_constraint(ctx, table, &name) || *if_exists {
-                Ok(Vec::new())
-            } else {
-                Err(format!("constraint `{name}` is not in the model"))
+            let key = key_columns(ctx, table, &name);
+            if !drop_constraint(ctx, table, &name) {
+                return if *if_exists {
+                    Ok(Vec::new())
+                } else {
+                    Err(format!("constraint `{name}` is not in the model"))
+                };
             }
+            // PostgreSQL refuses the drop without CASCADE when a foreign
+            // key relies on the key.
+            Ok(match key {
+                Some(cols) if ctx.engine.drops_dependents() => {
+                    vec![Effect::KeyDropped(table.name.clone(), cols)]
+                }
+                _ => Vec::new(),
+            })
         }
         AlterTableOperation::DropPrimaryKey { .. } => {
             table.primary_key = None;
@@ -335,7 +495,7 @@ fn alter_column(
     match op {
         AlterColumnOperation::SetNotNull => column.nullable = false,
         AlterColumnOperation::DropNotNull => column.nullable = true,
-        AlterColumnOperation::SetDefault { value } => column.default = Some(value.to_string()),
+        AlterColumnOperation::SetDefault { value } => column.default = default_text(ctx, value),
         AlterColumnOperation::DropDefault => column.default = None,
         AlterColumnOperation::SetDataType { data_type, .. } => {
             let (ty, shorthand) =
@@ -387,11 +547,19 @@ fn redefine_column(
             .collect(),
     };
     let spec = column_spec(ctx, table, &def)?;
+    if ctx.engine.column_checks_belong_to_column() {
+        let d = ctx.dialect();
+        table.checks.retain(|c| {
+            !c.column
+                .as_deref()
+                .is_some_and(|col| same_name(d, NameKind::Member, col, &old))
+        });
+    }
     let old = rename_column(ctx, table, &old, &new_name)?;
     table.columns.remove(at);
     let to = position(ctx, table, pos, Some(at))?;
     table.columns.insert(to, spec.column);
-    add_column_constraints(schema, ctx, table, &new_name, spec.constraints)?;
+    add_all(schema, ctx, table, spec.constraints)?;
     Ok(if old == new_name {
         Vec::new()
     } else {
@@ -424,6 +592,9 @@ fn rename_column(ctx: &Ctx<'_>, table: &mut Table, old: &str, new: &str) -> Resu
     }
     for c in &mut table.checks {
         c.expr = rename_in_expression(ctx, &c.expr, &old, new);
+        if c.column.as_ref().is_some_and(is_old) {
+            c.column = Some(new.to_owned());
+        }
     }
     for i in &mut table.indexes {
         for p in &mut i.parts {
@@ -501,6 +672,19 @@ fn drop_column_dependents(ctx: &Ctx<'_>, before: &Table, table: &mut Table, colu
             table.foreign_keys.retain(|f| !f.columns.iter().any(is));
         }
     }
+}
+
+/// The columns of the primary key or UNIQUE constraint called `name`.
+fn key_columns(ctx: &Ctx<'_>, table: &Table, name: &str) -> Option<Vec<String>> {
+    let d = ctx.dialect();
+    let is = |n: &Option<String>| {
+        n.as_deref()
+            .is_some_and(|n| same_name(d, NameKind::Member, n, name))
+    };
+    let pk = table.primary_key.iter().filter(|p| is(&p.name));
+    let pk = pk.map(|p| p.columns.clone());
+    let uniques = table.uniques.iter().filter(|u| is(&u.name));
+    pk.chain(uniques.map(|u| u.columns.clone())).next()
 }
 
 /// Drop the constraint `name` (any kind; MySQL's unique keys are indexes);
@@ -581,6 +765,20 @@ fn apply_effect(schema: &mut Schema, ctx: &Ctx<'_>, effect: Effect) {
                         }
                     }
                 }
+            }
+        }
+        Effect::KeyDropped(table, columns) => {
+            let same_set = |cols: &[String]| {
+                cols.len() == columns.len()
+                    && cols
+                        .iter()
+                        .all(|c| columns.iter().any(|k| same_name(d, NameKind::Member, c, k)))
+            };
+            for t in &mut schema.tables {
+                t.foreign_keys.retain(|f| {
+                    !(dialect_schema.same_relation(&f.ref_table, &table)
+                        && same_set(&f.ref_columns))
+                });
             }
         }
         Effect::ColumnDropped(table, column) => {

@@ -3,6 +3,7 @@
 use sqlparser::ast::{AlterIndexOperation, CreateIndex, ObjectName as SqlObjectName};
 
 use super::columns::index_parts;
+use super::constraints::{canonical_parts, push_index};
 use super::{missing_table, Ctx, Unmodelled};
 use crate::model::{same_name, Dialect, Index, NameKind, ObjectName, Schema, Table};
 
@@ -19,10 +20,14 @@ pub(crate) fn create_index(
     if schema.tables[ix].unknown.is_some() {
         return Ok(());
     }
-    let parts = index_parts(ctx, &create.columns);
+    let parts = canonical_parts(ctx, &schema.tables[ix], index_parts(ctx, &create.columns));
+    let include: Vec<String> = create.include.iter().map(|i| ctx.engine.ident(i)).collect();
     let name = match &create.name {
         Some(n) => ctx.engine.object_name(n).name,
-        None => match ctx.engine.index_name(schema, &schema.tables[ix], &parts) {
+        None => match ctx
+            .engine
+            .index_name(schema, &schema.tables[ix], &parts, &include)
+        {
             Some(n) => n,
             None => {
                 return Err(Unmodelled::table(
@@ -49,12 +54,13 @@ pub(crate) fn create_index(
         unique: create.unique,
         parts,
         predicate: create.predicate.as_ref().map(ToString::to_string),
+        for_foreign_key: false,
         method: create
             .using
             .as_ref()
             .and_then(|u| super::columns::index_method(&u.to_string())),
     };
-    schema.tables[ix].indexes.push(index);
+    push_index(ctx, &mut schema.tables[ix], index);
     Ok(())
 }
 

@@ -9,9 +9,20 @@
 //! (data, functions, triggers, grants, settings) leave the model alone. The
 //! fold never fails and never panics: the engine is the judge of SQL, and a
 //! revision may use syntax newer than the parser.
+//!
+//! Statements are parsed with sqlparser; the forms its grammar lacks that
+//! real migrations write are read from their tokens (`fallback`), and
+//! SQLite's column types, which are any words, are taken as written
+//! (`declared`). On MySQL, what the fold makes of some DDL depends on the
+//! server ([`crate::model::MysqlFlavor`], [`Fold::with_mysql_flavor`]).
+//! A `SET search_path` that moves unqualified names away from `public` is
+//! noted, not followed.
 
 mod alter;
 mod columns;
+mod constraints;
+mod declared;
+mod fallback;
 mod index;
 mod objects;
 mod scan;
@@ -24,11 +35,11 @@ use sqlparser::ast::Statement;
 use sqlparser::parser::Parser;
 
 use crate::engine::{for_dialect, Engine};
-use crate::model::{Dialect, ObjectName, Schema, Table, Unknown};
+use crate::model::{Dialect, MysqlFlavor, ObjectName, Schema, Table, Unknown};
 
 /// sqlparser's nesting limit: deep enough for any real DDL, shallow enough
 /// that hostile input cannot overflow the build script's stack.
-const RECURSION_LIMIT: usize = 50;
+pub(crate) const RECURSION_LIMIT: usize = 50;
 
 /// One revision's upgrade SQL for the fold's dialect.
 #[derive(Debug, Clone, Copy)]
@@ -62,6 +73,7 @@ pub struct FoldNote {
 /// Folds revisions, in upgrade order, into the schema of one dialect.
 pub struct Fold {
     engine: Box<dyn Engine>,
+    flavor: MysqlFlavor,
     schema: Schema,
     notes: Vec<FoldNote>,
 }
@@ -129,7 +141,8 @@ impl Fold {
     /// A fold starting from an empty database.
     pub fn new(dialect: Dialect) -> Fold {
         Fold {
-            engine: for_dialect(dialect),
+            engine: for_dialect(dialect, MysqlFlavor::Unknown),
+            flavor: MysqlFlavor::Unknown,
             schema: Schema::new(dialect),
             notes: Vec::new(),
         }
@@ -138,10 +151,24 @@ impl Fold {
     /// A fold continuing from `schema` (the schema before a revision).
     pub fn from_schema(schema: Schema) -> Fold {
         Fold {
-            engine: for_dialect(schema.dialect),
+            engine: for_dialect(schema.dialect, MysqlFlavor::Unknown),
+            flavor: MysqlFlavor::Unknown,
             schema,
             notes: Vec::new(),
         }
+    }
+
+    /// The same fold for a MySQL-dialect schema of the server `flavor` (see
+    /// [`MysqlFlavor`] for what differs); no effect on other dialects.
+    pub fn with_mysql_flavor(mut self, flavor: MysqlFlavor) -> Fold {
+        self.engine = for_dialect(self.schema.dialect, flavor);
+        self.flavor = flavor;
+        self
+    }
+
+    /// The MySQL flavor this fold follows.
+    pub fn mysql_flavor(&self) -> MysqlFlavor {
+        self.flavor
     }
 
     /// Apply one revision's upgrade SQL.
@@ -203,7 +230,11 @@ fn apply_piece(schema: &mut Schema, ctx: &Ctx<'_>, piece: split::Piece) -> Optio
             "the SQL could not be tokenized".to_owned(),
         );
     }
-    let tokens = piece.tokens.clone();
+    let tokens = if ctx.engine.types_are_words() {
+        declared::protect_types(piece.tokens.clone())
+    } else {
+        piece.tokens.clone()
+    };
     let mut parser = Parser::new(ctx.engine.parser())
         .with_recursion_limit(RECURSION_LIMIT)
         .with_tokens_with_locations(tokens);
@@ -227,14 +258,21 @@ fn apply_piece(schema: &mut Schema, ctx: &Ctx<'_>, piece: split::Piece) -> Optio
     }
 }
 
-/// A statement the parser could not read: harmless by its first words, or
-/// the tables it names become unknown.
+/// A statement the parser could not read: a form [`fallback`] knows,
+/// harmless by its first words, or the tables it names become unknown.
 fn unreadable(
     schema: &mut Schema,
     ctx: &Ctx<'_>,
     piece: &split::Piece,
     why: String,
 ) -> Option<FoldNote> {
+    if piece.raw.is_none() {
+        match fallback::read(schema, ctx, &piece.tokens) {
+            Some(Ok(())) => return None,
+            Some(Err(u)) => return Some(mark_unknown(schema, ctx, u)),
+            None => {}
+        }
+    }
     match scan::scan(schema, ctx.engine, piece) {
         scan::Scan::Harmless => None,
         scan::Scan::Names { tables, creates } => Some(mark_unknown(
@@ -290,7 +328,7 @@ fn mark_unknown(schema: &mut Schema, ctx: &Ctx<'_>, u: Unmodelled) -> FoldNote {
 }
 
 /// Apply one parsed statement.
-fn apply_statement(
+pub(crate) fn apply_statement(
     schema: &mut Schema,
     ctx: &Ctx<'_>,
     statement: &Statement,
@@ -320,6 +358,13 @@ fn apply_statement(
             table.as_ref(),
         ),
         Statement::CreateView(view) => objects::create_view(schema, ctx, view),
+        Statement::AlterView(alter) => objects::alter_view(schema, ctx, alter),
+        Statement::RefreshMaterializedView(_) => Ok(()),
+        Statement::Query(query) => {
+            search_path_in_query(ctx, query)?;
+            select_into(ctx, query)
+        }
+        Statement::Set(set) => search_path_set(ctx, set),
         Statement::CreateType {
             name,
             representation,
@@ -345,6 +390,135 @@ fn apply_statement(
     }
 }
 
+/// PostgreSQL's `SET search_path` / `SET SCHEMA`: harmless when it keeps
+/// unqualified names in `public` (or leaves none, as `pg_dump` does);
+/// otherwise a note, since the fold keeps resolving them in `public`.
+fn search_path_set(ctx: &Ctx<'_>, set: &sqlparser::ast::Set) -> Result<(), Unmodelled> {
+    let sqlparser::ast::Set::SingleAssignment {
+        variable, values, ..
+    } = set
+    else {
+        return Ok(());
+    };
+    let name = variable.to_string().to_ascii_lowercase();
+    if ctx.dialect() != Dialect::Postgres || !(name == "search_path" || name == "schema") {
+        return Ok(());
+    }
+    let schemas: Vec<String> = values.iter().flat_map(path_items).collect();
+    search_path_result(&schemas)
+}
+
+/// `SELECT pg_catalog.set_config('search_path', '...', ...)`, as pg_dump
+/// writes it.
+fn search_path_in_query(ctx: &Ctx<'_>, query: &sqlparser::ast::Query) -> Result<(), Unmodelled> {
+    use sqlparser::ast::{FunctionArg, FunctionArgExpr, FunctionArguments, SelectItem, SetExpr};
+    if ctx.dialect() != Dialect::Postgres {
+        return Ok(());
+    }
+    let SetExpr::Select(select) = query.body.as_ref() else {
+        return Ok(());
+    };
+    for item in &select.projection {
+        let (SelectItem::UnnamedExpr(sqlparser::ast::Expr::Function(f))
+        | SelectItem::ExprWithAlias {
+            expr: sqlparser::ast::Expr::Function(f),
+            ..
+        }) = item
+        else {
+            continue;
+        };
+        let is_set_config = f
+            .name
+            .0
+            .last()
+            .and_then(|p| p.as_ident())
+            .is_some_and(|i| i.value.eq_ignore_ascii_case("set_config"));
+        let FunctionArguments::List(list) = &f.args else {
+            continue;
+        };
+        let arg = |i: usize| match list.args.get(i) {
+            Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(e))) => Some(e),
+            _ => None,
+        };
+        let setting = arg(0).map(|e| path_items(e).join(","));
+        if is_set_config && setting.as_deref() == Some("search_path") {
+            let schemas = arg(1).map(path_items).unwrap_or_default();
+            search_path_result(&schemas)?;
+        }
+    }
+    Ok(())
+}
+
+/// The schema names a search-path value holds (`'a, "B"'`, `a`).
+fn path_items(e: &sqlparser::ast::Expr) -> Vec<String> {
+    let text = match e {
+        sqlparser::ast::Expr::Identifier(i) => i.value.clone(),
+        sqlparser::ast::Expr::Value(v) => match &v.value {
+            sqlparser::ast::Value::SingleQuotedString(s) => s.clone(),
+            other => other.to_string(),
+        },
+        other => other.to_string(),
+    };
+    text.split(',')
+        .map(|s| s.trim().trim_matches('"').to_owned())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+fn search_path_result(schemas: &[String]) -> Result<(), Unmodelled> {
+    let first = schemas.iter().find(|s| *s != "$user" && *s != "pg_catalog");
+    match first {
+        None => Ok(()),
+        Some(s) if s == "public" => Ok(()),
+        Some(s) => Err(Unmodelled {
+            reason: format!(
+                "the search_path now starts with `{s}`: unqualified names resolve there, and the \
+                 fold keeps resolving them in `public` (qualify the names instead)"
+            ),
+            tables: Vec::new(),
+            creates: false,
+        }),
+    }
+}
+
+/// PostgreSQL's `SELECT ... INTO t` makes a table, with the query's
+/// columns; any other query leaves tables alone.
+fn select_into(ctx: &Ctx<'_>, query: &sqlparser::ast::Query) -> Result<(), Unmodelled> {
+    let into = match query.body.as_ref() {
+        sqlparser::ast::SetExpr::Select(select) => select.into.as_ref(),
+        _ => None,
+    };
+    let Some(into) = into.filter(|i| ctx.dialect() == Dialect::Postgres && !i.temporary) else {
+        return Ok(());
+    };
+    let tables = into
+        .targets
+        .iter()
+        .filter_map(|t| match t {
+            sqlparser::ast::Expr::Identifier(i) => {
+                Some(ctx.engine.object_name(&sqlparser::ast::ObjectName(vec![
+                    sqlparser::ast::ObjectNamePart::Identifier(i.clone()),
+                ])))
+            }
+            sqlparser::ast::Expr::CompoundIdentifier(parts) => Some(
+                ctx.engine.object_name(&sqlparser::ast::ObjectName(
+                    parts
+                        .iter()
+                        .cloned()
+                        .map(sqlparser::ast::ObjectNamePart::Identifier)
+                        .collect(),
+                )),
+            ),
+            _ => None,
+        })
+        .collect();
+    Err(Unmodelled {
+        reason: "SELECT ... INTO is not modelled: its columns come from the query".to_owned(),
+        tables,
+        creates: true,
+    })
+}
+
 /// The statement changes `name`, which the model does not have: the
 /// statement ran, so the table exists, made by something the fold did not
 /// read. It is unknown from here on.
@@ -355,3 +529,6 @@ pub(crate) fn missing_table(name: &ObjectName) -> Unmodelled {
         creates: true,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -2,9 +2,9 @@
 //! virtual tables.
 
 use sqlparser::ast::{
-    AlterType, AlterTypeAddValuePosition, AlterTypeOperation, CommentObject, CreateDomain,
-    CreateView, DropBehavior, DropDomain, Ident, ObjectName as SqlObjectName, ObjectNamePart,
-    ObjectType, UserDefinedTypeRepresentation,
+    AlterType, AlterTypeAddValuePosition, AlterTypeOperation, AlterView, AlterViewOperation,
+    CommentObject, CreateDomain, CreateView, DropBehavior, DropDomain, Ident,
+    ObjectName as SqlObjectName, ObjectNamePart, ObjectType, UserDefinedTypeRepresentation,
 };
 
 use super::columns::ident;
@@ -69,13 +69,13 @@ fn drop_table(schema: &mut Schema, ctx: &Ctx<'_>, name: &ObjectName, cascade: bo
         return;
     };
     let gone = schema.tables.remove(ix).name;
-    if ctx.engine.foreign_keys_follow_tables() {
+    if ctx.engine.drops_dependents() {
         for t in &mut schema.tables {
             t.foreign_keys
                 .retain(|f| !probe.same_relation(&f.ref_table, &gone));
         }
     }
-    if cascade {
+    if cascade && ctx.engine.drops_dependents() {
         schema
             .views
             .retain(|v| !v.tables.iter().any(|t| probe.same_relation(t, &gone)));
@@ -127,6 +127,59 @@ pub(crate) fn create_view(
         materialized: view.materialized,
         tables,
     });
+    Ok(())
+}
+
+/// Apply `ALTER [MATERIALIZED] VIEW`: renames, moves, and MySQL's new
+/// definition; the rest (columns' defaults, owners, options) changes
+/// nothing the model holds.
+pub(crate) fn alter_view(
+    schema: &mut Schema,
+    ctx: &Ctx<'_>,
+    alter: &AlterView,
+) -> Result<(), Unmodelled> {
+    let name = ctx.engine.object_name(&alter.name);
+    let probe = Schema::new(ctx.dialect());
+    let tables_of = |schema: &Schema, query: &str| -> Vec<ObjectName> {
+        schema
+            .tables
+            .iter()
+            .filter(|t| mentions(ctx, query, &t.name.name))
+            .map(|t| t.name.clone())
+            .collect()
+    };
+    let new_tables = match &alter.operation {
+        AlterViewOperation::As { query, .. } => Some(tables_of(schema, &query.to_string())),
+        _ => None,
+    };
+    let Some(view) = schema
+        .views
+        .iter_mut()
+        .find(|v| probe.same_relation(&v.name, &name))
+    else {
+        return Ok(());
+    };
+    match &alter.operation {
+        AlterViewOperation::RenameTo { new_name } => {
+            let to = ctx.engine.object_name(new_name);
+            view.name = if new_name.0.len() > 1 {
+                to
+            } else {
+                ObjectName::in_schema(name.schema.clone(), to.name)
+            };
+        }
+        AlterViewOperation::SetSchema { schema_name } => {
+            let to = ctx.engine.object_name(schema_name).name;
+            view.name = ObjectName::in_schema(
+                (Some(to.as_str()) != ctx.engine.default_schema()).then_some(to),
+                name.name.clone(),
+            );
+        }
+        AlterViewOperation::As { .. } => {
+            view.tables = new_tables.unwrap_or_default();
+        }
+        _ => {}
+    }
     Ok(())
 }
 
@@ -197,6 +250,11 @@ pub(crate) fn alter_type(
     alter: &AlterType,
 ) -> Result<(), Unmodelled> {
     let name = ctx.engine.object_name(&alter.name);
+    if let AlterTypeOperation::Rename(r) = &alter.operation {
+        let to = ObjectName::in_schema(name.schema.clone(), ident(ctx, &r.new_name));
+        rename_type(schema, &name, &to);
+        return Ok(());
+    }
     let probe = Schema::new(ctx.dialect());
     let Some(ty) = schema
         .types
@@ -234,24 +292,46 @@ pub(crate) fn alter_type(
                 }
             }
         }
-        AlterTypeOperation::Rename(r) => {
-            let to = ObjectName::in_schema(name.schema.clone(), ident(ctx, &r.new_name));
-            ty.name = to.clone();
-            for t in &mut schema.tables {
-                for c in &mut t.columns {
-                    if let SqlType::Postgres(p) = &mut c.ty {
-                        if !p.builtin && p.name == name.name && p.schema == name.schema {
-                            p.name.clone_from(&to.name);
-                        }
-                    }
-                }
-            }
-        }
+        AlterTypeOperation::Rename(_) => {}
     }
     Ok(())
 }
 
-/// Apply PostgreSQL's `CREATE DOMAIN`.
+/// The type `from` is now called `to`, and so are the column types and
+/// composite attributes of it.
+fn rename_type(schema: &mut Schema, from: &ObjectName, to: &ObjectName) {
+    let probe = Schema::new(schema.dialect);
+    for ty in schema
+        .types
+        .iter_mut()
+        .filter(|t| probe.same_relation(&t.name, from))
+    {
+        ty.name = to.clone();
+    }
+    let follow = |ty: &mut SqlType| {
+        if let SqlType::Postgres(p) = ty {
+            if !p.builtin && p.name == from.name && p.schema == from.schema {
+                p.name.clone_from(&to.name);
+                p.schema.clone_from(&to.schema);
+            }
+        }
+    };
+    for t in &mut schema.tables {
+        for c in &mut t.columns {
+            follow(&mut c.ty);
+        }
+    }
+    for ty in &mut schema.types {
+        match &mut ty.kind {
+            CustomTypeKind::Composite(attrs) => attrs.iter_mut().for_each(|(_, t)| follow(t)),
+            CustomTypeKind::Domain { base, .. } => follow(base),
+            _ => {}
+        }
+    }
+}
+
+/// Apply PostgreSQL's `CREATE DOMAIN` (as parsed: sqlparser reads no
+/// `NOT NULL` on a domain; [`super::fallback`] reads those).
 pub(crate) fn create_domain(
     schema: &mut Schema,
     ctx: &Ctx<'_>,
@@ -265,8 +345,18 @@ pub(crate) fn create_domain(
             tables: Vec::new(),
             creates: false,
         })?;
-    let not_null = domain.to_string().to_ascii_uppercase().contains("NOT NULL");
-    let probe = Schema::new(ctx.dialect());
+    create_domain_kind(schema, name, base, false);
+    Ok(())
+}
+
+/// A new domain `name` over `base`.
+pub(crate) fn create_domain_kind(
+    schema: &mut Schema,
+    name: ObjectName,
+    base: SqlType,
+    not_null: bool,
+) {
+    let probe = Schema::new(schema.dialect);
     schema
         .types
         .retain(|t| !probe.same_relation(&t.name, &name));
@@ -274,7 +364,106 @@ pub(crate) fn create_domain(
         name,
         kind: CustomTypeKind::Domain { base, not_null },
     });
-    Ok(())
+}
+
+/// What an `ALTER DOMAIN` does to the model.
+pub(crate) enum DomainOp {
+    /// `SET NOT NULL` (true) / `DROP NOT NULL`.
+    NotNull(bool),
+    /// `RENAME TO`.
+    RenameTo(String),
+    /// `SET SCHEMA`.
+    SetSchema(String),
+    /// Constraints, defaults, owners.
+    NoChange,
+}
+
+/// Apply an `ALTER DOMAIN` to the domain `name` (one the chain did not
+/// define: nothing to follow).
+pub(crate) fn alter_domain(schema: &mut Schema, name: &ObjectName, op: DomainOp) {
+    let probe = Schema::new(schema.dialect);
+    let Some(ty) = schema
+        .types
+        .iter_mut()
+        .find(|t| probe.same_relation(&t.name, name))
+    else {
+        return;
+    };
+    match op {
+        DomainOp::NotNull(value) => {
+            if let CustomTypeKind::Domain { not_null, .. } = &mut ty.kind {
+                *not_null = value;
+            }
+        }
+        DomainOp::RenameTo(to) => {
+            rename_type(
+                schema,
+                name,
+                &ObjectName::in_schema(name.schema.clone(), to),
+            );
+        }
+        DomainOp::SetSchema(to) => {
+            let to = ObjectName::in_schema(non_default_schema(schema, to), name.name.clone());
+            rename_type(schema, name, &to);
+        }
+        DomainOp::NoChange => {}
+    }
+}
+
+/// `public` is the model's `None`.
+fn non_default_schema(schema: &Schema, s: String) -> Option<String> {
+    (!(schema.dialect == crate::model::Dialect::Postgres && s == "public")).then_some(s)
+}
+
+/// What an `ALTER TYPE` does to a composite type.
+pub(crate) enum AttributeOp {
+    /// `ADD ATTRIBUTE a type`.
+    Add(String, SqlType),
+    /// `DROP ATTRIBUTE [IF EXISTS] a`.
+    Drop(String),
+    /// `ALTER ATTRIBUTE a TYPE t`.
+    SetType(String, SqlType),
+    /// `RENAME ATTRIBUTE a TO b`.
+    Rename(String, String),
+    /// `SET SCHEMA s` (of the type itself).
+    SetSchema(String),
+    /// `OWNER TO`, `SET (...)`.
+    NoChange,
+}
+
+/// Apply the operations of an `ALTER TYPE name ...` on attributes.
+pub(crate) fn alter_composite(schema: &mut Schema, name: &ObjectName, ops: Vec<AttributeOp>) {
+    let probe = Schema::new(schema.dialect);
+    for op in ops {
+        if let AttributeOp::SetSchema(to) = op {
+            let to = ObjectName::in_schema(non_default_schema(schema, to), name.name.clone());
+            rename_type(schema, name, &to);
+            continue;
+        }
+        let Some(CustomTypeKind::Composite(attrs)) = schema
+            .types
+            .iter_mut()
+            .find(|t| probe.same_relation(&t.name, name))
+            .map(|t| &mut t.kind)
+        else {
+            continue;
+        };
+        match op {
+            AttributeOp::Add(a, ty) => attrs.push((a, ty)),
+            AttributeOp::Drop(a) => attrs.retain(|(n, _)| *n != a),
+            AttributeOp::SetType(a, ty) => {
+                for (_, t) in attrs.iter_mut().filter(|(n, _)| *n == a) {
+                    *t = ty.clone();
+                }
+            }
+            AttributeOp::Rename(a, b) => {
+                for (n, _) in attrs.iter_mut().filter(|(n, _)| *n == a) {
+                    n.clone_from(&b);
+                }
+            }
+            AttributeOp::SetSchema(_) | AttributeOp::NoChange => {}
+        }
+    }
 }
 
 /// Apply PostgreSQL's `DROP DOMAIN`.
@@ -300,7 +489,9 @@ pub(crate) fn comment(
     object_name: &SqlObjectName,
     comment: Option<&str>,
 ) -> Result<(), Unmodelled> {
-    let text = comment.map(str::to_owned);
+    // An empty comment is no comment (PostgreSQL removes it; MySQL shows
+    // none).
+    let text = comment.filter(|c| !c.is_empty()).map(str::to_owned);
     match object_type {
         CommentObject::Table => {
             let name = ctx.engine.object_name(object_name);

@@ -4,7 +4,6 @@
 //! the model does not follow.
 
 use sqlparser::ast::{Ident, Statement};
-use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::{Span, Token, TokenWithSpan, Tokenizer};
 
@@ -65,6 +64,7 @@ const HARMLESS_VERBS: &[&str] = &[
     "LOAD",
     "REFRESH",
     "CLUSTER",
+    "REINDEX",
     "TRUNCATE",
     "REPLACE",
     "USE",
@@ -131,9 +131,6 @@ pub(crate) fn scan(schema: &Schema, engine: &dyn Engine, piece: &Piece) -> Scan 
     let words = word_tokens(engine, piece);
     if is_harmless(&words) {
         return Scan::Harmless;
-    }
-    if first_keyword(&words) == Some("DO") {
-        return scan_do_block(schema, engine, piece);
     }
     let creates = first_keyword(&words) == Some("CREATE")
         && words
@@ -336,38 +333,6 @@ fn is_harmless(words: &[WordTok]) -> bool {
     false
 }
 
-/// A `DO` block changes tables only through the DDL in its body.
-fn scan_do_block(schema: &Schema, engine: &dyn Engine, piece: &Piece) -> Scan {
-    let body = piece_tokens(engine, piece)
-        .into_iter()
-        .find_map(|t| match t.token {
-            Token::DollarQuotedString(s) => Some(s.value),
-            Token::SingleQuotedString(s) => Some(s),
-            _ => None,
-        });
-    let Some(body) = body else {
-        return Scan::Harmless;
-    };
-    let Ok(tokens) = Tokenizer::new(&PostgreSqlDialect {}, &body).tokenize_with_location() else {
-        return Scan::Names {
-            tables: Vec::new(),
-            creates: false,
-        };
-    };
-    let tokens: Vec<TokenWithSpan> = tokens
-        .into_iter()
-        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
-        .collect();
-    let tables = named_tables(schema, engine, &tokens);
-    if tables.is_empty() {
-        return Scan::Harmless;
-    }
-    let creates = tokens.windows(2).any(|w| {
-        matches!((&w[0].token, &w[1].token), (Token::Word(a), Token::Word(b)) if a.keyword == Keyword::CREATE && b.keyword == Keyword::TABLE)
-    });
-    Scan::Names { tables, creates }
-}
-
 /// The tables `tokens` name: after `TABLE` (and `IF [NOT] EXISTS`, `ONLY`),
 /// after `ON` in `CREATE INDEX`, the tables of the indexes `ALTER INDEX` /
 /// `DROP INDEX` name, and both sides of `RENAME TABLE a TO b`.
@@ -448,7 +413,7 @@ fn named_tables(schema: &Schema, engine: &dyn Engine, tokens: &[TokenWithSpan]) 
 }
 
 /// `a` or `a.b` starting at token `i`, and the position after it.
-fn qualified_name(
+pub(crate) fn qualified_name(
     engine: &dyn Engine,
     tokens: &[TokenWithSpan],
     i: usize,

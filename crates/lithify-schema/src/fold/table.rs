@@ -2,7 +2,10 @@
 
 use sqlparser::ast::{CreateTable, CreateTableOptions, SqlOption, SqliteTableOption};
 
-use super::columns::{add_column_constraints, add_table_constraint, column_spec};
+use sqlparser::ast::Spanned;
+
+use super::columns::column_spec;
+use super::constraints::{add_all, from_table_constraint};
 use super::{Ctx, Unmodelled};
 use crate::model::{Schema, Table};
 
@@ -55,7 +58,15 @@ fn build(
     create: &CreateTable,
     mut table: Table,
 ) -> Result<Table, String> {
-    let mut pending = Vec::new();
+    table.without_rowid = create
+        .sqlite_table_options
+        .options
+        .iter()
+        .any(|o| matches!(o, SqliteTableOption::WithoutRowid));
+    // Constraints in the order written (a table constraint may stand
+    // between columns), added once every column exists: a table constraint
+    // may name columns defined after it.
+    let mut constraints = Vec::new();
     for def in &create.columns {
         let spec = column_spec(ctx, &table, def)?;
         if table
@@ -64,35 +75,20 @@ fn build(
         {
             return Err(format!("column `{}` is defined twice", spec.column.name));
         }
-        pending.push((spec.column.name.clone(), spec.constraints));
+        let at = def.span().start;
+        constraints.extend(spec.constraints.into_iter().map(|c| (at, c)));
         table.columns.push(spec.column);
     }
-    // Constraints once every column exists: a table constraint may name
-    // columns in any order, and a CHECK's name depends on the columns.
-    for (column, constraints) in pending {
-        add_column_constraints(schema, ctx, &mut table, &column, constraints)?;
-    }
     for c in &create.constraints {
-        add_table_constraint(schema, ctx, &mut table, c)?;
+        constraints.push((c.span().start, from_table_constraint(ctx, c)?));
     }
-    table.without_rowid = create
-        .sqlite_table_options
-        .options
-        .iter()
-        .any(|o| matches!(o, SqliteTableOption::WithoutRowid));
-    if table.without_rowid {
-        // SQLite enforces NOT NULL on the key of a WITHOUT ROWID table.
-        let key: Vec<String> = table
-            .primary_key
-            .iter()
-            .flat_map(|p| p.columns.clone())
-            .collect();
-        for k in key {
-            if let Some(ix) = table.column_index(ctx.dialect(), &k) {
-                table.columns[ix].nullable = false;
-            }
-        }
-    }
+    constraints.sort_by_key(|(at, _)| (at.line, at.column));
+    add_all(
+        schema,
+        ctx,
+        &mut table,
+        constraints.into_iter().map(|(_, c)| c).collect(),
+    )?;
     if let Some(comment) = &create.comment {
         table.comment = Some(comment.to_string());
     }

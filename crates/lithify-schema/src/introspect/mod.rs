@@ -79,6 +79,13 @@ pub fn queries(dialect: Dialect) -> Vec<Query> {
     }
 }
 
+/// The query that tells MySQL from MariaDB (`VERSION()` in `c0`, for
+/// [`crate::model::MysqlFlavor::from_version`]); `None` for the other
+/// dialects.
+pub fn version_query(dialect: Dialect) -> Option<String> {
+    (dialect == Dialect::Mysql).then(mysql::version)
+}
+
 /// Build the schema from the rows of [`queries`], leaving out the tables in
 /// `skip` (bookkeeping tables: lithify's own, diesel's).
 pub fn assemble(dialect: Dialect, results: Vec<(QueryKind, Vec<Row>)>, skip: &[&str]) -> Schema {
@@ -238,6 +245,7 @@ fn constraint(schema: &mut Schema, key: &[Option<String>], mut rows: Vec<&Row>) 
         Some("c") => table.checks.push(CheckConstraint {
             name,
             expr: String::new(),
+            column: None,
         }),
         Some("f") => table.foreign_keys.push(ForeignKey {
             name,
@@ -282,6 +290,7 @@ fn index(schema: &mut Schema, key: &[Option<String>], mut rows: Vec<&Row>) {
         unique: flag(first, 3),
         parts,
         predicate: flag(first, 6).then(String::new),
+        for_foreign_key: false,
         method: text(first, 7).map(str::to_owned),
     };
     if let Some(table) = schema.find_table_mut(&table_name) {

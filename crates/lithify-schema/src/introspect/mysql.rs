@@ -3,6 +3,12 @@
 
 const HERE: &str = "TABLE_SCHEMA = DATABASE()";
 
+pub(super) fn version() -> String {
+    "SELECT VERSION() AS c0, NULL AS c1, NULL AS c2, NULL AS c3, NULL AS c4, NULL AS c5, \
+     NULL AS c6, NULL AS c7, NULL AS c8, NULL AS c9, NULL AS c10, NULL AS c11"
+        .to_owned()
+}
+
 pub(super) fn relations() -> String {
     format!(
         "SELECT NULL AS c0, TABLE_NAME AS c1, \

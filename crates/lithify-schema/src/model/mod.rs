@@ -28,6 +28,40 @@ pub struct Schema {
     pub types: Vec<CustomType>,
 }
 
+/// Which server a MySQL-dialect schema is for, where MySQL and MariaDB
+/// do different things with the same DDL.
+///
+/// A fold that is not told ([`MysqlFlavor::Unknown`], what a build without
+/// a database has) follows MySQL 8 where the difference is in names or
+/// types (MariaDB stores `JSON` as `LONGTEXT` with a `CHECK (json_valid(c))`
+/// named after the column, and names unnamed CHECKs after their column or
+/// `CONSTRAINT_<n>` where MySQL says `<table>_chk_<n>`), and makes a table
+/// unknown where the servers give it different keys (a `REFERENCES` written
+/// on a column: a foreign key on MariaDB, ignored by MySQL).
+/// `lithify schema --verify` reads the flavor from the server's `VERSION()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MysqlFlavor {
+    /// Not known (or not MySQL).
+    #[default]
+    Unknown,
+    /// Oracle's MySQL (8.0 and later).
+    Mysql,
+    /// MariaDB (10.5 and later).
+    Mariadb,
+}
+
+impl MysqlFlavor {
+    /// The flavor of a server whose `SELECT VERSION()` says `version`
+    /// (MariaDB's contains `MariaDB`: `10.11.6-MariaDB-0+deb12u1`).
+    pub fn from_version(version: &str) -> MysqlFlavor {
+        if version.to_ascii_lowercase().contains("mariadb") {
+            MysqlFlavor::Mariadb
+        } else {
+            MysqlFlavor::Mysql
+        }
+    }
+}
+
 /// `schema.name`; `schema` is `None` for the default schema (PostgreSQL's
 /// `public`, the current database on MySQL, `main` on SQLite).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -146,6 +180,10 @@ pub struct CheckConstraint {
     pub name: Option<String>,
     /// The condition, as SQL text.
     pub expr: String,
+    /// The column it was written on, when it was written on one: MariaDB
+    /// names such a CHECK after the column and drops it when the column is
+    /// redefined (`MODIFY`, `CHANGE`).
+    pub column: Option<String>,
 }
 
 /// A foreign key.
@@ -196,6 +234,9 @@ pub struct Index {
     pub predicate: Option<String>,
     /// `USING gin` and the like (lower case); `None` for the engine's default.
     pub method: Option<String>,
+    /// Made by InnoDB for a foreign key, not written by the SQL: InnoDB drops
+    /// it when an index that starts with the same columns is added.
+    pub for_foreign_key: bool,
 }
 
 /// One key of an index.
@@ -462,6 +503,16 @@ mod tests {
             "Jobs",
             "jobs"
         ));
+    }
+
+    #[test]
+    fn the_flavor_comes_from_the_version_text() {
+        assert_eq!(
+            MysqlFlavor::from_version("10.11.6-MariaDB-0+deb12u1"),
+            MysqlFlavor::Mariadb
+        );
+        assert_eq!(MysqlFlavor::from_version("8.0.36"), MysqlFlavor::Mysql);
+        assert_eq!(MysqlFlavor::default(), MysqlFlavor::Unknown);
     }
 
     #[test]
