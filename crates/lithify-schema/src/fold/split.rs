@@ -42,11 +42,14 @@ pub(crate) fn split(
             .into_iter()
             .flat_map(|s| {
                 let line = u32::try_from(s.line).unwrap_or(u32::MAX);
+                // The piece's tokens count lines from the start of its text,
+                // which may begin with comments above the reported line.
+                let text_line = first_line_of(sql, s.sql);
                 match Tokenizer::new(dialect, s.sql).tokenize_with_location() {
                     Ok(tokens) => cut(tokens)
                         .into_iter()
                         .map(|mut p| {
-                            p.line = p.line.saturating_add(line - 1);
+                            p.line = p.line.saturating_add(text_line - 1);
                             p
                         })
                         .collect(),
@@ -60,6 +63,14 @@ pub(crate) fn split(
             })
             .collect(),
     }
+}
+
+/// The 1-based line of `script` on which its sub-slice `part` begins.
+fn first_line_of(script: &str, part: &str) -> u32 {
+    let offset = (part.as_ptr() as usize).saturating_sub(script.as_ptr() as usize);
+    let before = script.get(..offset).unwrap_or("");
+    let newlines = before.bytes().filter(|&b| b == b'\n').count();
+    u32::try_from(newlines + 1).unwrap_or(u32::MAX)
 }
 
 fn cut(tokens: Vec<TokenWithSpan>) -> Vec<Piece> {
@@ -257,5 +268,15 @@ mod tests {
         assert!(pieces[0].raw.is_none() && !pieces[0].tokens.is_empty());
         assert_eq!(pieces[1].raw.as_deref(), Some("SELECT 'oops"));
         assert_eq!(pieces[1].line, 2);
+    }
+
+    #[test]
+    fn a_fallback_piece_after_comments_keeps_its_line() {
+        // Found by the `fold` fuzz target: the comments above a statement
+        // were counted twice once the script fell back to lithify's splitter.
+        let sql = "-- one\n-- two\nCREATE TABLE a (x int);\nSELECT 'oops";
+        let pieces = split(&MySqlDialect {}, lithify_core::Dialect::Mysql, sql);
+        assert_eq!(pieces[0].line, 3);
+        assert_eq!(pieces[1].line, 4);
     }
 }
