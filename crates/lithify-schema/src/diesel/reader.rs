@@ -77,7 +77,45 @@ pub fn read_schema_file(path: &Path, text: &str) -> Result<SchemaFile, ConfigErr
     let file = syn::parse_file(text).map_err(|e| syn_error(path, &e))?;
     let mut out = SchemaFile::default();
     read_items(path, &file.items, &mut out)?;
+    refuse_duplicates(path, &out.tables)?;
     Ok(out)
+}
+
+/// Two `table!`s for one SQL table, or two columns of one name, cannot both
+/// be compared with the migrations' schema: say which lines rather than pick
+/// one.
+fn refuse_duplicates(path: &Path, tables: &[FileTable]) -> Result<(), ConfigError> {
+    for (i, later) in tables.iter().enumerate() {
+        let same = |t: &&FileTable| t.schema == later.schema && t.sql_name == later.sql_name;
+        if let Some(first) = tables[..i].iter().find(same) {
+            let name = match &later.schema {
+                Some(s) => format!("{s}.{}", later.sql_name),
+                None => later.sql_name.clone(),
+            };
+            return Err(ConfigError::at(
+                path,
+                Some(later.line),
+                format!(
+                    "table `{name}` is declared twice (lines {} and {}); keep one `table!` for it",
+                    first.line, later.line
+                ),
+            ));
+        }
+        for (j, column) in later.columns.iter().enumerate() {
+            let same = |c: &&FileColumn| c.sql_name == column.sql_name;
+            if let Some(first) = later.columns[..j].iter().find(same) {
+                return Err(ConfigError::at(
+                    path,
+                    Some(column.line),
+                    format!(
+                        "column `{}` of table `{}` is declared twice (lines {} and {}); keep one",
+                        column.sql_name, later.sql_name, first.line, column.line
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn syn_error(path: &Path, e: &syn::Error) -> ConfigError {
@@ -358,6 +396,31 @@ diesel::joinable!(posts -> users (author_id));
             "Array<Nullable<Text>>"
         );
         assert_eq!(normalise_text("Int4range"), "Range<Integer>");
+    }
+
+    #[test]
+    fn a_table_declared_twice_is_an_error_at_the_second() {
+        // Found by the `schema_file` fuzz target.
+        let text = "diesel::table! {\n    jobs (id) {\n        id -> Int8,\n    }\n}\n\
+                    diesel::table! {\n    jobs (id) {\n        title -> Text,\n    }\n}\n";
+        let e = read_schema_file(Path::new("s.rs"), text).unwrap_err();
+        assert_eq!(e.line, Some(7));
+        assert!(
+            e.to_string().contains("declared twice (lines 2 and 7)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_column_declared_twice_is_an_error_at_the_second() {
+        let text = "diesel::table! {\n    jobs (id) {\n        id -> Int8,\n        id -> Int4,\n    }\n}\n";
+        let e = read_schema_file(Path::new("s.rs"), text).unwrap_err();
+        assert_eq!(e.line, Some(4));
+        assert!(
+            e.to_string()
+                .contains("column `id` of table `jobs` is declared twice"),
+            "{e}"
+        );
     }
 
     #[test]
