@@ -8,7 +8,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if let Ok(lock) = lithify_build::seal::parse_lock(std::path::Path::new("lithify.lock"), text) {
+    if let Ok(lock) = lithify_build::lock::parse_lock(std::path::Path::new("lithify.lock"), text) {
         let _ = lock.computed_total();
         for entry in &lock.entries {
             assert!(lock.entry(&entry.id).is_some());
