@@ -746,6 +746,7 @@ fn apply_effect(schema: &mut Schema, ctx: &Ctx<'_>, effect: Effect) {
     let dialect_schema = Schema::new(d);
     match effect {
         Effect::TableRenamed(from, to) => {
+            super::triggers::table_renamed(schema, &from, &to);
             for t in &mut schema.tables {
                 for f in &mut t.foreign_keys {
                     if dialect_schema.same_relation(&f.ref_table, &from) {

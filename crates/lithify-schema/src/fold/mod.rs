@@ -28,6 +28,7 @@ mod objects;
 mod scan;
 mod split;
 mod table;
+mod triggers;
 
 use std::path::{Path, PathBuf};
 
@@ -181,6 +182,7 @@ impl Fold {
                 line: piece.line,
                 statement: scan::first_words(&piece),
             };
+            triggers::observe(&mut self.schema, &ctx, &piece);
             if let Some(note) = apply_piece(&mut self.schema, &ctx, piece) {
                 self.notes.push(note);
             }

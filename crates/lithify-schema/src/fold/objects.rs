@@ -54,6 +54,7 @@ pub(crate) fn drop(
                 schema.tables.retain(|t| t.name.schema != gone);
                 schema.views.retain(|v| v.name.schema != gone);
                 schema.types.retain(|t| t.name.schema != gone);
+                schema.triggers.retain(|t| t.table.schema != gone);
             }
             Ok(())
         }
@@ -69,6 +70,7 @@ fn drop_table(schema: &mut Schema, ctx: &Ctx<'_>, name: &ObjectName, cascade: bo
         return;
     };
     let gone = schema.tables.remove(ix).name;
+    super::triggers::table_dropped(schema, &gone);
     if ctx.engine.drops_dependents() {
         for t in &mut schema.tables {
             t.foreign_keys
@@ -126,6 +128,7 @@ pub(crate) fn create_view(
         name,
         materialized: view.materialized,
         tables,
+        definition: Some(definition),
     });
     Ok(())
 }
@@ -175,8 +178,9 @@ pub(crate) fn alter_view(
                 name.name.clone(),
             );
         }
-        AlterViewOperation::As { .. } => {
+        AlterViewOperation::As { query, .. } => {
             view.tables = new_tables.unwrap_or_default();
+            view.definition = Some(query.to_string());
         }
         _ => {}
     }

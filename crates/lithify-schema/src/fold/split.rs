@@ -26,6 +26,9 @@ pub(crate) struct Piece {
     /// Set when the text could not even be tokenized: the raw text, which
     /// only a name scan can look at.
     pub raw: Option<String>,
+    /// The statement as written, from its first token to its last (a
+    /// trigger is kept as this text, to be recreated after a rebuild).
+    pub text: String,
 }
 
 /// Cut `sql` into statements.
@@ -35,7 +38,7 @@ pub(crate) fn split(
     sql: &str,
 ) -> Vec<Piece> {
     match Tokenizer::new(dialect, sql).tokenize_with_location() {
-        Ok(tokens) => cut(tokens),
+        Ok(tokens) => cut(tokens, sql),
         // An unterminated quote or the like: fall back to lithify's own
         // splitter for the engine, and tokenize each piece on its own.
         Err(_) => lithify_core::split::split_statements_for(sql, engine)
@@ -46,7 +49,7 @@ pub(crate) fn split(
                 // which may begin with comments above the reported line.
                 let text_line = first_line_of(sql, s.sql);
                 match Tokenizer::new(dialect, s.sql).tokenize_with_location() {
-                    Ok(tokens) => cut(tokens)
+                    Ok(tokens) => cut(tokens, s.sql)
                         .into_iter()
                         .map(|mut p| {
                             p.line = p.line.saturating_add(text_line - 1);
@@ -58,6 +61,7 @@ pub(crate) fn split(
                         tokens: Vec::new(),
                         comments: Vec::new(),
                         raw: Some(s.sql.to_owned()),
+                        text: s.sql.to_owned(),
                     }],
                 }
             })
@@ -73,13 +77,15 @@ fn first_line_of(script: &str, part: &str) -> u32 {
     u32::try_from(newlines + 1).unwrap_or(u32::MAX)
 }
 
-fn cut(tokens: Vec<TokenWithSpan>) -> Vec<Piece> {
+fn cut(tokens: Vec<TokenWithSpan>, sql: &str) -> Vec<Piece> {
+    let lines = LineStarts::new(sql);
     let mut out = Vec::new();
     let mut current = Piece {
         line: 0,
         tokens: Vec::new(),
         comments: Vec::new(),
         raw: None,
+        text: String::new(),
     };
     let mut depth = Depth::default();
     for t in tokens {
@@ -92,7 +98,7 @@ fn cut(tokens: Vec<TokenWithSpan>) -> Vec<Piece> {
             }
             Token::Whitespace(_) | Token::EOF => {}
             Token::SemiColon if depth.at_top() => {
-                finish(&mut out, &mut current);
+                finish(&mut out, &mut current, &lines);
                 depth = Depth::default();
             }
             _ => {
@@ -104,22 +110,65 @@ fn cut(tokens: Vec<TokenWithSpan>) -> Vec<Piece> {
             }
         }
     }
-    finish(&mut out, &mut current);
+    finish(&mut out, &mut current, &lines);
     out
 }
 
-fn finish(out: &mut Vec<Piece>, current: &mut Piece) {
+/// Byte offsets of line starts, to turn the tokenizer's (line, column)
+/// locations back into slices of the script.
+struct LineStarts<'a> {
+    sql: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineStarts<'a> {
+    fn new(sql: &'a str) -> LineStarts<'a> {
+        let mut starts = vec![0];
+        starts.extend(sql.match_indices('\n').map(|(i, _)| i + 1));
+        LineStarts { sql, starts }
+    }
+
+    /// The byte offset of 1-based `line`, `column` (columns count chars).
+    fn offset(&self, line: u64, column: u64) -> usize {
+        let Some(&start) = usize::try_from(line.saturating_sub(1))
+            .ok()
+            .and_then(|l| self.starts.get(l))
+        else {
+            return self.sql.len();
+        };
+        let rest = &self.sql[start..];
+        let skip = usize::try_from(column.saturating_sub(1)).unwrap_or(usize::MAX);
+        start + rest.char_indices().nth(skip).map_or(rest.len(), |(i, _)| i)
+    }
+
+    /// The text the tokens span.
+    fn text(&self, tokens: &[TokenWithSpan]) -> String {
+        let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else {
+            return String::new();
+        };
+        let from = self.offset(first.span.start.line, first.span.start.column);
+        let to = self.offset(last.span.end.line, last.span.end.column);
+        self.sql
+            .get(from..to.max(from))
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+fn finish(out: &mut Vec<Piece>, current: &mut Piece, lines: &LineStarts<'_>) {
     if current.tokens.is_empty() {
         // Comments after the last statement belong to nothing; comments of
         // an empty segment are kept for the next statement.
         return;
     }
     let comments = std::mem::take(&mut current.comments);
+    let text = lines.text(&current.tokens);
     out.push(Piece {
         line: current.line,
         tokens: std::mem::take(&mut current.tokens),
         comments,
         raw: None,
+        text,
     });
 }
 
@@ -268,6 +317,18 @@ mod tests {
         assert!(pieces[0].raw.is_none() && !pieces[0].tokens.is_empty());
         assert_eq!(pieces[1].raw.as_deref(), Some("SELECT 'oops"));
         assert_eq!(pieces[1].line, 2);
+    }
+
+    #[test]
+    fn pieces_keep_their_text_as_written() {
+        let sql =
+            "-- c\nCREATE  TRIGGER t AFTER INSERT ON \"ä\" BEGIN\n  SELECT 'é;'; END;\nSELECT 1";
+        let pieces = split(&SQLiteDialect {}, lithify_core::Dialect::Sqlite, sql);
+        assert_eq!(
+            pieces[0].text,
+            "CREATE  TRIGGER t AFTER INSERT ON \"ä\" BEGIN\n  SELECT 'é;'; END"
+        );
+        assert_eq!(pieces[1].text, "SELECT 1");
     }
 
     #[test]

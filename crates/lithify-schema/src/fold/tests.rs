@@ -298,6 +298,40 @@ fn sqlite_keeps_declared_types_as_written() {
 }
 
 #[test]
+fn triggers_are_kept_as_written_and_follow_their_table() {
+    let s = fold_ok(
+        Dialect::Sqlite,
+        "CREATE TABLE jobs (id INTEGER PRIMARY KEY, title TEXT);\n\
+         CREATE TABLE log (msg TEXT);\n\
+         CREATE TRIGGER IF NOT EXISTS jobs_log AFTER INSERT ON jobs BEGIN INSERT INTO log VALUES (new.title); END;\n\
+         CREATE TEMP TRIGGER scratch AFTER INSERT ON log BEGIN SELECT 1; END;\n\
+         ALTER TABLE jobs RENAME TO posts;",
+    );
+    assert_eq!(s.triggers.len(), 1, "{:#?}", s.triggers);
+    assert_eq!(s.triggers[0].name, ObjectName::new("jobs_log"));
+    assert_eq!(s.triggers[0].table, ObjectName::new("posts"));
+    assert!(s.triggers[0]
+        .sql
+        .starts_with("CREATE TRIGGER IF NOT EXISTS jobs_log"));
+    assert!(s.triggers[0].sql.ends_with("END"));
+    let dropped = fold_ok(
+        Dialect::Sqlite,
+        "CREATE TABLE a (id INTEGER PRIMARY KEY);\n\
+         CREATE TRIGGER t1 AFTER INSERT ON a BEGIN SELECT 1; END;\n\
+         CREATE TRIGGER t2 AFTER DELETE ON a BEGIN SELECT 1; END;\n\
+         DROP TRIGGER IF EXISTS t1;",
+    );
+    assert_eq!(dropped.triggers.len(), 1);
+    let gone = fold_ok(
+        Dialect::Postgres,
+        "CREATE TABLE a (id INT PRIMARY KEY);\n\
+         CREATE TRIGGER t AFTER INSERT ON public.a FOR EACH ROW EXECUTE FUNCTION f();\n\
+         DROP TABLE a;",
+    );
+    assert!(gone.triggers.is_empty(), "{:#?}", gone.triggers);
+}
+
+#[test]
 fn statements_cut_short_are_not_read() {
     // The first panicked on a slice past its end; the others are its kin.
     for sql in [

@@ -165,6 +165,7 @@ fn relation(schema: &mut Schema, r: &Row) {
             name,
             materialized: text(r, 2) == Some("materialized view"),
             tables: Vec::new(),
+            definition: None,
         }),
         _ => {
             let mut t = Table::new(name);

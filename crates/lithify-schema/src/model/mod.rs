@@ -26,6 +26,19 @@ pub struct Schema {
     pub views: Vec<View>,
     /// PostgreSQL enum, composite and domain types.
     pub types: Vec<CustomType>,
+    /// Triggers, as written (a SQLite table rebuild recreates its table's).
+    pub triggers: Vec<Trigger>,
+}
+
+/// A trigger: which table it is on and the statement that made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trigger {
+    /// Its name.
+    pub name: ObjectName,
+    /// The table it is on.
+    pub table: ObjectName,
+    /// The `CREATE TRIGGER` statement as written, without the final `;`.
+    pub sql: String,
 }
 
 /// Which server a MySQL-dialect schema is for, where MySQL and MariaDB
@@ -258,6 +271,9 @@ pub struct View {
     /// The tables its definition names (what `DROP TABLE ... CASCADE`
     /// takes with it).
     pub tables: Vec<ObjectName>,
+    /// Its query as the fold read it (`None` when introspected): what a
+    /// table rebuild checks for columns it drops or renames.
+    pub definition: Option<String>,
 }
 
 /// A PostgreSQL user-defined type.
@@ -356,6 +372,7 @@ impl Schema {
             tables: Vec::new(),
             views: Vec::new(),
             types: Vec::new(),
+            triggers: Vec::new(),
         }
     }
 
