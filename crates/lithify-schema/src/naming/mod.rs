@@ -4,7 +4,10 @@
 //! Both are rules of other programs (diesel_cli's `rust_name_for_sql_name`,
 //! PostgreSQL's `makeObjectName`, InnoDB's `<table>_ibfk_<n>`), reproduced
 //! here exactly because the schema this crate derives must be the one those
-//! programs produce.
+//! programs produce. [`convention`] holds the other kind: the names lithify's
+//! typed operations give what they create.
+
+pub mod convention;
 
 /// PostgreSQL's `NAMEDATALEN - 1`: identifiers longer than this are truncated.
 pub const PG_MAX_IDENTIFIER: usize = 63;
