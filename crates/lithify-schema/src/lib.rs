@@ -32,3 +32,4 @@ pub mod fold;
 pub mod introspect;
 pub mod model;
 pub mod naming;
+pub mod ops;
