@@ -163,6 +163,7 @@ fn compiled(rev: SourceRevision, sealed: &HashMap<&str, &LockEntry>) -> Compiled
         sealed: entry.is_some(),
         up: rev.up,
         down: rev.down,
+        typed: rev.typed,
     }
 }
 

@@ -27,6 +27,20 @@ impl DialectSql {
     }
 }
 
+/// A typed revision's operations, as read from its `revision.toml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypedSource {
+    /// The file.
+    pub file: PathBuf,
+    /// What it says.
+    pub revision: lithify_schema::ops::TypedRevision,
+    /// What the fold could not follow in its own SQL (`execute`), per
+    /// dialect compiled, at the operations' lines.
+    pub notes: BTreeMap<Dialect, Vec<lithify_schema::fold::FoldNote>>,
+    /// The dialects whose SQL rebuilds a table (SQLite).
+    pub rebuilds_on: std::collections::BTreeSet<Dialect>,
+}
+
 /// One revision after validation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompiledRevision {
@@ -56,6 +70,9 @@ pub struct CompiledRevision {
     pub up: DialectSql,
     /// Downgrade SQL; `None` when the revision has no `down.sql` (irreversible).
     pub down: Option<DialectSql>,
+    /// For a typed revision, its operations; `up` and `down` then hold the
+    /// SQL compiled from them for each dialect the build embeds.
+    pub typed: Option<TypedSource>,
 }
 
 /// A validated migrations directory, revisions in topological order.

@@ -149,6 +149,12 @@ impl Builder {
             return Err(diags);
         }
         let mut chain = analysis.into_chain(diags);
+        let mut dialects: Vec<Dialect> = self.dialects.iter().copied().collect();
+        if let Some(d) = self.schema_dialect.filter(|d| !dialects.contains(d)) {
+            dialects.push(d);
+        }
+        let naming = chain.config.naming.clone();
+        crate::typed::compile_typed(&mut chain, &dialects, &naming)?;
         self.add_schema(&mut chain)?;
         Ok(chain)
     }
@@ -199,6 +205,10 @@ impl Builder {
     }
 
     fn check_dialects(&self, rev: &SourceRevision, diags: &mut Diagnostics) {
+        // A typed revision's SQL is compiled for every dialect.
+        if rev.typed.is_some() {
+            return;
+        }
         if self
             .dialects
             .iter()

@@ -24,6 +24,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use lithify_core::Dialect;
+use lithify_schema::naming::convention::{Kind, NamingConvention};
 use toml_edit::{ImDocument, Item, TableLike};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -36,6 +37,8 @@ use crate::text::{decode, one_line, LineIndex};
 pub struct Config {
     /// `[session]`: SQL every connection runs first.
     pub session: Session,
+    /// `[naming]`: the names typed operations give what they create.
+    pub naming: NamingConvention,
 }
 
 /// `[session]`: SQL run at the start of every session lithify opens, per
@@ -58,7 +61,7 @@ impl Session {
 type TableParser = fn(&mut File, &dyn TableLike, &mut Config);
 
 /// Every table `lithify.toml` may hold, with its parser.
-const TABLES: &[(&str, TableParser)] = &[("session", parse_session)];
+const TABLES: &[(&str, TableParser)] = &[("session", parse_session), ("naming", parse_naming)];
 
 /// Read `path`; a missing file is the empty configuration.
 pub fn read_config(path: &Path) -> Result<Config, Diagnostics> {
@@ -184,6 +187,54 @@ fn parse_session(file: &mut File, table: &dyn TableLike, config: &mut Config) {
                 .with_note(format!("found: {}", value_text(item)))
                 .with_help(format!("e.g. {key} = \"SET ...\"")),
             ),
+        }
+    }
+}
+
+/// `[naming]`: a template per kind (`ix`, `uq`, `ck`, `fk`, `pk`), with
+/// Alembic's tokens; the kinds not given keep Alembic's recommended ones.
+fn parse_naming(file: &mut File, table: &dyn TableLike, config: &mut Config) {
+    let keys: Vec<&str> = Kind::ALL.iter().map(|k| k.key()).collect();
+    for (key, item) in table.iter() {
+        let line = file.line(table.key(key).and_then(|k| k.span()));
+        let Some(kind) = Kind::from_key(key) else {
+            file.error(
+                Diagnostic::error(format!("unknown key `{key}` in [naming] of {CONFIG_FILE}"))
+                    .line(line)
+                    .with_help(format!(
+                        "[naming] has one template per kind: {}",
+                        keys.join(", ")
+                    )),
+            );
+            continue;
+        };
+        let Some(template) = item.as_str() else {
+            file.error(
+                Diagnostic::error(format!(
+                    "`{key}` in [naming] of {CONFIG_FILE} must be a string"
+                ))
+                .line(line)
+                .with_note(format!("found: {}", value_text(item)))
+                .with_help(format!(
+                    "e.g. {key} = \"{}\"",
+                    NamingConvention::default().template(kind)
+                )),
+            );
+            continue;
+        };
+        if let Err(e) = config.naming.set(kind, template) {
+            file.error(
+                Diagnostic::error(format!("`{key}` in [naming] of {CONFIG_FILE}: {e}"))
+                    .line(line)
+                    .with_help(format!(
+                        "tokens: {}",
+                        lithify_schema::naming::convention::TOKENS
+                            .iter()
+                            .map(|t| format!("%({t})s"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+            );
         }
     }
 }

@@ -45,6 +45,7 @@ pub mod schema;
 pub mod seal;
 pub mod sources;
 pub mod text;
+pub mod typed;
 
 pub use authoring::{merge, new_revision, NewOptions};
 pub use compile::{

@@ -27,6 +27,9 @@ pub struct ChainSchema {
 /// The file a revision's upgrade SQL for `dialect` is read from
 /// (`up.<dialect>.sql` when there is one, else `up.sql`).
 pub fn up_file(rev: &CompiledRevision, dialect: Dialect) -> PathBuf {
+    if let Some(t) = &rev.typed {
+        return t.file.clone();
+    }
     if rev.up.per_dialect.contains_key(&dialect) {
         rev.dir.join(format!("up.{}.sql", dialect.name()))
     } else {
@@ -46,6 +49,7 @@ pub fn fold_chain(
         Some(target) => applied_at(chain, target)?,
     };
     let mut fold = Fold::new(dialect);
+    let mut notes = Vec::new();
     for (rev, _) in chain.revisions.iter().zip(&keep).filter(|(_, k)| **k) {
         let Some(sql) = rev.up.for_dialect(dialect) else {
             continue;
@@ -56,8 +60,14 @@ pub fn fold_chain(
             file: &file,
             sql,
         });
+        let found = fold.take_notes();
+        // A typed revision's notes are at its operations' lines, not at
+        // lines of SQL no file holds.
+        match rev.typed.as_ref().and_then(|t| t.notes.get(&dialect)) {
+            Some(typed) => notes.extend(typed.iter().cloned()),
+            None => notes.extend(found),
+        }
     }
-    let notes = fold.take_notes();
     Ok(ChainSchema {
         dialect,
         schema: fold.into_schema(),

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use lithify_core::{validate_revision_id, Checksum, Dialect};
 use toml_edit::{ImDocument, Item, Value};
 
-use crate::chain::DialectSql;
+use crate::chain::{DialectSql, TypedSource};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::text::{decode, line_of, one_line};
 
@@ -34,6 +34,10 @@ pub const CONFIG_FILE: &str = "lithify.toml";
 
 /// Name of a revision's optional metadata file.
 pub const METADATA_FILE: &str = "metadata.toml";
+
+/// Name of a typed revision's file: metadata and typed operations, instead
+/// of up.sql, down.sql and metadata.toml.
+pub const TYPED_FILE: &str = "revision.toml";
 
 /// Keys `metadata.toml` may contain; anything else is an error.
 pub const METADATA_KEYS: &[&str] = &[
@@ -74,6 +78,9 @@ pub struct SourceRevision {
     pub up: DialectSql,
     /// Downgrade SQL, `None` when there is no down file at all.
     pub down: Option<DialectSql>,
+    /// A typed revision's operations (`revision.toml`): its SQL is compiled
+    /// per dialect once the schema before it is known.
+    pub typed: Option<TypedSource>,
     /// 1-based lines in `metadata.toml` of `parents` and `depends_on`, for diagnostics.
     pub metadata_lines: MetadataLines,
 }
@@ -279,6 +286,7 @@ enum FileRole {
     Up(Option<Dialect>),
     Down(Option<Dialect>),
     Metadata,
+    Typed,
 }
 
 fn file_role(name: &str) -> Option<FileRole> {
@@ -286,6 +294,7 @@ fn file_role(name: &str) -> Option<FileRole> {
         "up.sql" => return Some(FileRole::Up(None)),
         "down.sql" => return Some(FileRole::Down(None)),
         METADATA_FILE => return Some(FileRole::Metadata),
+        TYPED_FILE => return Some(FileRole::Typed),
         _ => {}
     }
     let stem = name.strip_suffix(".sql")?;
@@ -305,6 +314,7 @@ struct RevisionFiles {
     down: DialectSql,
     has_down: bool,
     metadata: Option<(PathBuf, String)>,
+    typed: Option<(PathBuf, String)>,
     raw: Vec<(String, Vec<u8>)>,
 }
 
@@ -314,6 +324,9 @@ fn read_revision(
     diags: &mut Diagnostics,
 ) -> Option<SourceRevision> {
     let files = read_revision_files(&p, diags)?;
+    if let Some((path, text)) = &files.typed {
+        return read_typed_revision(p, previous, &files, path, text, diags);
+    }
     if files.up.shared.is_none() && files.up.per_dialect.is_empty() {
         diags.push(
             Diagnostic::error(format!("revision `{}` has no up.sql", p.id))
@@ -327,6 +340,27 @@ fn read_revision(
         Some((path, text)) => parse_metadata(path, text, diags)?,
         None => Metadata::default(),
     };
+    Some(source_revision(
+        p,
+        previous,
+        meta,
+        &files,
+        files.up.clone(),
+        files.has_down.then(|| files.down.clone()),
+        None,
+    ))
+}
+
+/// A revision from its read parts.
+fn source_revision(
+    p: Pending,
+    previous: Option<&str>,
+    meta: Metadata,
+    files: &RevisionFiles,
+    up: DialectSql,
+    down: Option<DialectSql>,
+    typed: Option<TypedSource>,
+) -> SourceRevision {
     let checksum = Checksum::of_files(files.raw.iter().map(|(n, b)| (n.as_str(), b.as_slice())));
     let (parents, explicit_parents) = match meta.parents {
         Some(parents) => (parents, true),
@@ -335,7 +369,7 @@ fn read_revision(
     let message = meta
         .message
         .unwrap_or_else(|| p.name.replace('_', " ").trim().to_owned());
-    Some(SourceRevision {
+    SourceRevision {
         id: p.id,
         dir_name: p.dir_name,
         name: p.name,
@@ -347,13 +381,81 @@ fn read_revision(
         branch_labels: meta.branch_labels,
         transactional: meta.transactional.unwrap_or(true),
         checksum,
-        up: files.up,
-        down: files.has_down.then_some(files.down),
+        up,
+        down,
+        typed,
         metadata_lines: MetadataLines {
-            present: files.metadata.is_some(),
+            present: files.metadata.is_some() || files.typed.is_some(),
             ..meta.lines
         },
-    })
+    }
+}
+
+/// A revision written as `revision.toml`: the metadata keys and the typed
+/// operations in one file, and no SQL files beside it.
+fn read_typed_revision(
+    p: Pending,
+    previous: Option<&str>,
+    files: &RevisionFiles,
+    path: &Path,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> Option<SourceRevision> {
+    let beside: Vec<&str> = files
+        .raw
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .filter(|n| *n != TYPED_FILE)
+        .collect();
+    if !beside.is_empty() {
+        diags.push(
+            Diagnostic::error(format!("revision `{}` has both {TYPED_FILE} and {}", p.id, beside.join(", ")))
+                .at(path)
+                .with_note(format!("{TYPED_FILE} holds the metadata and the operations, and lithify compiles the SQL from it"))
+                .with_help("keep either revision.toml, or the SQL files (and metadata.toml)"),
+        );
+        return None;
+    }
+    let doc = match ImDocument::parse(text) {
+        Ok(doc) => doc,
+        Err(err) => {
+            diags.push(toml_error(path, text, &err));
+            return None;
+        }
+    };
+    let meta = read_metadata(path, text, &doc, true, diags);
+    let typed = match lithify_schema::ops::parse::typed_revision(doc.as_table(), text) {
+        Ok(typed) => Some(typed),
+        Err(errors) => {
+            for e in errors {
+                let d = Diagnostic::error(e.message).at(path).line(e.line);
+                diags.push(match e.help {
+                    Some(h) => d.with_help(h),
+                    None => d.with_help(
+                        "the README's `revision.toml` section lists every operation and its keys",
+                    ),
+                });
+            }
+            None
+        }
+    };
+    let (meta, typed) = (meta?, typed?);
+    let down = (!typed.irreversible).then(DialectSql::default);
+    let typed = TypedSource {
+        file: path.to_path_buf(),
+        revision: typed,
+        notes: Default::default(),
+        rebuilds_on: Default::default(),
+    };
+    Some(source_revision(
+        p,
+        previous,
+        meta,
+        files,
+        DialectSql::default(),
+        down,
+        Some(typed),
+    ))
 }
 
 fn read_revision_files(p: &Pending, diags: &mut Diagnostics) -> Option<RevisionFiles> {
@@ -435,6 +537,7 @@ fn read_one_file(
             put_sql(&mut files.down, d, text);
         }
         FileRole::Metadata => files.metadata = Some((path, text)),
+        FileRole::Typed => files.typed = Some((path, text)),
     }
     files.raw.push((name, bytes));
     true
@@ -467,20 +570,43 @@ fn parse_metadata(path: &Path, text: &str, diags: &mut Diagnostics) -> Option<Me
     let doc = match ImDocument::parse(text) {
         Ok(doc) => doc,
         Err(err) => {
-            let line = err
-                .span()
-                .map(|s| line_of(text.as_bytes(), s.start))
-                .unwrap_or(1);
-            diags.push(
-                Diagnostic::error("metadata.toml is not valid TOML")
-                    .at(path)
-                    .line(line)
-                    .with_note(one_line(err.message()))
-                    .with_help(accepted_keys_help()),
-            );
+            diags.push(toml_error(path, text, &err));
             return None;
         }
     };
+    read_metadata(path, text, &doc, false, diags)
+}
+
+/// A TOML syntax error, at its line.
+fn toml_error(path: &Path, text: &str, err: &toml_edit::TomlError) -> Diagnostic {
+    let line = err
+        .span()
+        .map(|s| line_of(text.as_bytes(), s.start))
+        .unwrap_or(1);
+    Diagnostic::error(format!("{} is not valid TOML", file_name(path)))
+        .at(path)
+        .line(line)
+        .with_note(one_line(err.message()))
+        .with_help(accepted_keys_help())
+}
+
+/// The file's own name, for messages.
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || METADATA_FILE.to_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+/// The metadata keys of `doc`; in a `revision.toml` (`typed`) the
+/// operations' keys are left to their reader.
+fn read_metadata(
+    path: &Path,
+    text: &str,
+    doc: &ImDocument<&str>,
+    typed: bool,
+    diags: &mut Diagnostics,
+) -> Option<Metadata> {
     let mut meta = Metadata::default();
     let mut run_in_transaction = None;
     let mut ok = true;
@@ -510,6 +636,7 @@ fn parse_metadata(path: &Path, text: &str, diags: &mut Diagnostics) -> Option<Me
                 meta.depends_on = v;
                 meta.lines.depends_on = Some(line);
             }),
+            _ if typed && lithify_schema::ops::parse::KEYS.contains(&key) => Some(()),
             _ => {
                 field.unknown();
                 None
@@ -555,7 +682,11 @@ fn line_at(text: &str, span: Option<Range<usize>>) -> u32 {
 }
 
 fn accepted_keys_help() -> String {
-    format!("accepted keys: {}", METADATA_KEYS.join(", "))
+    format!(
+        "accepted keys: {} (and in {TYPED_FILE}: {})",
+        METADATA_KEYS.join(", "),
+        lithify_schema::ops::parse::KEYS.join(", ")
+    )
 }
 
 /// One key of `metadata.toml` being type-checked.
@@ -571,8 +702,9 @@ impl Field<'_> {
     fn wrong_type(&mut self, expected: &str) {
         self.diags.push(
             Diagnostic::error(format!(
-                "`{}` in metadata.toml must be {expected}",
-                self.key
+                "`{}` in {} must be {expected}",
+                self.key,
+                file_name(self.path)
             ))
             .at(self.path)
             .line(self.line)
@@ -582,7 +714,7 @@ impl Field<'_> {
 
     fn unknown(&mut self) {
         self.diags.push(
-            Diagnostic::error(format!("unknown key `{}` in metadata.toml", self.key))
+            Diagnostic::error(format!("unknown key `{}` in {}", self.key, file_name(self.path)))
                 .at(self.path)
                 .line(self.line)
                 .with_note("diesel ignores unknown keys; lithify refuses them so that a typo cannot change how a migration runs")

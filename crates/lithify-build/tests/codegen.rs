@@ -184,6 +184,7 @@ fn synthetic(n: usize) -> CompiledChain {
                     per_dialect: BTreeMap::from([(Dialect::Postgres, format!("CREATE TABLE t{i} (id BIGSERIAL PRIMARY KEY);\n"))]),
                 },
                 down: Some(DialectSql { shared: Some(format!("DROP TABLE t{i};\n")), per_dialect: BTreeMap::new() }),
+                typed: None,
                 id,
             }
         })

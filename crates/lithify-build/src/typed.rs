@@ -1,0 +1,202 @@
+//! Typed revisions (`revision.toml`) compiled into SQL for each dialect the
+//! build embeds, each against the schema its ancestors leave on that
+//! dialect; from then on a typed revision is like any other: its SQL is
+//! embedded, run, shown by `lithify sql` and folded into the schema.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use lithify_core::Dialect;
+use lithify_schema::fold::{Fold, RevisionSql};
+use lithify_schema::model::Schema;
+use lithify_schema::naming::convention::NamingConvention;
+use lithify_schema::ops::compile::{compile_revision, CompileError, CompileInput};
+
+use crate::chain::{CompiledChain, CompiledRevision, DialectSql};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+
+/// Compile every typed revision of `chain` for `dialects`, filling its
+/// `up` and `down` SQL.
+///
+/// # Errors
+/// Operations that do not compile, with their lines, once for all the
+/// dialects they fail on.
+pub fn compile_typed(
+    chain: &mut CompiledChain,
+    dialects: &[Dialect],
+    naming: &NamingConvention,
+) -> Result<(), Diagnostics> {
+    if !chain.revisions.iter().any(|r| r.typed.is_some()) {
+        return Ok(());
+    }
+    let mut failures: BTreeMap<(usize, u32, String, Option<String>), BTreeSet<Dialect>> =
+        BTreeMap::new();
+    for &dialect in dialects {
+        compile_for(chain, dialect, naming, &mut failures);
+    }
+    if failures.is_empty() {
+        return Ok(());
+    }
+    let all: BTreeSet<Dialect> = dialects.iter().copied().collect();
+    let diags = failures
+        .into_iter()
+        .map(|((ix, line, message, help), on)| {
+            let rev = &chain.revisions[ix];
+            let file = rev
+                .typed
+                .as_ref()
+                .map_or_else(|| rev.dir.clone(), |t| t.file.clone());
+            let mut d = Diagnostic::error(message).at(file).line(line);
+            if on != all {
+                let names: Vec<&str> = on.iter().map(|d| d.name()).collect();
+                d = d.with_note(format!("when compiling for {}", names.join(", ")));
+            }
+            match help {
+                Some(h) => d.with_help(h),
+                None => d,
+            }
+        })
+        .collect();
+    Err(Diagnostics(diags))
+}
+
+/// Fold `chain` on `dialect`, compiling typed revisions on the way.
+fn compile_for(
+    chain: &mut CompiledChain,
+    dialect: Dialect,
+    naming: &NamingConvention,
+    failures: &mut BTreeMap<(usize, u32, String, Option<String>), BTreeSet<Dialect>>,
+) {
+    let Some(last_typed) = chain.revisions.iter().rposition(|r| r.typed.is_some()) else {
+        return;
+    };
+    let positions: HashMap<String, usize> = chain
+        .revisions
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.clone(), i))
+        .collect();
+    let mut running = Fold::new(dialect);
+    for ix in 0..=last_typed {
+        if chain.revisions[ix].typed.is_some() {
+            let applied = applied_before(&chain.revisions, &positions, ix);
+            // In a straight chain (the usual case) the revisions before this
+            // one are exactly those a database has applied when it runs it.
+            let schema = if applied.len() == ix {
+                running.schema().clone()
+            } else {
+                fold_some(&chain.revisions, &applied, dialect)
+            };
+            compile_one(
+                &mut chain.revisions[ix],
+                ix,
+                dialect,
+                &schema,
+                naming,
+                failures,
+            );
+        }
+        let rev = &chain.revisions[ix];
+        if let Some(sql) = rev.up.for_dialect(dialect) {
+            running.apply(&RevisionSql {
+                revision: &rev.id,
+                file: &rev.dir,
+                sql,
+            });
+        }
+    }
+}
+
+fn compile_one(
+    rev: &mut CompiledRevision,
+    ix: usize,
+    dialect: Dialect,
+    schema: &Schema,
+    naming: &NamingConvention,
+    failures: &mut BTreeMap<(usize, u32, String, Option<String>), BTreeSet<Dialect>>,
+) {
+    let Some(typed) = rev.typed.as_mut() else {
+        return;
+    };
+    let input = CompileInput {
+        revision: &rev.id,
+        file: &typed.file,
+        schema,
+        naming,
+    };
+    match compile_revision(input, &typed.revision) {
+        Ok(compiled) => {
+            rev.up.per_dialect.insert(dialect, compiled.up.sql);
+            if let Some(down) = compiled.down {
+                rev.down
+                    .get_or_insert_with(DialectSql::default)
+                    .per_dialect
+                    .insert(dialect, down.sql);
+            }
+            if !compiled.transactional {
+                rev.transactional = false;
+            }
+            typed.notes.insert(dialect, compiled.notes);
+            if compiled.up.rebuilds_tables {
+                typed.rebuilds_on.insert(dialect);
+            }
+        }
+        Err(errors) => {
+            for CompileError {
+                line,
+                message,
+                help,
+            } in errors
+            {
+                failures
+                    .entry((ix, line, message, help))
+                    .or_default()
+                    .insert(dialect);
+            }
+        }
+    }
+}
+
+/// Positions of the revisions a database has applied when it runs the one
+/// at `ix`: its ancestors and what it depends on, with theirs.
+fn applied_before(
+    revisions: &[CompiledRevision],
+    positions: &HashMap<String, usize>,
+    ix: usize,
+) -> BTreeSet<usize> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<usize> = Vec::new();
+    let push_refs = |r: &CompiledRevision, stack: &mut Vec<usize>| {
+        for id in r.parents.iter().chain(&r.depends_on) {
+            if let Some(&p) = positions.get(id) {
+                stack.push(p);
+            }
+        }
+    };
+    push_refs(&revisions[ix], &mut stack);
+    while let Some(p) = stack.pop() {
+        if seen.insert(p) {
+            push_refs(&revisions[p], &mut stack);
+        }
+    }
+    seen
+}
+
+/// The schema the revisions at `positions` leave, folded in chain order.
+fn fold_some(
+    revisions: &[CompiledRevision],
+    positions: &BTreeSet<usize>,
+    dialect: Dialect,
+) -> Schema {
+    let mut fold = Fold::new(dialect);
+    for &p in positions {
+        let rev = &revisions[p];
+        if let Some(sql) = rev.up.for_dialect(dialect) {
+            fold.apply(&RevisionSql {
+                revision: &rev.id,
+                file: &rev.dir,
+                sql,
+            });
+        }
+    }
+    fold.into_schema()
+}
