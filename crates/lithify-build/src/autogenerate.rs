@@ -111,6 +111,7 @@ pub fn autogenerate(
     out.notes.extend(found.notes.iter().cloned());
     out.changes.clone_from(&found.changes);
     if found.is_empty() {
+        out.warnings = still_differs(&head, &wanted, scope);
         return Ok(out);
     }
     let header = format!(
@@ -229,12 +230,30 @@ fn check_written(
         options.flavor,
     )
     .schema;
+    still_differs(&head, wanted, scope)
+}
+
+/// What differs between `head` and `wanted` after what was written: in
+/// the diff's own terms for a schema.rs; for a database, every difference
+/// the engine's description shows (what typed operations could not say).
+fn still_differs(head: &Schema, wanted: &Schema, scope: Scope) -> Vec<String> {
+    if scope == Scope::Database {
+        return lithify_schema::describe::compare(head, wanted)
+            .differences
+            .iter()
+            .map(|l| {
+                format!(
+                    "not captured, the database still differs (- the chain, + the database): {l}"
+                )
+            })
+            .collect();
+    }
     let mut no_one = lithify_schema::diff::NobodyToAsk;
     let options = Options {
         scope,
         renames: Renames::default(),
     };
-    match diff(&head, wanted, &options, &mut no_one) {
+    match diff(head, wanted, &options, &mut no_one) {
         Ok(left) => left
             .changes
             .iter()

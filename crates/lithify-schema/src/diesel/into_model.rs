@@ -458,12 +458,12 @@ fn new_column(fc: &FileColumn, ty: SqlType) -> Column {
 
 /// How a new table's one integer primary-key column numbers itself: what a
 /// diesel application expects of `id` (PostgreSQL identity, MySQL
-/// AUTO_INCREMENT; SQLite's INTEGER key is the rowid already).
+/// AUTO_INCREMENT; on SQLite an INTEGER key is the rowid, and the typed
+/// operation's `identity` gives the other dialects theirs).
 fn identity_for(d: Dialect) -> Option<Identity> {
     match d {
         Dialect::Postgres => Some(Identity::ByDefault),
-        Dialect::Mysql => Some(Identity::AutoIncrement),
-        Dialect::Sqlite => None,
+        Dialect::Mysql | Dialect::Sqlite => Some(Identity::AutoIncrement),
     }
 }
 

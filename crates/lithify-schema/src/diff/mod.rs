@@ -261,18 +261,36 @@ impl Differ<'_> {
         self.out.notes.push(note);
     }
 
-    /// Tables whose shape either side does not know are left alone.
+    /// Tables whose shape either side does not know are left alone; views
+    /// and custom types are not written (a database may have them).
     fn note_unknown(&mut self) {
-        let mut notes = Vec::new();
+        let mut notes = std::collections::BTreeSet::new();
         for t in self.base.tables.iter().chain(&self.to.tables) {
             if t.unknown.is_some() {
-                notes.push(format!(
+                notes.insert(format!(
                     "table `{}` is not compared: the schema model does not know its shape",
                     t.name
                 ));
             }
         }
-        notes.dedup();
+        if self.scope == Scope::Database {
+            let views = |s: &Schema| -> Vec<String> {
+                s.views.iter().map(|v| v.name.to_string()).collect()
+            };
+            let types = |s: &Schema| -> Vec<String> {
+                s.types.iter().map(|t| t.name.to_string()).collect()
+            };
+            let (bv, tv) = (views(&self.base), views(self.to));
+            let (bt, tt) = (types(&self.base), types(self.to));
+            for (what, a, b) in [("view", &bv, &tv), ("type", &bt, &tt)] {
+                for name in a.iter().filter(|n| !b.contains(n)) {
+                    notes.insert(format!("{what} `{name}` is gone from the database: not written (drop it with `execute`)"));
+                }
+                for name in b.iter().filter(|n| !a.contains(n)) {
+                    notes.insert(format!("{what} `{name}` is new in the database: not written (create it with `execute`)"));
+                }
+            }
+        }
         self.out.notes.extend(notes);
     }
 
