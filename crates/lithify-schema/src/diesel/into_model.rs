@@ -322,12 +322,12 @@ impl Reader<'_> {
         let printable: Vec<(ObjectName, String, ObjectName)> = inferred
             .foreign_keys
             .iter()
-            .map(|f| {
-                (
+            .filter_map(|f| {
+                Some((
                     model_name(&f.child_table),
-                    f.foreign_key_columns[0].clone(),
+                    f.foreign_key_columns.first()?.clone(),
                     model_name(&f.parent_table),
-                )
+                ))
             })
             .collect();
         let mut wanted = Vec::new();

@@ -106,7 +106,7 @@ fn parse_at(text: &str) -> Option<(DieselType, &str)> {
 }
 
 /// The engine type of `dialect` that print-schema prints as the diesel type
-/// `spelled` ([`spelling`], not nullable) with `max_length`; `schema` holds
+/// `spelled` (its spelling with synonyms resolved, not nullable) with `max_length`; `schema` holds
 /// the custom types a PostgreSQL column may name.
 ///
 /// # Errors

@@ -12,7 +12,7 @@
 //!
 //! Renames are decided before anything else ([`rename`]); type changes are
 //! `alter_column` (with PostgreSQL's `USING` where it needs one,
-//! [`rules`]), never drop + add; and the hazards of each change are said
+//! `rules`), never drop + add; and the hazards of each change are said
 //! where it is written ([`Hazard`]): a column made NOT NULL gets a data step
 //! placeholder first, drops are marked destructive, narrowing type changes
 //! are warned about.
