@@ -166,24 +166,7 @@ impl Differ<'_> {
             ask,
         )?;
         for &(i, j) in &pairing.renamed {
-            let (from, to) = (r_names[i].clone(), a_names[j].clone());
-            self.detect(
-                format!("renamed column `{table}.{from}` to `{table}.{to}`"),
-                None,
-            );
-            self.op(
-                Operation::AlterColumn(AlterColumn {
-                    table: table.clone(),
-                    column: from.clone(),
-                    ty: None,
-                    using: None,
-                    nullable: None,
-                    default: None,
-                    rename_to: Some(to.clone()),
-                }),
-                Vec::new(),
-            );
-            rename_column_in(&mut self.base, name, &from, &to);
+            self.write_column_rename(name, &r_names[i], &a_names[j]);
         }
         for &(i, j) in &pairing.maybe {
             let q = question(i, j);
@@ -195,6 +178,20 @@ impl Differ<'_> {
             });
         }
         Ok(())
+    }
+
+    /// Rename column `from` of table `name` to `to`: the operation, and
+    /// `base` following it.
+    fn write_column_rename(&mut self, name: &ObjectName, from: &str, to: &str) {
+        let table = name.name.clone();
+        self.detect(
+            format!("renamed column `{table}.{from}` to `{table}.{to}`"),
+            None,
+        );
+        let mut a = alter(&table, from);
+        a.rename_to = Some(to.to_owned());
+        self.op(Operation::AlterColumn(a), Vec::new());
+        rename_column_in(&mut self.base, name, from, to);
     }
 
     /// Drop the foreign keys of tables both schemas have that `to` does not

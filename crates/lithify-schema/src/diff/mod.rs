@@ -28,7 +28,9 @@ use crate::model::{same_name, same_relation, Dialect, NameKind, ObjectName, Sche
 use crate::ops::portable::own_text;
 use crate::ops::write::Commented;
 use crate::ops::Operation;
+use rules::Rules;
 
+pub use crate::error::DiffError;
 pub use rename::{Always, Answer, Ask, ColumnRename, NobodyToAsk, RenameQuestion, Renames};
 
 /// What the wanted schema can say, and so what is compared.
@@ -114,37 +116,6 @@ impl fmt::Display for Detected {
     }
 }
 
-/// Why the diff cannot be made.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum DiffError {
-    /// The two schemas are for different engines.
-    #[error("cannot diff a {0} schema with a {1} one")]
-    Dialects(Dialect, Dialect),
-    /// A `--rename-table` that names no removed / added table.
-    #[error("--rename-table {from}={to}: {why}")]
-    TableRename {
-        /// Old name.
-        from: String,
-        /// New name.
-        to: String,
-        /// What is wrong.
-        why: String,
-    },
-    /// A `--rename` that names no removed / added column.
-    #[error("--rename {table}.{from}={to}: {why}")]
-    ColumnRename {
-        /// The table.
-        table: String,
-        /// Old name.
-        from: String,
-        /// New name.
-        to: String,
-        /// What is wrong.
-        why: String,
-    },
-}
-
 /// The operations that turn `from` into `to` (both of one dialect),
 /// asking `ask` about possible renames the options do not decide.
 ///
@@ -220,8 +191,6 @@ impl Maybe {
         ]
     }
 }
-
-use rules::Rules;
 
 impl Differ<'_> {
     fn run(&mut self, options: &Options, ask: &mut dyn Ask) -> Result<(), DiffError> {

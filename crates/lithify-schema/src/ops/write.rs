@@ -11,6 +11,7 @@ use super::{
     AlterColumn, ColumnSpec, CreateIndex, CreateTable, DefaultValue, Execute, ForeignKeySpec,
     Insert, Literal, Operation, PortableType,
 };
+pub use crate::error::WriteError;
 use crate::model::{Dialect, ReferentialAction};
 
 /// A value with the comment lines written above it.
@@ -35,27 +36,6 @@ impl<T> Commented<T> {
     pub fn with(value: T, comments: Vec<String>) -> Commented<T> {
         Commented { value, comments }
     }
-}
-
-/// A value TOML cannot hold.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum WriteError {
-    /// `revision.toml` has no NULL: an `insert` row leaves the column out
-    /// instead, and a default of NULL is `default_sql = "NULL"`.
-    #[error("an `insert` into `{table}` has a NULL value for `{column}`: TOML has no null (leave the column out of the row)")]
-    NullValue {
-        /// The table.
-        table: String,
-        /// The column.
-        column: String,
-    },
-    /// A default given as a NULL literal.
-    #[error("column `{column}` has a NULL literal default: write `default_sql = \"NULL\"`")]
-    NullDefault {
-        /// The column.
-        column: String,
-    },
 }
 
 /// The `[[section]]` tables (`upgrade` or `downgrade`) for `ops`, each with
