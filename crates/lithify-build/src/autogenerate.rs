@@ -88,9 +88,9 @@ pub fn autogenerate(
                 "lithify new --autogenerate -m \"add salary currency\"",
             )));
     }
-    let chain = Builder::new(dir).compile()?;
-    let parents = single_head(&chain)?;
     let d = options.dialect;
+    let chain = compile_for(dir, d)?;
+    let parents = single_head(&chain)?;
     let head = fold_revisions(
         &chain,
         d,
@@ -130,6 +130,15 @@ pub fn autogenerate(
     out.warnings = check_written(dir, options, &wanted, scope);
     out.path = Some(path);
     Ok(out)
+}
+
+/// The directory compiled for every dialect, as `lithify check` does; else
+/// (a typed revision that does not build for a dialect the project may not
+/// use) for the one compared alone, which is all the head needs.
+fn compile_for(dir: &Path, d: Dialect) -> Result<CompiledChain, Diagnostics> {
+    Builder::new(dir)
+        .compile()
+        .or_else(|_| Builder::new(dir).dialects([d]).compile())
 }
 
 fn one(d: Diagnostic) -> Diagnostics {
