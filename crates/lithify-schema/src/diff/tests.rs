@@ -511,3 +511,51 @@ proptest! {
         prop_assert_eq!(printed(&apply(&empty, &created.operations)), text);
     }
 }
+
+#[test]
+fn sql_name_and_max_length_are_read() {
+    let head = apply(
+        &base(Dialect::Postgres),
+        &ops(r#"
+[[upgrade]]
+op = "add_column"
+table = "jobs"
+column = "type"
+type = "text"
+"#),
+    );
+    let text = printed(&head);
+    assert!(
+        text.contains("#[sql_name = \"type\"]\n        type_ ->"),
+        "{text}"
+    );
+    assert!(diesel_diff(&head, &read_back(&head, &text), &mut NobodyToAsk).is_empty());
+
+    let edited = text
+        .replace("#[sql_name = \"type\"]", "#[sql_name = \"kind\"]")
+        .replace("#[max_length = 200]", "#[max_length = 100]");
+    let mut yes = Always {
+        answer: Some(true),
+        asked: Vec::new(),
+    };
+    let found = diesel_diff(&head, &read_back(&head, &edited), &mut yes);
+    assert_eq!(
+        yes.asked[0].prompt(),
+        "Did you rename jobs.type to jobs.kind (text)? [y/N]"
+    );
+    let summaries: Vec<String> = found.changes.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        summaries,
+        [
+            "renamed column `jobs.type` to `jobs.kind`",
+            "type of `jobs.title`: character varying(200) -> character varying(100) (can fail on existing rows: values longer than 100 characters do not fit)",
+        ]
+    );
+    // The same schema; print-schema names the column `kind` in Rust too.
+    let file = |t: &str| read_schema_file(Path::new("s.rs"), t).unwrap();
+    let after = printed(&apply(&head, &found.operations));
+    assert_eq!(
+        crate::diesel::compare::compare(&file(&edited), &file(&after)),
+        []
+    );
+}
