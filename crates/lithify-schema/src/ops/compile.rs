@@ -346,6 +346,7 @@ impl<'a> Compiler<'a> {
         let r = self.r.as_ref();
         let sql = match step {
             Step::CreateTable { table, triggers } => {
+                r.check_table(table)?;
                 let mut sql = r.create_table(table);
                 for index in r.indexes_to_create(table) {
                     sql.push(r.create_index(table, index, false)?);
@@ -389,6 +390,7 @@ impl<'a> Compiler<'a> {
             }
             apply(d, &mut working, change);
         }
+        self.r.check_table(&working)?;
         if !rebuild {
             return Ok(Rendered { sql, rebuilt: None });
         }
