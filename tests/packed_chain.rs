@@ -9,7 +9,7 @@ use sqlite_support::*;
 /// edited the build's OUT_DIR.
 fn damaged_copy_of(good: &EmbeddedChain) -> &'static EmbeddedChain {
     let revisions: &'static Revisions = Box::leak(Box::new(Revisions::new(PackedRevisions {
-        data: "lithify-chain 1\ncount 6\nrevision 0\nid 99:oops\n",
+        data: "lithify-chain 2\ncount 6\nrevision 0\nid 99:oops\n",
         len: good.len(),
         package: "myapp",
     })));

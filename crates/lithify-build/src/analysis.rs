@@ -8,7 +8,7 @@ use std::path::Path;
 use lithify_core::listing::{split_first_few, FIRST_FEW};
 use lithify_core::{ChainHash, Checksum, Graph, GraphError, RevisionNode};
 
-use crate::chain::{CompiledChain, CompiledRevision};
+use crate::chain::{CompiledChain, CompiledRevision, ForeignKeysOff};
 use crate::config::{read_config, Config};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::lock::{read_lock, Lock, LockEntry};
@@ -164,6 +164,7 @@ fn compiled(rev: SourceRevision, sealed: &HashMap<&str, &LockEntry>) -> Compiled
         up: rev.up,
         down: rev.down,
         typed: rev.typed,
+        foreign_keys_off: ForeignKeysOff::default(),
     }
 }
 

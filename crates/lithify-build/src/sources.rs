@@ -445,7 +445,6 @@ fn read_typed_revision(
         file: path.to_path_buf(),
         revision: typed,
         notes: Default::default(),
-        rebuilds_on: Default::default(),
     };
     Some(source_revision(
         p,

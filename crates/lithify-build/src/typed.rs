@@ -11,7 +11,7 @@ use lithify_schema::model::Schema;
 use lithify_schema::naming::convention::NamingConvention;
 use lithify_schema::ops::compile::{compile_revision, CompileError, CompileInput};
 
-use crate::chain::{CompiledChain, CompiledRevision, DialectSql};
+use crate::chain::{CompiledChain, CompiledRevision, DialectSql, ForeignKeysOff};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
 /// Compile every typed revision of `chain` for `dialects`, filling its
@@ -125,6 +125,12 @@ fn compile_one(
     };
     match compile_revision(input, &typed.revision) {
         Ok(compiled) => {
+            if dialect == Dialect::Sqlite {
+                rev.foreign_keys_off = ForeignKeysOff {
+                    up: compiled.up.rebuilds_tables,
+                    down: compiled.down.as_ref().is_some_and(|d| d.rebuilds_tables),
+                };
+            }
             rev.up.per_dialect.insert(dialect, compiled.up.sql);
             if let Some(down) = compiled.down {
                 rev.down
@@ -136,9 +142,6 @@ fn compile_one(
                 rev.transactional = false;
             }
             typed.notes.insert(dialect, compiled.notes);
-            if compiled.up.rebuilds_tables {
-                typed.rebuilds_on.insert(dialect);
-            }
         }
         Err(errors) => {
             for CompileError {

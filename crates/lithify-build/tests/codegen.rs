@@ -185,6 +185,7 @@ fn synthetic(n: usize) -> CompiledChain {
                 },
                 down: Some(DialectSql { shared: Some(format!("DROP TABLE t{i};\n")), per_dialect: BTreeMap::new() }),
                 typed: None,
+                foreign_keys_off: Default::default(),
                 id,
             }
         })
