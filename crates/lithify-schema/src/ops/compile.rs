@@ -337,7 +337,16 @@ impl<'a> Compiler<'a> {
                     self.check_rebuilt(line, &target);
                 }
             }
-            Err(message) => self.errors.push(CompileError::at(line, message)),
+            Err(message) => {
+                self.errors.push(CompileError::at(line, message));
+                // The operations after it are checked against the table
+                // it would have made, not failed for its absence.
+                if let Step::CreateTable { table, .. } = step {
+                    if self.schema.find_table(&table.name).is_none() {
+                        self.schema.tables.push(table);
+                    }
+                }
+            }
         }
     }
 

@@ -638,7 +638,7 @@ impl Compiler<'_> {
         if c.where_clause.is_some() && d == Dialect::Mysql {
             return Err(
                 CompileError::at(line, "MySQL has no partial indexes (`where`)")
-                    .help("give the index for MySQL without `where`, in a revision's up.mysql.sql"),
+                    .help("write the index as an `execute` with `sqlite`, `postgres` and `mysql` variants (MySQL's without `where`) and a `down`, or build without MySQL"),
             );
         }
         Ok(vec![Change::CreateIndex {
