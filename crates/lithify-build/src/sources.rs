@@ -88,7 +88,7 @@ pub struct SourceRevision {
 /// Where interesting keys sit in `metadata.toml`, so graph errors can point at them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MetadataLines {
-    /// True when the revision has a `metadata.toml`.
+    /// True when the revision has a `metadata.toml` (or `revision.toml`).
     pub present: bool,
     /// Line of `parents`.
     pub parents: Option<u32>,
@@ -100,12 +100,13 @@ pub struct MetadataLines {
 
 impl SourceRevision {
     /// The file a diagnostic about this revision's edges should point at:
-    /// `metadata.toml` when it exists, else the directory.
+    /// `revision.toml` or `metadata.toml`, where the keys are written, else
+    /// the directory.
     pub fn metadata_path(&self) -> PathBuf {
-        if self.metadata_lines.present {
-            self.dir.join(METADATA_FILE)
-        } else {
-            self.dir.clone()
+        match &self.typed {
+            Some(typed) => typed.file.clone(),
+            None if self.metadata_lines.present => self.dir.join(METADATA_FILE),
+            None => self.dir.clone(),
         }
     }
 }
