@@ -587,7 +587,7 @@ fn toml_error(path: &Path, text: &str, err: &toml_edit::TomlError) -> Diagnostic
         .at(path)
         .line(line)
         .with_note(one_line(err.message()))
-        .with_help(accepted_keys_help())
+        .with_help(accepted_keys_help(path))
 }
 
 /// The file's own name, for messages.
@@ -681,12 +681,13 @@ fn line_at(text: &str, span: Option<Range<usize>>) -> u32 {
     span.map(|s| line_of(text.as_bytes(), s.start)).unwrap_or(1)
 }
 
-fn accepted_keys_help() -> String {
-    format!(
-        "accepted keys: {} (and in {TYPED_FILE}: {})",
-        METADATA_KEYS.join(", "),
-        lithify_schema::ops::parse::KEYS.join(", ")
-    )
+/// The keys `path` (a `metadata.toml` or a `revision.toml`) takes.
+fn accepted_keys_help(path: &Path) -> String {
+    let mut keys = METADATA_KEYS.to_vec();
+    if file_name(path) == TYPED_FILE {
+        keys.extend(lithify_schema::ops::parse::KEYS);
+    }
+    format!("accepted keys: {}", keys.join(", "))
 }
 
 /// One key of `metadata.toml` being type-checked.
@@ -718,7 +719,7 @@ impl Field<'_> {
                 .at(self.path)
                 .line(self.line)
                 .with_note("diesel ignores unknown keys; lithify refuses them so that a typo cannot change how a migration runs")
-                .with_help(accepted_keys_help()),
+                .with_help(accepted_keys_help(self.path)),
         );
     }
 
