@@ -516,11 +516,15 @@ fn column_fields(
     let name = f.required(name_key, op)?;
     let ty = match f.get("type") {
         Some(item) => portable_type(f, item)?,
+        // A foreign-key column takes the type of the column it references.
+        None if f.table.contains_key("references") => PortableType::Referenced,
         None => {
             return Err(OpError {
                 line: f.line,
                 message: format!("column `{name}` needs a `type`"),
-                help: Some(format!("types: {TYPES}")),
+                help: Some(format!(
+                    "types: {TYPES}; a column with `references` may leave it out to take the referenced column's"
+                )),
             })
         }
     };

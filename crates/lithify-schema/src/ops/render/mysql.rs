@@ -50,7 +50,7 @@ impl Render for Mysql {
             PortableType::Uuid => "CHAR(36)".into(),
             PortableType::Json => "JSON".into(),
             PortableType::Binary => "BLOB".into(),
-            PortableType::PerDialect(_) => String::new(),
+            PortableType::PerDialect(_) | PortableType::Referenced => String::new(),
         }
     }
 

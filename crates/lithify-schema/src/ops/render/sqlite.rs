@@ -54,7 +54,7 @@ impl Render for Sqlite {
             PortableType::Real => "REAL".into(),
             PortableType::Double => "DOUBLE".into(),
             PortableType::Binary => "BLOB".into(),
-            PortableType::PerDialect(_) => String::new(),
+            PortableType::PerDialect(_) | PortableType::Referenced => String::new(),
         }
     }
 
