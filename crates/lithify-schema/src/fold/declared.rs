@@ -37,7 +37,7 @@ const TABLE_CONSTRAINTS: &[&str] = &["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK",
 /// TABLE ... ADD [COLUMN]` in one token; other statements unchanged.
 pub(crate) fn protect_types(piece: &Piece) -> Vec<TokenWithSpan> {
     let tokens = &piece.tokens;
-    let is = |i: usize, w: &str| word(&tokens, i).is_some_and(|x| x.eq_ignore_ascii_case(w));
+    let is = |i: usize, w: &str| word(tokens, i).is_some_and(|x| x.eq_ignore_ascii_case(w));
     let mut columns: Vec<usize> = Vec::new();
     if is(0, "CREATE") {
         let Some(open) = (1..tokens.len().min(12)).find(|&i| tokens[i].token == Token::LParen)
