@@ -38,6 +38,9 @@ pub struct TypedSource {
     /// What the fold could not follow in its own SQL (`execute`), per
     /// dialect compiled, at the operations' lines.
     pub notes: BTreeMap<Dialect, Vec<lithify_schema::fold::FoldNote>>,
+    /// What it compiled to when it was sealed, per dialect (the lock's
+    /// `[revision.compiled]`); empty for a draft.
+    pub sealed_compiled: BTreeMap<Dialect, Checksum>,
 }
 
 /// One revision after validation.

@@ -446,6 +446,7 @@ fn read_typed_revision(
         file: path.to_path_buf(),
         revision: typed,
         notes: Default::default(),
+        sealed_compiled: Default::default(),
     };
     Some(source_revision(
         p,

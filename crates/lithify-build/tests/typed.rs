@@ -363,3 +363,48 @@ fn a_sealed_typed_revision_cannot_change() {
     assert!(out.contains("2024-01-02-000000_index"), "{out}");
     assert!(out.contains("sealed"), "{out}");
 }
+
+#[test]
+fn a_sealed_typed_revision_must_keep_compiling_to_what_it_was_sealed_with() {
+    let f = Fixture::new();
+    with_jobs(&f);
+    typed(
+        &f,
+        "2024-01-02-000000_index",
+        "[[upgrade]]\nop = \"create_index\"\ntable = \"jobs\"\ncolumns = [\"title\"]\n",
+    );
+    seal_new(&f.dir).unwrap_or_else(|d| panic!("{d}"));
+    let lock = f.read("lithify.lock");
+    assert!(
+        lock.contains("[revision.compiled]\nsqlite = \"sha256:"),
+        "{lock}"
+    );
+    assert!(lock.contains("\npostgres = \"sha256:") && lock.contains("\nmysql = \"sha256:"));
+
+    // The index's name comes from [naming]: changing it changes what the
+    // sealed revision runs, though its file is the same.
+    f.file(
+        "lithify.toml",
+        "[naming]\nix = \"%(table_name)s_%(column_0_name)s_idx\"\n",
+    );
+    snap!("typed_sealed_compiles_differently", f.errors(f.builder()));
+
+    // Deliberate: the amendment records the new SQL (the file's checksum
+    // does not move), and the build passes.
+    lithify_build::seal::amend(&f.dir, "20240102000000", "index names from our convention")
+        .unwrap_or_else(|d| panic!("{d}"));
+    let chain = f
+        .builder()
+        .require_seals(true)
+        .compile()
+        .unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(
+        chain.revisions[1].up.for_dialect(Dialect::Sqlite),
+        Some("CREATE INDEX jobs_title_idx ON jobs (title);\n")
+    );
+    let lock = f.read("lithify.lock");
+    assert!(
+        lock.contains("reason = \"index names from our convention\""),
+        "{lock}"
+    );
+}
