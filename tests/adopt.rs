@@ -37,6 +37,33 @@ fn diesel_harness_runs_the_embedded_chain() {
 }
 
 #[test]
+fn diesel_harness_refuses_a_sqlite_rebuild_with_foreign_keys_on() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let migrator = migrator_for(&reference_dir());
+    let mut conn = open(&tmp);
+    conn.batch_execute("PRAGMA foreign_keys = ON")
+        .expect("foreign keys on");
+    let err = conn
+        .run_pending_migrations(migrator.diesel_source())
+        .expect_err("2024-01-06 rebuilds jobs");
+    let said = err.to_string();
+    assert!(
+        said.contains("this revision rebuilds a table") && said.contains("lithify's migrator"),
+        "{said}"
+    );
+    // diesel rolled that revision back and stopped there.
+    let applied = conn.applied_migrations().expect("applied");
+    assert_eq!(applied.len(), 5);
+    // lithify's own migrator runs it on the same connection, enforcement on.
+    migrator
+        .upgrade_to_head(&mut conn)
+        .expect_err("not adopted yet");
+    migrator.adopt(&mut conn).expect("adopt");
+    let report = migrator.upgrade_to_head(&mut conn).expect("upgrade");
+    assert_eq!(report.ran(), 2);
+}
+
+#[test]
 fn adopt_a_database_diesel_migrated() {
     let tmp = tempfile::tempdir().expect("tmp");
     let migrator = migrator_for(&reference_dir());

@@ -261,3 +261,27 @@ fn a_rebuild_that_would_break_a_foreign_key_fails_and_changes_nothing() {
     let current = m.current(&mut conn).expect("current");
     assert_eq!(current.at, "20240301000000");
 }
+
+#[test]
+fn a_single_transaction_run_switches_foreign_keys_off_around_the_whole_run() {
+    let m = migrator(&compile(&typed_dir())).single_transaction(true);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut conn = sqlite_file(&tmp, "app.db");
+    m.upgrade(&mut conn, "20240202000000")
+        .expect("up to grow_jobs");
+    conn.batch_execute(
+        "INSERT INTO jobs (id, company_id, title) VALUES (1, 1, 'Engineer'), (2, 2, 'Analyst');",
+    )
+    .expect("jobs of both companies");
+    // 2024-02-05 rebuilds companies, which jobs references with ON DELETE
+    // CASCADE: with enforcement on, its DROP TABLE would delete every job.
+    let report = m
+        .upgrade(&mut conn, "20240205000000")
+        .expect("three revisions, one transaction");
+    assert_eq!(report.ran(), 3);
+    assert_eq!(
+        lines(&mut conn, "SELECT headline AS line FROM jobs ORDER BY id"),
+        ["Engineer", "Analyst"]
+    );
+    assert_eq!(foreign_keys(&mut conn), 1);
+}
