@@ -88,6 +88,16 @@ pub struct MissingDieselSql {
     dialect: Dialect,
 }
 
+/// Fails, with its message, when the connection enforces foreign keys:
+/// run before a revision that rebuilds a SQLite table inside diesel's
+/// transaction (a failed CHECK is the one error plain SQL can raise).
+const SQLITE_FOREIGN_KEYS_MUST_BE_OFF: &str = "\
+CREATE TEMP TABLE _lithify_foreign_keys_off (enforced INTEGER CONSTRAINT \
+\"this revision rebuilds a table, which with foreign keys on would delete or refuse through the rows referencing it, and diesel runs it in a transaction where SQLite cannot switch them off: run it with lithify's migrator, or with PRAGMA foreign_keys = OFF on this connection\" \
+CHECK (enforced = 0));
+INSERT INTO _lithify_foreign_keys_off SELECT foreign_keys FROM pragma_foreign_keys;
+DROP TABLE _lithify_foreign_keys_off;";
+
 /// One revision as a diesel [`Migration`].
 struct DieselMigration {
     revision: &'static Revision,
@@ -112,6 +122,12 @@ impl DieselMigration {
         // (diesel would send it and fail on the empty query).
         if !has_statements(sql, DB::DIALECT) {
             return Ok(());
+        }
+        // diesel runs it inside a transaction, where SQLite cannot switch
+        // foreign keys off: refuse, rather than cascade-delete through the
+        // rebuild's DROP TABLE.
+        if DB::DIALECT == Dialect::Sqlite && revision.foreign_keys_off(direction) {
+            conn.batch_execute(SQLITE_FOREIGN_KEYS_MUST_BE_OFF)?;
         }
         // Outside a transaction PostgreSQL needs one statement per query
         // (see crate::split); everywhere else the script goes whole.

@@ -8,6 +8,7 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::OnceLock;
 
+pub use lithify_core::packed::ForeignKeysOff;
 use lithify_core::packed::{self, PackedRevision, PackedSql};
 use lithify_core::Dialect;
 
@@ -54,6 +55,9 @@ pub struct Revision {
     pub branch_labels: &'static [&'static str],
     /// Whether up/down run in a transaction together with their bookkeeping.
     pub transactional: bool,
+    /// The directions SQLite runs with foreign-key enforcement switched off
+    /// around their transaction, because their SQL rebuilds a table.
+    pub foreign_keys_off: ForeignKeysOff,
     /// `sha256:<hex>` checksum of the revision's canonical bytes.
     pub checksum: &'static str,
     /// Earlier checksums accepted through amendments recorded in the lock file.
@@ -68,6 +72,14 @@ impl Revision {
     /// True when `checksum` is this revision's checksum or an amended-away one.
     pub fn accepts_checksum(&self, checksum: &str) -> bool {
         self.checksum == checksum || self.accepted_checksums.contains(&checksum)
+    }
+
+    /// True when SQLite runs `direction` with foreign keys switched off.
+    pub fn foreign_keys_off(&self, direction: Direction) -> bool {
+        match direction {
+            Direction::Up => self.foreign_keys_off.up,
+            Direction::Down => self.foreign_keys_off.down,
+        }
     }
 
     /// The SQL that runs `direction` of this revision on `dialect`; `None`
@@ -256,6 +268,7 @@ fn unpack(packed: &'static str, len: usize) -> Result<Box<[Revision]>, String> {
             depends_on: take(&mut lists, r.depends_on.len()),
             branch_labels: take(&mut lists, r.branch_labels.len()),
             transactional: r.transactional,
+            foreign_keys_off: r.foreign_keys_off,
             checksum: r.checksum,
             accepted_checksums: take(&mut lists, r.accepted_checksums.len()),
             up: Sql::from(r.up),

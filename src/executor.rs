@@ -294,6 +294,35 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
         }
     }
 
+    /// Run `f` with foreign-key enforcement off when `needed` (a revision
+    /// that rebuilds a table: [`crate::Revision::foreign_keys_off`]), and
+    /// switched back on afterwards, on every path, if it was on.
+    fn with_foreign_keys_off<T>(
+        &mut self,
+        needed: bool,
+        f: impl FnOnce(&mut Self) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        if !needed {
+            return f(self);
+        }
+        let was_on = self
+            .conn
+            .suspend_foreign_keys()
+            .map_err(db("switching foreign keys off for a table rebuild"))?;
+        let result = f(self);
+        if !was_on {
+            return result;
+        }
+        let restored = self
+            .conn
+            .restore_foreign_keys()
+            .map_err(db("switching foreign keys back on after a table rebuild"));
+        // The revision's own error matters more than a failed restore.
+        let value = result?;
+        restored?;
+        Ok(value)
+    }
+
     fn rollback(&mut self) {
         // Reporting the original failure matters more than a rollback error;
         // and a failed rollback leaves nothing committed anyway.
@@ -403,10 +432,16 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
             });
         }
         let before = self.view.describe(&tracked.applied);
+        let foreign_keys_off = steps.iter().any(|s| {
+            self.view
+                .revision(s.revision)
+                .foreign_keys_off(direction(s.direction))
+        });
         // The run lock has kept the bookkeeping as `tracked` read it; the
         // chain-state rule holds as in any run, all of it in one commit.
-        let result =
-            self.transaction(|ex| ex.run_steps(steps, sqls, tracked, Framing::OneTransaction));
+        let result = self.with_foreign_keys_off(foreign_keys_off, |ex| {
+            ex.transaction(|ex| ex.run_steps(steps, sqls, tracked, Framing::OneTransaction))
+        });
         // A failure rolled back the revisions before it too: say where the
         // database really is.
         result.map_err(|e| match e {
@@ -468,11 +503,16 @@ impl<'a, C: MigrationConnection> Executor<'a, C> {
         let direction = direction(step.direction);
         let ix = step.revision;
         let outcome = if framing == Framing::OneTransaction {
+            // The caller switched foreign keys off around its transaction.
             self.run_step(ix, direction, sql, tracked, last)?
-        } else if revision.transactional && self.dialect.transactional_ddl() {
-            self.transaction(|ex| ex.run_step(ix, direction, sql, tracked, last))?
         } else {
-            self.step_outside_transaction(ix, direction, sql, tracked, last)?
+            self.with_foreign_keys_off(revision.foreign_keys_off(direction), |ex| {
+                if revision.transactional && ex.dialect.transactional_ddl() {
+                    ex.transaction(|ex| ex.run_step(ix, direction, sql, tracked, last))
+                } else {
+                    ex.step_outside_transaction(ix, direction, sql, tracked, last)
+                }
+            })?
         };
         Ok(StepReport {
             revision,

@@ -51,7 +51,9 @@ pub mod verify;
 
 pub use bookkeeping::{BookkeepingRow, RowState, DEFAULT_TABLE};
 pub use dialects::{MigrationConnection, SqlDialect};
-pub use embedded::{EmbeddedChain, PackedRevisions, Revision, RevisionRef, Revisions, Sql};
+pub use embedded::{
+    EmbeddedChain, ForeignKeysOff, PackedRevisions, Revision, RevisionRef, Revisions, Sql,
+};
 pub use error::{Direction, Error, Inconsistency};
 pub use lithify_core::Dialect;
 pub use migrator::Migrator;

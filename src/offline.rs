@@ -173,6 +173,14 @@ fn render_step(
             .collect::<String>()
     };
     let sql = script_text(revision.id, sql, dialect);
+    if let Some(off) = dialect
+        .foreign_keys_off()
+        .filter(|_| revision.foreign_keys_off(direction))
+    {
+        out.push_str(&format!(
+            "-- rebuilds a table: foreign keys off outside the transaction (SQLite ignores the switch inside one); the SQL checks them before it commits\n{off};\n"
+        ));
+    }
     if revision.transactional && dialect.transactional_ddl() {
         let record = match direction {
             Direction::Up => Record::Applied {

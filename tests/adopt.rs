@@ -37,6 +37,33 @@ fn diesel_harness_runs_the_embedded_chain() {
 }
 
 #[test]
+fn diesel_harness_refuses_a_sqlite_rebuild_with_foreign_keys_on() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let migrator = migrator_for(&reference_dir());
+    let mut conn = open(&tmp);
+    conn.batch_execute("PRAGMA foreign_keys = ON")
+        .expect("foreign keys on");
+    let err = conn
+        .run_pending_migrations(migrator.diesel_source())
+        .expect_err("2024-01-06 rebuilds jobs");
+    let said = err.to_string();
+    assert!(
+        said.contains("this revision rebuilds a table") && said.contains("lithify's migrator"),
+        "{said}"
+    );
+    // diesel rolled that revision back and stopped there.
+    let applied = conn.applied_migrations().expect("applied");
+    assert_eq!(applied.len(), 5);
+    // lithify's own migrator runs it on the same connection, enforcement on.
+    migrator
+        .upgrade_to_head(&mut conn)
+        .expect_err("not adopted yet");
+    migrator.adopt(&mut conn).expect("adopt");
+    let report = migrator.upgrade_to_head(&mut conn).expect("upgrade");
+    assert_eq!(report.ran(), 2);
+}
+
+#[test]
 fn adopt_a_database_diesel_migrated() {
     let tmp = tempfile::tempdir().expect("tmp");
     let migrator = migrator_for(&reference_dir());
@@ -139,7 +166,7 @@ fn adopt_from_the_command_line() {
     assert_eq!(check.status.code(), Some(1), "{}", text(&check));
     let said = String::from_utf8_lossy(&check.stderr).into_owned();
     assert!(
-        said.contains("migrated by diesel (6 of the 6 versions")
+        said.contains("migrated by diesel (7 of the 7 versions")
             && said.contains("run `adopt` once")
             && !said.contains("upgrade head"),
         "{said}"
@@ -147,11 +174,11 @@ fn adopt_from_the_command_line() {
     let out = run_lithify(&reference_dir(), &url, &["adopt"]);
     assert!(out.status.success(), "{}", text(&out));
     let said = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(said.contains("adopted: 6 revision(s) recorded"), "{said}");
+    assert!(said.contains("adopted: 7 revision(s) recorded"), "{said}");
     // One line for the six, not one each.
     assert_eq!(said.lines().count(), 2, "{said}");
     assert!(
-        said.starts_with("adopt: recorded 6 revisions (20240101000000, "),
+        said.starts_with("adopt: recorded 7 revisions (20240101000000, "),
         "{said}"
     );
     let check = run_lithify(&reference_dir(), &url, &["check"]);

@@ -28,7 +28,7 @@ async fn an_async_application_migrates_on_start_up_through_the_async_connection_
     .await
     .expect("the blocking task ran")
     .expect("the migration ran");
-    assert_eq!(report.ran(), 6);
+    assert_eq!(report.ran(), 7);
 
     // A second start-up finds nothing to do; so does a plain sync connection.
     let (url, m) = (db.url.clone(), migrator.clone());

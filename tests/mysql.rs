@@ -289,7 +289,7 @@ fn diesel_harness_then_adopt() {
         .expect("diesel runs the chain on MySQL");
     let out = run_lithify(&reference_dir(), &db.url, &["adopt"]);
     assert!(out.status.success(), "{}", text(&out));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("adopted: 6 revision(s) recorded"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("adopted: 7 revision(s) recorded"));
     let check = run_lithify(&reference_dir(), &db.url, &["check"]);
     assert!(check.status.success(), "{}", text(&check));
 }
@@ -317,7 +317,7 @@ fn replay_checks_every_down_of_the_reference_chain() {
     let report = migrator_for(&reference_dir())
         .replay(&mut db.conn())
         .expect("the reference chain's downs undo their ups on MariaDB");
-    assert_eq!(report.replayed.len(), 6);
+    assert_eq!(report.replayed.len(), 7);
     let err = migrator_for(&reference_dir())
         .replay(&mut db.conn())
         .expect_err("now it is not empty");

@@ -9,7 +9,7 @@ use sqlite_support::*;
 /// edited the build's OUT_DIR.
 fn damaged_copy_of(good: &EmbeddedChain) -> &'static EmbeddedChain {
     let revisions: &'static Revisions = Box::leak(Box::new(Revisions::new(PackedRevisions {
-        data: "lithify-chain 1\ncount 6\nrevision 0\nid 99:oops\n",
+        data: "lithify-chain 2\ncount 6\nrevision 0\nid 99:oops\n",
         len: good.len(),
         package: "myapp",
     })));
@@ -25,10 +25,13 @@ fn damaged_copy_of(good: &EmbeddedChain) -> &'static EmbeddedChain {
 fn leaked_chain_parses_through_the_packed_format() {
     let m = migrator_for(&reference_dir());
     let revisions = m.chain().try_revisions().expect("parses");
-    assert_eq!(revisions.len(), 6);
-    assert_eq!(m.chain().len(), 6);
+    assert_eq!(revisions.len(), 7);
+    assert_eq!(m.chain().len(), 7);
     assert_eq!(revisions[0].id, "20240101000000");
     assert!(revisions[2].down.is_some_and(|d| d.mysql != d.sqlite));
+    // The typed revision that rebuilds jobs on SQLite says so, both ways.
+    assert!(revisions[5].foreign_keys_off.up && revisions[5].foreign_keys_off.down);
+    assert!(!revisions[6].foreign_keys_off.up);
     // Parsed once: the same slice every time.
     let again = m.chain().try_revisions().expect("parses");
     assert!(std::ptr::eq(revisions, again));
@@ -39,7 +42,7 @@ fn damaged_data_is_an_error_naming_the_fix() {
     let good = migrator_for(&reference_dir());
     let damaged = damaged_copy_of(good.chain());
     // The length is a build-time constant: no parsing needed for it.
-    assert_eq!(damaged.revisions.len(), 6);
+    assert_eq!(damaged.revisions.len(), 7);
     let message = match damaged.try_revisions() {
         Err(e @ Error::InvalidChain { .. }) => e.to_string(),
         other => panic!("expected InvalidChain, got {other:?}"),

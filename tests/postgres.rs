@@ -489,7 +489,7 @@ fn diesel_harness_then_adopt() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("adopted: 6 revision(s) recorded"),
+        stdout.contains("adopted: 7 revision(s) recorded"),
         "{stdout}"
     );
     assert!(matches!(
@@ -548,7 +548,7 @@ fn replay_checks_every_down_of_the_reference_chain_and_finds_an_unreverted_type_
     let report = migrator_for(&reference_dir())
         .replay(&mut db.conn())
         .expect("the reference chain's downs undo their ups on PostgreSQL");
-    assert_eq!(report.replayed.len(), 6);
+    assert_eq!(report.replayed.len(), 7);
 
     let broken = TestDb::new("pg_replay_broken");
     let fixture = Fixture::new()

@@ -256,6 +256,14 @@ pub trait SqlDialect: Sync + Send + 'static {
     fn now(&self) -> &'static str {
         "CURRENT_TIMESTAMP"
     }
+
+    /// The statement switching foreign-key enforcement off, run outside
+    /// the transaction of a revision whose SQL rebuilds a table
+    /// ([`crate::Revision::foreign_keys_off`]); `None` where the engine needs
+    /// no such thing. The offline script writes it before that revision.
+    fn foreign_keys_off(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 /// A live connection the executor can migrate. Implemented for diesel's
@@ -303,6 +311,23 @@ pub trait MigrationConnection {
     fn run_revision_sql(&mut self, sql: &str, in_transaction: bool) -> Result<(), BackendError> {
         let _ = in_transaction;
         self.execute_sql(sql)
+    }
+
+    /// Switch foreign-key enforcement off before a revision whose SQL
+    /// rebuilds a table ([`crate::Revision::foreign_keys_off`]), outside its
+    /// transaction: SQLite ignores the switch inside one, and dropping the
+    /// old table with enforcement on would delete or refuse through the rows
+    /// that reference it. True when enforcement was on:
+    /// [`MigrationConnection::restore_foreign_keys`] then switches it back
+    /// after the revision, whatever its outcome. The default does nothing.
+    fn suspend_foreign_keys(&mut self) -> Result<bool, BackendError> {
+        Ok(false)
+    }
+
+    /// Switch foreign-key enforcement back on after
+    /// [`MigrationConnection::suspend_foreign_keys`] found it on.
+    fn restore_foreign_keys(&mut self) -> Result<(), BackendError> {
+        Ok(())
     }
 
     /// True when the bookkeeping table exists (read-only commands must not

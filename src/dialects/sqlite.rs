@@ -116,6 +116,10 @@ impl SqlDialect for SqliteDialect {
     fn transactional_ddl(&self) -> bool {
         true
     }
+
+    fn foreign_keys_off(&self) -> Option<&'static str> {
+        Some("PRAGMA foreign_keys = OFF")
+    }
 }
 
 #[derive(QueryableByName)]
@@ -187,6 +191,20 @@ impl MigrationConnection for SqliteConnection {
 
     fn execute_sql(&mut self, sql: &str) -> Result<(), BackendError> {
         self.batch_execute(sql)?;
+        Ok(())
+    }
+
+    fn suspend_foreign_keys(&mut self) -> Result<bool, BackendError> {
+        let sql = "SELECT foreign_keys AS n FROM pragma_foreign_keys".to_owned();
+        let on = first_row::<_, Count>(self, sql)?.is_some_and(|c| c.n != 0);
+        if on {
+            self.batch_execute("PRAGMA foreign_keys = OFF")?;
+        }
+        Ok(on)
+    }
+
+    fn restore_foreign_keys(&mut self) -> Result<(), BackendError> {
+        self.batch_execute("PRAGMA foreign_keys = ON")?;
         Ok(())
     }
 

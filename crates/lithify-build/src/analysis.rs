@@ -8,7 +8,7 @@ use std::path::Path;
 use lithify_core::listing::{split_first_few, FIRST_FEW};
 use lithify_core::{ChainHash, Checksum, Graph, GraphError, RevisionNode};
 
-use crate::chain::{CompiledChain, CompiledRevision};
+use crate::chain::{CompiledChain, CompiledRevision, ForeignKeysOff};
 use crate::config::{read_config, Config};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::lock::{read_lock, Lock, LockEntry};
@@ -149,6 +149,10 @@ fn compiled(rev: SourceRevision, sealed: &HashMap<&str, &LockEntry>) -> Compiled
             accepted.push(a.from);
         }
     }
+    let mut typed = rev.typed;
+    if let (Some(t), Some(e)) = (typed.as_mut(), entry) {
+        t.sealed_compiled.clone_from(&e.compiled);
+    }
     CompiledRevision {
         id: rev.id,
         dir_name: rev.dir_name,
@@ -163,7 +167,8 @@ fn compiled(rev: SourceRevision, sealed: &HashMap<&str, &LockEntry>) -> Compiled
         sealed: entry.is_some(),
         up: rev.up,
         down: rev.down,
-        typed: rev.typed,
+        typed,
+        foreign_keys_off: ForeignKeysOff::default(),
     }
 }
 

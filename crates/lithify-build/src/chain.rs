@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+pub use lithify_core::packed::ForeignKeysOff;
 use lithify_core::{Checksum, Dialect};
 
 /// SQL of one direction (up or down) of a revision: a shared file and/or
@@ -37,8 +38,9 @@ pub struct TypedSource {
     /// What the fold could not follow in its own SQL (`execute`), per
     /// dialect compiled, at the operations' lines.
     pub notes: BTreeMap<Dialect, Vec<lithify_schema::fold::FoldNote>>,
-    /// The dialects whose SQL rebuilds a table (SQLite).
-    pub rebuilds_on: std::collections::BTreeSet<Dialect>,
+    /// What it compiled to when it was sealed, per dialect (the lock's
+    /// `[revision.compiled]`); empty for a draft.
+    pub sealed_compiled: BTreeMap<Dialect, Checksum>,
 }
 
 /// One revision after validation.
@@ -73,6 +75,9 @@ pub struct CompiledRevision {
     /// For a typed revision, its operations; `up` and `down` then hold the
     /// SQL compiled from them for each dialect the build embeds.
     pub typed: Option<TypedSource>,
+    /// The directions SQLite runs with foreign keys off: their compiled SQL
+    /// rebuilds a table.
+    pub foreign_keys_off: ForeignKeysOff,
 }
 
 /// A validated migrations directory, revisions in topological order.

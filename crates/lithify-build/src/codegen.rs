@@ -105,6 +105,7 @@ fn packed_revision<'a>(
         depends_on: strs(&rev.depends_on),
         branch_labels: strs(&rev.branch_labels),
         transactional: rev.transactional,
+        foreign_keys_off: rev.foreign_keys_off,
         checksum,
         accepted_checksums: strs(accepted),
         up: packed_sql(&rev.up, dialects),

@@ -155,6 +155,10 @@ impl Builder {
         }
         let naming = chain.config.naming.clone();
         crate::typed::compile_typed(&mut chain, &dialects, &naming)?;
+        let changed = crate::typed::verify_compiled_seals(&chain, &dialects);
+        if changed.has_errors() {
+            return Err(changed);
+        }
         self.add_schema(&mut chain)?;
         Ok(chain)
     }

@@ -11,6 +11,11 @@
 //! name = "2024-01-01-000000_create_companies"
 //! checksum = "sha256:…"
 //!
+//! [revision.compiled]      # a typed revision (revision.toml): what it compiled to
+//! sqlite = "sha256:…"      # when sealed, per dialect (`Checksum` of its up and
+//! postgres = "sha256:…"    # down SQL), so that a change of what it compiles to
+//! mysql = "sha256:…"       # (a [naming] template, lithify's compiler) is caught
+//!
 //! [[revision.amendment]]   # optional, one per deliberate change
 //! from = "sha256:…"
 //! to = "sha256:…"
@@ -21,11 +26,11 @@
 //! topological order. The file is edited with `toml_edit` so that comments and
 //! layout written by people survive `lithify seal`.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use lithify_core::{ChainHash, Checksum};
+use lithify_core::{ChainHash, Checksum, Dialect};
 use toml_edit::{ImDocument, Item, Table};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -63,6 +68,9 @@ pub struct LockEntry {
     pub checksum: Checksum,
     /// Deliberate changes, oldest first.
     pub amendments: Vec<Amendment>,
+    /// For a typed revision, the checksum of the SQL it compiled to on each
+    /// dialect when sealed (or last amended); empty for SQL revisions.
+    pub compiled: BTreeMap<Dialect, Checksum>,
     /// 1-based line of the entry in the lock, for diagnostics.
     pub line: u32,
 }
@@ -239,13 +247,36 @@ fn parse_entry(path: &Path, lines: &LineIndex, table: &Table) -> Result<LockEntr
         }
         check_amendments_link(path, line, &id, &amendments, &sum)?;
     }
+    let compiled = match table.get("compiled") {
+        None => BTreeMap::new(),
+        Some(item) => parse_compiled(item).ok_or_else(|| {
+            malformed(
+                path,
+                line,
+                format!(
+                    "`compiled` of `{id}` must be a [revision.compiled] table of `sqlite`, `postgres` and `mysql` checksums"
+                ),
+            )
+        })?,
+    };
     Ok(LockEntry {
         id,
         name,
         checksum: sum,
         amendments,
+        compiled,
         line,
     })
+}
+
+/// `[revision.compiled]`: dialect name to checksum, nothing else.
+fn parse_compiled(item: &Item) -> Option<BTreeMap<Dialect, Checksum>> {
+    let mut out = BTreeMap::new();
+    for (key, value) in item.as_table_like()?.iter() {
+        let dialect = Dialect::ALL.into_iter().find(|d| d.name() == key)?;
+        out.insert(dialect, value.as_str()?.parse::<Checksum>().ok()?);
+    }
+    Some(out)
 }
 
 /// `lithify seal --amend` appends `{from = current, to = new}` and moves the

@@ -2,11 +2,11 @@
 //! ([`crate::lock`] holds the format), and `lithify seal` / `--amend`,
 //! which record new checksums in it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::path::Path;
 
-use lithify_core::{ChainHash, Checksum};
+use lithify_core::{ChainHash, Checksum, Dialect};
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table};
 
 use crate::analysis::{analyse, Analysis};
@@ -198,20 +198,26 @@ pub fn seal_new(dir: impl AsRef<Path>) -> Result<Vec<String>, Diagnostics> {
         .into_iter()
         .filter(|r| !sealed.contains(r.id.as_str()))
         .collect();
+    let compiled = if new.iter().any(|r| r.typed.is_some()) {
+        typed_checksums(dir)?
+    } else {
+        BTreeMap::new()
+    };
     let mut doc = load_for_edit(dir, &analysis)?;
     let revisions = revision_tables(&mut doc, dir)?;
     record_renames(revisions, &analysis.ordered());
     for rev in &new {
-        revisions.push(entry_table(rev));
+        revisions.push(entry_table(rev, compiled.get(&rev.id)));
     }
     write_lock(dir, doc)?;
     Ok(new.iter().map(|r| r.id.clone()).collect())
 }
 
 /// Record a deliberate change to sealed revision `id` (exact id or unique
-/// prefix): appends `{from, to, reason}` to its entry and updates its checksum.
-/// Databases that applied the old version keep being accepted through the
-/// amendment's `from` checksum.
+/// prefix): appends `{from, to, reason}` to its entry and updates its checksum
+/// (and, for a typed revision, what it compiles to: a change there alone is an
+/// amendment whose `from` and `to` are the same). Databases that applied the
+/// old version keep being accepted through the amendment's `from` checksum.
 pub fn amend(dir: impl AsRef<Path>, id: &str, reason: &str) -> Result<Amendment, Diagnostics> {
     let dir = dir.as_ref();
     let lock_path = dir.join(LOCK_FILE);
@@ -231,7 +237,18 @@ pub fn amend(dir: impl AsRef<Path>, id: &str, reason: &str) -> Result<Amendment,
         .at(&lock_path)
         .with_help("run `lithify seal` to seal it")));
     };
-    if entry.checksum == rev.checksum {
+    // A typed revision's seal also holds what it compiles to, which may
+    // change with its file unchanged.
+    let compiled = if rev.typed.is_some() {
+        typed_checksums(dir)?.remove(&rev.id).unwrap_or_default()
+    } else {
+        BTreeMap::new()
+    };
+    let compiled_changed = entry
+        .compiled
+        .iter()
+        .any(|(d, sealed)| compiled.get(d) != Some(sealed));
+    if entry.checksum == rev.checksum && !compiled_changed {
         return Err(one(Diagnostic::error(format!(
             "revision `{}` matches its seal: there is nothing to amend",
             rev.id
@@ -264,6 +281,9 @@ pub fn amend(dir: impl AsRef<Path>, id: &str, reason: &str) -> Result<Amendment,
             ))
         })?;
     table["checksum"] = toml_edit::value(rev.checksum.to_string());
+    if !compiled.is_empty() {
+        table["compiled"] = compiled_table(&compiled);
+    }
     let list = table
         .entry("amendment")
         .or_insert(Item::ArrayOfTables(ArrayOfTables::new()));
@@ -321,12 +341,33 @@ fn record_renames(tables: &mut ArrayOfTables, revisions: &[&SourceRevision]) {
     }
 }
 
-fn entry_table(rev: &SourceRevision) -> Table {
+fn entry_table(rev: &SourceRevision, compiled: Option<&BTreeMap<Dialect, Checksum>>) -> Table {
     let mut t = Table::new();
     t["id"] = toml_edit::value(rev.id.clone());
     t["name"] = toml_edit::value(rev.dir_name.clone());
     t["checksum"] = toml_edit::value(rev.checksum.to_string());
+    if let Some(compiled) = compiled.filter(|c| !c.is_empty()) {
+        t["compiled"] = compiled_table(compiled);
+    }
     t
+}
+
+/// `[revision.compiled]`: a checksum per dialect.
+fn compiled_table(compiled: &BTreeMap<Dialect, Checksum>) -> Item {
+    let mut t = Table::new();
+    for (d, sum) in compiled {
+        t[d.name()] = toml_edit::value(sum.to_string());
+    }
+    Item::Table(t)
+}
+
+/// What the typed revisions of `dir` compile to on each dialect, for the
+/// seal ([`crate::typed::compiled_checksums`]).
+fn typed_checksums(
+    dir: &Path,
+) -> Result<BTreeMap<String, BTreeMap<Dialect, Checksum>>, Diagnostics> {
+    let chain = analyse(dir)?.into_chain(Diagnostics::default());
+    Ok(crate::typed::compiled_checksums(&chain))
 }
 
 /// Recompute `total` from the entries as they now stand, and write the file.

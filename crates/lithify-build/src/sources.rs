@@ -88,7 +88,7 @@ pub struct SourceRevision {
 /// Where interesting keys sit in `metadata.toml`, so graph errors can point at them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MetadataLines {
-    /// True when the revision has a `metadata.toml`.
+    /// True when the revision has a `metadata.toml` (or `revision.toml`).
     pub present: bool,
     /// Line of `parents`.
     pub parents: Option<u32>,
@@ -100,12 +100,13 @@ pub struct MetadataLines {
 
 impl SourceRevision {
     /// The file a diagnostic about this revision's edges should point at:
-    /// `metadata.toml` when it exists, else the directory.
+    /// `revision.toml` or `metadata.toml`, where the keys are written, else
+    /// the directory.
     pub fn metadata_path(&self) -> PathBuf {
-        if self.metadata_lines.present {
-            self.dir.join(METADATA_FILE)
-        } else {
-            self.dir.clone()
+        match &self.typed {
+            Some(typed) => typed.file.clone(),
+            None if self.metadata_lines.present => self.dir.join(METADATA_FILE),
+            None => self.dir.clone(),
         }
     }
 }
@@ -445,7 +446,7 @@ fn read_typed_revision(
         file: path.to_path_buf(),
         revision: typed,
         notes: Default::default(),
-        rebuilds_on: Default::default(),
+        sealed_compiled: Default::default(),
     };
     Some(source_revision(
         p,
@@ -587,7 +588,7 @@ fn toml_error(path: &Path, text: &str, err: &toml_edit::TomlError) -> Diagnostic
         .at(path)
         .line(line)
         .with_note(one_line(err.message()))
-        .with_help(accepted_keys_help())
+        .with_help(accepted_keys_help(path))
 }
 
 /// The file's own name, for messages.
@@ -681,12 +682,13 @@ fn line_at(text: &str, span: Option<Range<usize>>) -> u32 {
     span.map(|s| line_of(text.as_bytes(), s.start)).unwrap_or(1)
 }
 
-fn accepted_keys_help() -> String {
-    format!(
-        "accepted keys: {} (and in {TYPED_FILE}: {})",
-        METADATA_KEYS.join(", "),
-        lithify_schema::ops::parse::KEYS.join(", ")
-    )
+/// The keys `path` (a `metadata.toml` or a `revision.toml`) takes.
+fn accepted_keys_help(path: &Path) -> String {
+    let mut keys = METADATA_KEYS.to_vec();
+    if file_name(path) == TYPED_FILE {
+        keys.extend(lithify_schema::ops::parse::KEYS);
+    }
+    format!("accepted keys: {}", keys.join(", "))
 }
 
 /// One key of `metadata.toml` being type-checked.
@@ -718,7 +720,7 @@ impl Field<'_> {
                 .at(self.path)
                 .line(self.line)
                 .with_note("diesel ignores unknown keys; lithify refuses them so that a typo cannot change how a migration runs")
-                .with_help(accepted_keys_help()),
+                .with_help(accepted_keys_help(self.path)),
         );
     }
 

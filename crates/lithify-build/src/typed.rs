@@ -5,13 +5,13 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use lithify_core::Dialect;
+use lithify_core::{Checksum, Dialect};
 use lithify_schema::fold::{Fold, RevisionSql};
 use lithify_schema::model::Schema;
 use lithify_schema::naming::convention::NamingConvention;
 use lithify_schema::ops::compile::{compile_revision, CompileError, CompileInput};
 
-use crate::chain::{CompiledChain, CompiledRevision, DialectSql};
+use crate::chain::{CompiledChain, CompiledRevision, DialectSql, ForeignKeysOff};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
 /// Compile every typed revision of `chain` for `dialects`, filling its
@@ -125,6 +125,12 @@ fn compile_one(
     };
     match compile_revision(input, &typed.revision) {
         Ok(compiled) => {
+            if dialect == Dialect::Sqlite {
+                rev.foreign_keys_off = ForeignKeysOff {
+                    up: compiled.up.rebuilds_tables,
+                    down: compiled.down.as_ref().is_some_and(|d| d.rebuilds_tables),
+                };
+            }
             rev.up.per_dialect.insert(dialect, compiled.up.sql);
             if let Some(down) = compiled.down {
                 rev.down
@@ -136,9 +142,6 @@ fn compile_one(
                 rev.transactional = false;
             }
             typed.notes.insert(dialect, compiled.notes);
-            if compiled.up.rebuilds_tables {
-                typed.rebuilds_on.insert(dialect);
-            }
         }
         Err(errors) => {
             for CompileError {
@@ -199,4 +202,79 @@ fn fold_some(
         }
     }
     fold.into_schema()
+}
+
+/// The checksum of what a revision runs on `dialect`: its upgrade and
+/// downgrade SQL. What `[revision.compiled]` of `lithify.lock` records for
+/// a sealed typed revision; `None` when it has no SQL there.
+pub fn compiled_checksum(rev: &CompiledRevision, dialect: Dialect) -> Option<Checksum> {
+    let up = rev.up.for_dialect(dialect)?;
+    let down = rev.down.as_ref().and_then(|d| d.for_dialect(dialect));
+    let mut files = vec![("up", up.as_bytes())];
+    files.extend(down.map(|d| ("down", d.as_bytes())));
+    Some(Checksum::of_files(files))
+}
+
+/// Sealed typed revisions must compile, on each of `dialects` the seal
+/// recorded, to what they compiled to when sealed: their SQL follows
+/// `[naming]`, the model of the revisions before them and lithify's
+/// compiler, none of which the file's checksum covers.
+pub fn verify_compiled_seals(chain: &CompiledChain, dialects: &[Dialect]) -> Diagnostics {
+    let mut out = Diagnostics::default();
+    for rev in &chain.revisions {
+        let Some(typed) = &rev.typed else { continue };
+        let changed: Vec<&str> = dialects
+            .iter()
+            .filter(|d| {
+                typed
+                    .sealed_compiled
+                    .get(d)
+                    .is_some_and(|sealed| compiled_checksum(rev, **d).as_ref() != Some(sealed))
+            })
+            .map(|d| d.name())
+            .collect();
+        if changed.is_empty() {
+            continue;
+        }
+        out.push(
+            Diagnostic::error(format!(
+                "sealed revision `{}` now compiles to other SQL than when it was sealed (on {})",
+                rev.id,
+                changed.join(", ")
+            ))
+            .at(&typed.file)
+            .with_note("a typed revision's SQL follows `[naming]` in lithify.toml, the schema the revisions before it leave, and lithify's compiler; its file is unchanged, so one of those changed")
+            .with_note("databases that applied the sealed revision ran the SQL it compiled to then")
+            .with_help(format!(
+                "restore what changed (`lithify sql --dialect {} {}:{}` shows the SQL now), or, if the new SQL is wanted, amend the seal: `lithify seal --amend {} --reason \"...\"`",
+                changed[0],
+                rev.parents.first().map_or("base", String::as_str),
+                rev.id,
+                rev.id
+            )),
+        );
+    }
+    out
+}
+
+/// What every typed revision of `chain` compiles to on each dialect it
+/// compiles for (a dialect an operation cannot be written for is left
+/// out), for `lithify seal` to record.
+pub(crate) fn compiled_checksums(
+    chain: &CompiledChain,
+) -> BTreeMap<String, BTreeMap<Dialect, Checksum>> {
+    let mut out: BTreeMap<String, BTreeMap<Dialect, Checksum>> = BTreeMap::new();
+    let naming = chain.config.naming.clone();
+    for dialect in Dialect::ALL {
+        let mut one = chain.clone();
+        if compile_typed(&mut one, &[dialect], &naming).is_err() {
+            continue;
+        }
+        for rev in one.revisions.iter().filter(|r| r.typed.is_some()) {
+            if let Some(sum) = compiled_checksum(rev, dialect) {
+                out.entry(rev.id.clone()).or_default().insert(dialect, sum);
+            }
+        }
+    }
+    out
 }

@@ -28,7 +28,7 @@ fn reference_chain_module() {
         .require_seals(true)
         .compile()
         .expect("the reference chain is sealed and valid");
-    assert_eq!(chain.revisions.len(), 6);
+    assert_eq!(chain.revisions.len(), 7);
     assert!(chain.revisions.iter().all(|r| r.sealed));
     // The directory's README is documentation: nothing to say about it, so
     // the reference chain builds without a word.
@@ -40,7 +40,7 @@ fn reference_chain_module() {
         .contains("data: include_str!(\"lithify_migrations.chain\"),"));
     assert_rustfmt_clean(&generated.module);
     let revisions = unpack(&generated.packed);
-    assert_eq!(revisions.len(), 6);
+    assert_eq!(revisions.len(), 7);
     for (packed, compiled) in revisions.iter().zip(&chain.revisions) {
         assert_eq!(packed.id, compiled.id);
         assert_eq!(packed.checksum, compiled.checksum.to_string());
@@ -110,7 +110,7 @@ fn packed_file_sits_beside_the_module() {
     let module = builder.write_to(&chain, dir.path()).expect("writes");
     assert_eq!(module, dir.path().join("db.rs"));
     let packed = std::fs::read_to_string(dir.path().join("db.chain")).expect("packed data");
-    assert_eq!(unpack(&packed).len(), 6);
+    assert_eq!(unpack(&packed).len(), 7);
 }
 
 #[test]
@@ -185,6 +185,7 @@ fn synthetic(n: usize) -> CompiledChain {
                 },
                 down: Some(DialectSql { shared: Some(format!("DROP TABLE t{i};\n")), per_dialect: BTreeMap::new() }),
                 typed: None,
+                foreign_keys_off: Default::default(),
                 id,
             }
         })

@@ -175,3 +175,22 @@ fn an_amendment_chain_that_does_not_link_is_a_hand_edit() {
         "{shown}"
     );
 }
+
+#[test]
+fn a_compiled_table_that_does_not_read_is_a_hand_edit() {
+    let f = Fixture::new();
+    two_revisions(&f);
+    seal_new(&f.dir).expect("seal");
+    let lock = f.read("lithify.lock").replacen(
+        "checksum = ",
+        "compiled = { oracle = \"sha256:00\" }\nchecksum = ",
+        1,
+    );
+    f.file("lithify.lock", &lock);
+    let shown = f.render(&f.builder().compile().expect_err("an unknown dialect"));
+    assert!(
+        shown.contains("malformed lithify.lock")
+            && shown.contains("`compiled` of `20240101000000` must be a [revision.compiled] table"),
+        "{shown}"
+    );
+}

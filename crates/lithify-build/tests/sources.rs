@@ -203,7 +203,7 @@ fn empty_directory_compiles_to_an_empty_chain() {
     assert!(code.contains("pub const HEADS: &[&str] = &[];"));
     assert!(code.contains("        len: 0,\n"));
     assert!(code.contains("pub mod revisions {}\n"));
-    assert_eq!(generated.packed, "lithify-chain 1\ncount 0\n");
+    assert_eq!(generated.packed, "lithify-chain 2\ncount 0\n");
 }
 
 /// Entries are typed from the directory listing; symlinks are still followed

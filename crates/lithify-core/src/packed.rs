@@ -7,7 +7,7 @@
 //! item 2). Both directions live here because build time and run time must
 //! agree on the format byte for byte.
 //!
-//! # Format (version 1)
+//! # Format (version 2)
 //!
 //! ```text
 //! lithify-chain 1
@@ -20,6 +20,7 @@
 //! depends_on <list>
 //! branch_labels <list>
 //! transactional true|false
+//! foreign_keys_off -|up|down|up down
 //! checksum <value>
 //! accepted_checksums <list>
 //! up.sqlite <sql>
@@ -41,8 +42,35 @@ use std::fmt;
 
 /// First line of every packed chain; the number is the format version.
 const MAGIC: &str = "lithify-chain ";
-/// The format version this code writes and reads.
-pub const VERSION: u32 = 1;
+/// The format version this code writes and reads (2 added
+/// `foreign_keys_off`).
+pub const VERSION: u32 = 2;
+
+/// The directions of a revision that SQLite runs with foreign-key
+/// enforcement switched off around their transaction: their SQL rebuilds a
+/// table (dropping a table with enforcement on would cascade-delete or
+/// refuse through the rows that reference it, and SQLite ignores the
+/// switch inside a transaction). The SQL checks the foreign keys of the
+/// tables it rebuilt itself before it commits. Other engines ignore it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ForeignKeysOff {
+    /// The upgrade rebuilds a table.
+    pub up: bool,
+    /// The downgrade rebuilds a table.
+    pub down: bool,
+}
+
+impl ForeignKeysOff {
+    /// The field's value as the format writes it.
+    fn text(self) -> &'static str {
+        match (self.up, self.down) {
+            (false, false) => "-",
+            (true, false) => "up",
+            (false, true) => "down",
+            (true, true) => "up down",
+        }
+    }
+}
 
 /// The SQL of one direction of a revision for each dialect; `None` where
 /// there is none (or the dialect is not embedded).
@@ -80,6 +108,8 @@ pub struct PackedRevision<'a> {
     pub branch_labels: Vec<&'a str>,
     /// Whether up/down run in a transaction with their bookkeeping.
     pub transactional: bool,
+    /// The directions SQLite runs with foreign keys off.
+    pub foreign_keys_off: ForeignKeysOff,
     /// `sha256:<hex>` checksum.
     pub checksum: &'a str,
     /// Earlier checksums accepted through amendments.
@@ -216,6 +246,10 @@ fn encode_revision(out: &mut String, index: usize, rev: &PackedRevision<'_>) {
     list_field(out, "depends_on", &rev.depends_on);
     list_field(out, "branch_labels", &rev.branch_labels);
     push_line(out, &format!("transactional {}", rev.transactional));
+    push_line(
+        out,
+        &format!("foreign_keys_off {}", rev.foreign_keys_off.text()),
+    );
     value_field(out, "checksum", rev.checksum);
     list_field(out, "accepted_checksums", &rev.accepted_checksums);
     // Texts already written for this revision, so a repeat becomes `=<key>`.
@@ -429,6 +463,7 @@ impl<'a> Reader<'a> {
         let depends_on = self.list_field("depends_on")?;
         let branch_labels = self.list_field("branch_labels")?;
         let transactional = self.bool_field("transactional")?;
+        let foreign_keys_off = self.foreign_keys_off()?;
         let checksum = self.value_field("checksum")?;
         let accepted_checksums = self.list_field("accepted_checksums")?;
         let mut seen = Vec::with_capacity(6);
@@ -447,11 +482,25 @@ impl<'a> Reader<'a> {
             depends_on,
             branch_labels,
             transactional,
+            foreign_keys_off,
             checksum,
             accepted_checksums,
             up,
             down,
         })
+    }
+
+    fn foreign_keys_off(&mut self) -> Result<ForeignKeysOff, PackError> {
+        self.key("foreign_keys_off")?;
+        let line = self.rest().split('\n').next().unwrap_or("");
+        let value = [(false, false), (true, false), (false, true), (true, true)]
+            .into_iter()
+            .map(|(up, down)| ForeignKeysOff { up, down })
+            .find(|v| v.text() == line)
+            .ok_or_else(|| self.error(PackProblem::Expected("`-`, `up`, `down` or `up down`")))?;
+        self.pos += line.len();
+        self.end_of_line()?;
+        Ok(value)
     }
 
     fn sql_fields(
@@ -542,6 +591,10 @@ mod tests {
                 depends_on: vec!["20240101000000", "z"],
                 branch_labels: vec!["", "with space"],
                 transactional: false,
+                foreign_keys_off: ForeignKeysOff {
+                    up: true,
+                    down: false,
+                },
                 checksum: "sha256:bb",
                 accepted_checksums: vec!["sha256:cc"],
                 up: PackedSql {
@@ -558,7 +611,9 @@ mod tests {
         let revisions = sample();
         let blob = encode(&revisions);
         assert_eq!(decode(&blob), Ok(revisions));
-        assert!(blob.starts_with("lithify-chain 1\ncount 2\nrevision 0\n"));
+        assert!(blob.starts_with("lithify-chain 2\ncount 2\nrevision 0\n"));
+        assert!(blob.contains("\nforeign_keys_off -\n"));
+        assert!(blob.contains("\nforeign_keys_off up\n"));
         assert!(blob.contains("\nup.mysql =up.sqlite\n"));
         assert!(blob.contains("\ndown.postgres =down.sqlite\n"));
         assert!(blob.contains("\ndown.mysql -\n"));
@@ -568,8 +623,8 @@ mod tests {
 
     #[test]
     fn empty_chain() {
-        assert_eq!(encode(&[]), "lithify-chain 1\ncount 0\n");
-        assert_eq!(decode("lithify-chain 1\ncount 0\n"), Ok(vec![]));
+        assert_eq!(encode(&[]), "lithify-chain 2\ncount 0\n");
+        assert_eq!(decode("lithify-chain 2\ncount 0\n"), Ok(vec![]));
     }
 
     fn problem(data: &str) -> PackError {
@@ -591,10 +646,12 @@ mod tests {
 
     #[test]
     fn bad_version_and_not_packed() {
-        let e = problem("lithify-chain 2\ncount 0\n");
-        assert_eq!(e.problem, PackProblem::Version("2".into()));
+        // A blob from a lithify that wrote version 1 (before
+        // `foreign_keys_off`), as from a stale build.
+        let e = problem("lithify-chain 1\ncount 0\n");
+        assert_eq!(e.problem, PackProblem::Version("1".into()));
         assert_eq!(e.offset, 14);
-        assert!(e.to_string().contains("version `2`"), "{e}");
+        assert!(e.to_string().contains("version `1`"), "{e}");
         assert_eq!(problem("").problem, PackProblem::NotPacked);
         assert_eq!(problem("{\"json\": 1}").problem, PackProblem::NotPacked);
     }
@@ -650,6 +707,11 @@ mod tests {
         assert_eq!(e.problem, PackProblem::Expected("checksum"));
         let e = problem(&blob.replacen("transactional true", "transactional yes", 1));
         assert_eq!(e.problem, PackProblem::Expected("`true` or `false`"));
+        let e = problem(&blob.replacen("foreign_keys_off up", "foreign_keys_off sideways", 1));
+        assert_eq!(
+            e.problem,
+            PackProblem::Expected("`-`, `up`, `down` or `up down`")
+        );
         let e = problem(&blob.replacen("=up.sqlite", "=down.sqlite", 1));
         assert_eq!(e.problem, PackProblem::BadReference("down.sqlite".into()));
         let e = problem(&blob.replacen("revision 1", "revision 7", 1));
@@ -680,7 +742,7 @@ mod tests {
     type Owned = (
         [String; 4],
         [Vec<String>; 4],
-        bool,
+        [bool; 3],
         [Option<String>; 3],
         Option<[Option<String>; 3]>,
     );
@@ -690,7 +752,7 @@ mod tests {
         (
             [text(), text(), text(), text()],
             [list(), list(), list(), list()],
-            any::<bool>(),
+            any::<[bool; 3]>(),
             sql(),
             proptest::option::of(sql()),
         )
@@ -709,7 +771,7 @@ mod tests {
     }
 
     fn borrow(o: &Owned) -> PackedRevision<'_> {
-        let (texts, lists, transactional, up, down) = o;
+        let (texts, lists, [transactional, fk_up, fk_down], up, down) = o;
         PackedRevision {
             id: &texts[0],
             dir_name: &texts[1],
@@ -720,6 +782,10 @@ mod tests {
             branch_labels: strs(&lists[2]),
             accepted_checksums: strs(&lists[3]),
             transactional: *transactional,
+            foreign_keys_off: ForeignKeysOff {
+                up: *fk_up,
+                down: *fk_down,
+            },
             up: borrow_sql(up),
             down: down.as_ref().map(borrow_sql),
         }

@@ -54,6 +54,13 @@ pub(crate) trait Engine {
         Ok(true)
     }
 
+    /// True when the catalog shows a default as its SQL was written
+    /// (SQLite keeps the text: `FALSE` stays `FALSE`), so the model must
+    /// too; PostgreSQL and MySQL show their own rendering.
+    fn defaults_as_written(&self) -> bool {
+        false
+    }
+
     /// True when `DEFAULT NULL` is no default at all (the catalog shows
     /// none); SQLite keeps the text `NULL`.
     fn null_default_is_no_default(&self) -> bool {

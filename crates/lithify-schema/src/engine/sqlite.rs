@@ -37,6 +37,10 @@ impl Engine for Sqlite {
         false
     }
 
+    fn defaults_as_written(&self) -> bool {
+        true
+    }
+
     fn referenced_columns_as_written(&self) -> bool {
         true
     }

@@ -137,6 +137,8 @@ pub(crate) fn default_text(ctx: &Ctx<'_>, e: &Expr) -> Option<String> {
     let is_null = matches!(e, Expr::Value(v) if v.value == sqlparser::ast::Value::Null);
     if is_null && ctx.engine.null_default_is_no_default() {
         None
+    } else if ctx.engine.defaults_as_written() {
+        Some(ctx.as_written(e))
     } else {
         Some(e.to_string())
     }

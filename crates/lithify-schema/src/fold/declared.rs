@@ -3,10 +3,14 @@
 //! sqlparser's grammar of types reads, and not what its `DataType` prints
 //! back. Before such a statement is parsed, each column's type words are
 //! put into one quoted identifier holding the text, which the parser reads
-//! as a custom type and [`declared_type`] gives back.
+//! as a custom type and [`declared_type`] gives back. The text is the
+//! statement's own, spacing and case included: SQLite keeps it so, and a
+//! table lithify rebuilds must declare its columns the same way.
 
 use sqlparser::ast::{DataType, ObjectNamePart};
 use sqlparser::tokenizer::{Token, TokenWithSpan, Word};
+
+use super::split::Piece;
 
 /// The quote that marks a type put into one token here.
 const MARK: char = '"';
@@ -29,18 +33,19 @@ const AFTER_TYPE: &[&str] = &[
 /// Words that start a table constraint instead of a column.
 const TABLE_CONSTRAINTS: &[&str] = &["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"];
 
-/// `tokens` with every column type of a `CREATE TABLE` or `ALTER TABLE
-/// ... ADD [COLUMN]` in one token; other statements unchanged.
-pub(crate) fn protect_types(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
-    let is = |i: usize, w: &str| word(&tokens, i).is_some_and(|x| x.eq_ignore_ascii_case(w));
+/// `piece`'s tokens with every column type of a `CREATE TABLE` or `ALTER
+/// TABLE ... ADD [COLUMN]` in one token; other statements unchanged.
+pub(crate) fn protect_types(piece: &Piece) -> Vec<TokenWithSpan> {
+    let tokens = &piece.tokens;
+    let is = |i: usize, w: &str| word(tokens, i).is_some_and(|x| x.eq_ignore_ascii_case(w));
     let mut columns: Vec<usize> = Vec::new();
     if is(0, "CREATE") {
         let Some(open) = (1..tokens.len().min(12)).find(|&i| tokens[i].token == Token::LParen)
         else {
-            return tokens;
+            return tokens.clone();
         };
         if !(1..open).any(|i| is(i, "TABLE")) {
-            return tokens;
+            return tokens.clone();
         }
         let mut depth = 0usize;
         let mut element_start = open + 1;
@@ -76,16 +81,19 @@ pub(crate) fn protect_types(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
     let mut out = tokens.clone();
     // From the last column back, so earlier positions stay valid.
     for &name in columns.iter().rev() {
-        let (start, end) = (name + 1, type_end(&tokens, name + 1));
+        let (start, end) = (name + 1, type_end(tokens, name + 1));
         if start < end {
-            let text = type_text(&tokens[start..end]);
+            let span = tokens[start].span.union(&tokens[end - 1].span);
+            let text = piece
+                .source(span)
+                .map_or_else(|| type_text(&tokens[start..end]), str::to_owned);
             let replacement = TokenWithSpan {
                 token: Token::Word(Word {
                     value: text,
                     quote_style: Some(MARK),
                     keyword: sqlparser::keywords::Keyword::NoKeyword,
                 }),
-                span: tokens[start].span.union(&tokens[end - 1].span),
+                span,
             };
             out.splice(start..end, [replacement]);
         }
@@ -148,9 +156,9 @@ fn type_end(tokens: &[TokenWithSpan], start: usize) -> usize {
     i
 }
 
-/// The type's text: words separated by one space, the parenthesised part
-/// without spaces but one after each comma (SQLite compares types by
-/// words; the model shows them tidily).
+/// The type's text rebuilt from its tokens, where the statement's own is
+/// not at hand: words separated by one space, the parenthesised part
+/// without spaces but one after each comma.
 fn type_text(tokens: &[TokenWithSpan]) -> String {
     let mut out = String::new();
     for t in tokens {
@@ -176,16 +184,11 @@ fn type_text(tokens: &[TokenWithSpan]) -> String {
 mod tests {
     use super::*;
     use sqlparser::dialect::SQLiteDialect;
-    use sqlparser::tokenizer::Tokenizer;
 
     fn protected(sql: &str) -> Vec<String> {
-        let tokens = Tokenizer::new(&SQLiteDialect {}, sql)
-            .tokenize_with_location()
-            .unwrap()
-            .into_iter()
-            .filter(|t| !matches!(t.token, Token::Whitespace(_)))
-            .collect();
-        protect_types(tokens)
+        let pieces =
+            super::super::split::split(&SQLiteDialect {}, lithify_core::Dialect::Sqlite, sql);
+        protect_types(&pieces[0])
             .into_iter()
             .filter_map(|t| match t.token {
                 Token::Word(w) if w.quote_style == Some(MARK) => Some(w.value),
@@ -203,10 +206,10 @@ mod tests {
             ),
             [
                 "UNSIGNED BIG INT",
-                "VARCHAR(255)",
+                "VARCHAR ( 255 )",
                 "NUMERIC(10, -2)",
                 "INT",
-                "odd TEXT"
+                "'odd' TEXT"
             ]
         );
         assert_eq!(

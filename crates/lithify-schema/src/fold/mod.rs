@@ -109,9 +109,23 @@ pub(crate) struct Ctx<'a> {
     file: &'a Path,
     line: u32,
     statement: String,
+    /// The statement being folded, for its text as written.
+    piece: &'a split::Piece,
 }
 
 impl Ctx<'_> {
+    /// The text of a parsed node as the statement writes it, where the
+    /// engine keeps it so (a SQLite default); the parser's rendering of
+    /// `node` otherwise, or when the node has no place in the text.
+    pub(crate) fn as_written(
+        &self,
+        node: &(impl sqlparser::ast::Spanned + std::fmt::Display),
+    ) -> String {
+        self.piece
+            .source(node.span())
+            .map_or_else(|| node.to_string(), str::to_owned)
+    }
+
     /// The dialect.
     pub(crate) fn dialect(&self) -> Dialect {
         self.engine.dialect()
@@ -181,9 +195,10 @@ impl Fold {
                 file: revision.file,
                 line: piece.line,
                 statement: scan::first_words(&piece),
+                piece: &piece,
             };
             triggers::observe(&mut self.schema, &ctx, &piece);
-            if let Some(note) = apply_piece(&mut self.schema, &ctx, piece) {
+            if let Some(note) = apply_piece(&mut self.schema, &ctx, &piece) {
                 self.notes.push(note);
             }
         }
@@ -223,17 +238,17 @@ pub fn fold_all<'a>(
     (fold.into_schema(), notes)
 }
 
-fn apply_piece(schema: &mut Schema, ctx: &Ctx<'_>, piece: split::Piece) -> Option<FoldNote> {
+fn apply_piece(schema: &mut Schema, ctx: &Ctx<'_>, piece: &split::Piece) -> Option<FoldNote> {
     if piece.raw.is_some() {
         return unreadable(
             schema,
             ctx,
-            &piece,
+            piece,
             "the SQL could not be tokenized".to_owned(),
         );
     }
     let tokens = if ctx.engine.types_are_words() {
-        declared::protect_types(piece.tokens.clone())
+        declared::protect_types(piece)
     } else {
         piece.tokens.clone()
     };
@@ -254,7 +269,7 @@ fn apply_piece(schema: &mut Schema, ctx: &Ctx<'_>, piece: split::Piece) -> Optio
         Err(e) => unreadable(
             schema,
             ctx,
-            &piece,
+            piece,
             format!("the parser could not read it ({e})"),
         ),
     }

@@ -10,7 +10,7 @@
 
 use sqlparser::dialect::Dialect as ParserDialect;
 use sqlparser::keywords::Keyword;
-use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer, Whitespace};
+use sqlparser::tokenizer::{Location, Span, Token, TokenWithSpan, Tokenizer, Whitespace};
 
 /// One statement: its tokens (comments and whitespace dropped) and where it
 /// starts.
@@ -112,6 +112,29 @@ fn cut(tokens: Vec<TokenWithSpan>, sql: &str) -> Vec<Piece> {
     }
     finish(&mut out, &mut current, &lines);
     out
+}
+
+impl Piece {
+    /// The text of `span` as written, when it lies within the statement
+    /// (`None` for the empty span of a node the parser made up).
+    pub(crate) fn source(&self, span: Span) -> Option<&str> {
+        let first = self.tokens.first()?.span.start;
+        if span.start.line < first.line || span.end < span.start || span.start.line == 0 {
+            return None;
+        }
+        // `text` starts at the first token: its first line is short by
+        // that token's column.
+        let at = |l: Location| {
+            let line = l.line - first.line + 1;
+            let column = if line == 1 {
+                l.column.checked_sub(first.column)? + 1
+            } else {
+                l.column
+            };
+            Some(LineStarts::new(&self.text).offset(line, column))
+        };
+        self.text.get(at(span.start)?..at(span.end)?)
+    }
 }
 
 /// Byte offsets of line starts, to turn the tokenizer's (line, column)

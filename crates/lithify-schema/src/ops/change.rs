@@ -290,9 +290,15 @@ pub(crate) fn diff(
             push(&mut working, Change::DropConstraint(c));
         }
     }
+    // InnoDB makes its own index for a foreign key when no other index
+    // serves the key (and drops it when one comes): no change creates
+    // one; the MySQL renderer drops and adds a key again where its last
+    // index goes, and InnoDB makes it then. (It keeps such an index when
+    // the key goes, so those are dropped like any other.)
+    let own = |i: &&Index| !i.for_foreign_key;
     // A new index that needs nothing else first is created before the old
     // ones go: MySQL refuses to drop the last index a foreign key can use.
-    for i in &target.indexes {
+    for i in target.indexes.iter().filter(own) {
         let early = !working
             .indexes
             .iter()
@@ -376,7 +382,7 @@ pub(crate) fn diff(
     for c in keys {
         push(&mut working, Change::AddConstraint(c.clone()));
     }
-    for i in &target.indexes {
+    for i in target.indexes.iter().filter(own) {
         if !working.indexes.contains(i) {
             push(
                 &mut working,

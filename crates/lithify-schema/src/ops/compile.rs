@@ -337,7 +337,16 @@ impl<'a> Compiler<'a> {
                     self.check_rebuilt(line, &target);
                 }
             }
-            Err(message) => self.errors.push(CompileError::at(line, message)),
+            Err(message) => {
+                self.errors.push(CompileError::at(line, message));
+                // The operations after it are checked against the table
+                // it would have made, not failed for its absence.
+                if let Step::CreateTable { table, .. } = step {
+                    if self.schema.find_table(&table.name).is_none() {
+                        self.schema.tables.push(table);
+                    }
+                }
+            }
         }
     }
 
@@ -346,6 +355,7 @@ impl<'a> Compiler<'a> {
         let r = self.r.as_ref();
         let sql = match step {
             Step::CreateTable { table, triggers } => {
+                r.check_table(table)?;
                 let mut sql = r.create_table(table);
                 for index in r.indexes_to_create(table) {
                     sql.push(r.create_index(table, index, false)?);
@@ -389,6 +399,7 @@ impl<'a> Compiler<'a> {
             }
             apply(d, &mut working, change);
         }
+        self.r.check_table(&working)?;
         if !rebuild {
             return Ok(Rendered { sql, rebuilt: None });
         }

@@ -7,11 +7,12 @@ use std::collections::BTreeMap;
 
 use super::change::{Change, Constraint, Position, Step};
 use super::compile::{CompileError, Compiler, Lowered};
+use super::parse::TYPES;
 use super::render::literal;
 use super::sql_text::mentions;
 use super::{
     AlterColumn, ColumnSpec, CreateIndex, CreateTable, DefaultValue, Execute, ForeignKeySpec,
-    Insert, Literal, Located, Operation,
+    Insert, Literal, Located, Operation, PortableType,
 };
 use crate::model::{
     same_name, CheckConstraint, Column, Dialect, ForeignKey, Identity, Index, IndexPart, NameKind,
@@ -197,26 +198,35 @@ impl Compiler<'_> {
         Ok(())
     }
 
-    /// A column of the model from its spec.
+    /// A column of the model from its spec; `siblings`, the columns of the
+    /// table being created so far (a self-reference's type is there).
     fn column_model(
         &self,
         table: &str,
         spec: &ColumnSpec,
+        siblings: &[Column],
         line: u32,
     ) -> Result<Column, CompileError> {
         let d = self.dialect();
-        let declared = self
-            .r
-            .portable_type(&spec.ty)
-            .map_err(|e| CompileError::at(line, format!("column `{table}.{}`: {e}", spec.name)))?;
-        // A SQLite table's rowid is only an INTEGER PRIMARY KEY.
-        let declared = if spec.identity && d == Dialect::Sqlite {
-            "INTEGER".to_owned()
-        } else {
-            declared
+        let ty = match &spec.ty {
+            PortableType::Referenced => self.referenced_type(table, spec, siblings, line)?,
+            portable => {
+                let declared = self.r.portable_type(portable).map_err(|e| {
+                    CompileError::at(line, format!("column `{table}.{}`: {e}", spec.name))
+                })?;
+                // A SQLite table's rowid is only an INTEGER PRIMARY KEY.
+                let declared = if spec.identity && d == Dialect::Sqlite {
+                    "INTEGER".to_owned()
+                } else {
+                    declared
+                };
+                SqlType::parse(d, &declared)
+                    .map_err(|e| {
+                        CompileError::at(line, format!("column `{table}.{}`: {e}", spec.name))
+                    })?
+                    .0
+            }
         };
-        let (ty, _) = SqlType::parse(d, &declared)
-            .map_err(|e| CompileError::at(line, format!("column `{table}.{}`: {e}", spec.name)))?;
         let identity = match (spec.identity, d) {
             (false, _) | (true, Dialect::Sqlite) => None,
             (true, Dialect::Postgres) => Some(Identity::ByDefault),
@@ -231,6 +241,44 @@ impl Compiler<'_> {
             generated: None,
             // SQLite keeps no comments.
             comment: spec.comment.clone().filter(|_| d != Dialect::Sqlite),
+        })
+    }
+
+    /// The type of the column `spec` references, from the model (or from
+    /// `siblings`, for a reference to the table being created).
+    fn referenced_type(
+        &self,
+        table: &str,
+        spec: &ColumnSpec,
+        siblings: &[Column],
+        line: u32,
+    ) -> Result<SqlType, CompileError> {
+        let d = self.dialect();
+        let missing = |what: String| {
+            CompileError::at(
+                line,
+                format!("column `{table}.{}` has no `type`, and {what}", spec.name),
+            )
+            .help(format!("give it a `type` ({TYPES})"))
+        };
+        let Some(r) = &spec.references else {
+            return Err(missing("no `references` to take one from".to_owned()));
+        };
+        let referenced = if same_name(d, NameKind::Relation, &r.table, table) {
+            siblings
+                .iter()
+                .find(|c| same_name(d, NameKind::Member, &c.name, &r.column))
+        } else {
+            self.schema
+                .find_table(&ObjectName::new(r.table.as_str()))
+                .filter(|t| t.unknown.is_none())
+                .and_then(|t| t.find_column(d, &r.column))
+        };
+        referenced.map(|c| c.ty.clone()).ok_or_else(|| {
+            missing(format!(
+                "the model has no column `{}.{}` to take its type from",
+                r.table, r.column
+            ))
         })
     }
 
@@ -257,7 +305,8 @@ impl Compiler<'_> {
                     format!("column `{}` is given twice", spec.name),
                 ));
             }
-            table.columns.push(self.column_model(&c.table, spec, line)?);
+            let column = self.column_model(&c.table, spec, &table.columns, line)?;
+            table.columns.push(column);
         }
         let mut pk: Vec<String> = c
             .columns
@@ -435,7 +484,7 @@ impl Compiler<'_> {
             )
             .help("give it a `default`, or add it nullable, fill it (`execute`), then `alter_column` it to `nullable = false`"));
         }
-        let column = self.column_model(table, spec, line)?;
+        let column = self.column_model(table, spec, &[], line)?;
         let mut constraints = Vec::new();
         let mut probe = t.clone();
         probe.columns.push(column.clone());
@@ -556,7 +605,7 @@ impl Compiler<'_> {
                 check: None,
                 comment: None,
             };
-            to.ty = self.column_model(&a.table, &spec, line)?.ty;
+            to.ty = self.column_model(&a.table, &spec, &[], line)?.ty;
             if d == Dialect::Postgres {
                 if let Some(v) = self.views_reading(&t.name, Some(&from.name)) {
                     return Err(CompileError::at(line, format!("view `{v}` may read `{}.{}`, and PostgreSQL cannot change the type of a column a view uses", a.table, from.name))
@@ -638,7 +687,7 @@ impl Compiler<'_> {
         if c.where_clause.is_some() && d == Dialect::Mysql {
             return Err(
                 CompileError::at(line, "MySQL has no partial indexes (`where`)")
-                    .help("give the index for MySQL without `where`, in a revision's up.mysql.sql"),
+                    .help("write the index as an `execute` with `sqlite`, `postgres` and `mysql` variants (MySQL's without `where`) and a `down`, or build without MySQL"),
             );
         }
         Ok(vec![Change::CreateIndex {

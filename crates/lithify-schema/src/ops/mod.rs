@@ -257,6 +257,11 @@ pub enum PortableType {
     /// `{ sqlite = "...", postgres = "...", mysql = "..." }`: the type as each
     /// dialect writes it; a dialect without one cannot compile the revision.
     PerDialect(BTreeMap<Dialect, String>),
+    /// No `type` on a column with `references`: the referenced column's
+    /// type as the model has it on each dialect (an identity's plain
+    /// integer), so the key's two ends match everywhere, as diesel's
+    /// `joinable!` needs.
+    Referenced,
 }
 
 /// `alter_column`.

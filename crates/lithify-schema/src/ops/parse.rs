@@ -180,6 +180,8 @@ struct Fields<'a> {
     table: &'a dyn TableLike,
     text: &'a str,
     used: Vec<&'a str>,
+    /// Every key the operation's reader looked for: the keys it takes.
+    asked: Vec<&'a str>,
     /// Line of the table (its `op` key, else its first key).
     line: u32,
 }
@@ -197,6 +199,7 @@ impl<'a> Fields<'a> {
             table,
             text,
             used: Vec::new(),
+            asked: Vec::new(),
             line,
         }
     }
@@ -208,6 +211,9 @@ impl<'a> Fields<'a> {
     }
 
     fn get(&mut self, key: &'a str) -> Option<&'a Item> {
+        if !self.asked.contains(&key) {
+            self.asked.push(key);
+        }
         let item = self.table.get(key)?;
         self.used.push(key);
         Some(item)
@@ -262,12 +268,20 @@ impl<'a> Fields<'a> {
     }
 
     fn no_other_keys(&self, errors: &mut Vec<OpError>) {
+        let takes: Vec<&str> = self.asked.iter().copied().filter(|k| *k != "op").collect();
         for (k, _) in self.table.iter() {
             if !self.used.contains(&k) {
+                let guess = takes.iter().find(|t| close_to(k, t));
                 errors.push(OpError {
                     line: self.key_line(k),
-                    message: format!("unknown key `{k}` in a `{}` operation", self.op_name()),
-                    help: Some("the README lists every operation and its keys".to_owned()),
+                    message: match guess {
+                        Some(t) => format!(
+                            "unknown key `{k}` in `{}`: did you mean `{t}`?",
+                            self.op_name()
+                        ),
+                        None => format!("unknown key `{k}` in `{}`", self.op_name()),
+                    },
+                    help: Some(format!("`{}` takes: {}", self.op_name(), takes.join(", "))),
                 });
             }
         }
@@ -276,6 +290,32 @@ impl<'a> Fields<'a> {
     fn op_name(&self) -> &str {
         self.table.get("op").and_then(Item::as_str).unwrap_or("?")
     }
+}
+
+/// A likely typo of `known`: the same length give or take one, and at most
+/// two characters replaced, inserted, deleted or swapped.
+fn close_to(typed: &str, known: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (typed.chars().collect(), known.chars().collect());
+    if a.len().abs_diff(b.len()) > 1 || a == b {
+        return false;
+    }
+    // Optimal string alignment distance, rows of the usual table.
+    let mut before: Vec<usize> = (0..=b.len()).collect();
+    let mut earlier = before.clone();
+    for i in 1..=a.len() {
+        let mut row = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            row[j] = (before[j] + 1)
+                .min(row[j - 1] + 1)
+                .min(before[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                row[j] = row[j].min(earlier[j - 2] + 1);
+            }
+        }
+        earlier = std::mem::replace(&mut before, row);
+    }
+    before[b.len()] <= 2
 }
 
 fn operation(f: &mut Fields<'_>) -> Result<Operation, OpError> {
@@ -353,7 +393,10 @@ fn operation(f: &mut Fields<'_>) -> Result<Operation, OpError> {
         other => {
             return Err(OpError {
                 line: f.key_line("op"),
-                message: format!("unknown operation `{other}`"),
+                message: match OPERATIONS.iter().find(|o| close_to(other, o)) {
+                    Some(o) => format!("unknown operation `{other}`: did you mean `{o}`?"),
+                    None => format!("unknown operation `{other}`"),
+                },
                 help: Some(format!("one of: {}", OPERATIONS.join(", "))),
             })
         }
@@ -473,11 +516,15 @@ fn column_fields(
     let name = f.required(name_key, op)?;
     let ty = match f.get("type") {
         Some(item) => portable_type(f, item)?,
+        // A foreign-key column takes the type of the column it references.
+        None if f.table.contains_key("references") => PortableType::Referenced,
         None => {
             return Err(OpError {
                 line: f.line,
                 message: format!("column `{name}` needs a `type`"),
-                help: Some(format!("types: {TYPES}")),
+                help: Some(format!(
+                    "types: {TYPES}; a column with `references` may leave it out to take the referenced column's"
+                )),
             })
         }
     };
@@ -814,7 +861,10 @@ mod tests {
         let e = parse("[[upgrade]]\nop = \"add_column\"\ntable = \"jobs\"\ncolumn = \"x\"\ntype = \"int\"\nnulable = true\n").unwrap_err();
         assert_eq!(
             (e[0].line, e[0].message.as_str()),
-            (6, "unknown key `nulable` in a `add_column` operation")
+            (
+                6,
+                "unknown key `nulable` in `add_column`: did you mean `nullable`?"
+            )
         );
         let e = parse("[[upgrade]]\nop = \"add_column\"\ntable = \"jobs\"\ncolumn = \"x\"\ntype = \"integr\"\n").unwrap_err();
         assert_eq!(e[0].line, 5);

@@ -102,6 +102,15 @@ pub(crate) trait Render {
     /// in `schema`).
     fn change(&self, schema: &Schema, table: &Table, change: &Change) -> Plan;
 
+    /// Refuse a table this dialect cannot hold as the model has it (MySQL:
+    /// a key over a whole TEXT column), before its SQL runs into it.
+    ///
+    /// # Errors
+    /// What the engine would refuse, and why.
+    fn check_table(&self, _table: &Table) -> Result<(), String> {
+        Ok(())
+    }
+
     /// `DROP TABLE`.
     fn drop_table(&self, table: &ObjectName) -> String {
         format!("DROP TABLE {}", qualified(self, table))

@@ -6,7 +6,10 @@
 use super::{
     column_definition, create_index_head, index_parts, qualified, string_literal, Plan, Render,
 };
-use crate::model::{Dialect, Identity, Index, ObjectName, Schema, Table};
+use crate::model::{
+    same_name, Dialect, ForeignKey, Identity, Index, IndexPart, NameKind, ObjectName, Schema,
+    SqlType, Table,
+};
 use crate::ops::change::{Change, Constraint, Position};
 use crate::ops::PortableType;
 
@@ -47,7 +50,7 @@ impl Render for Mysql {
             PortableType::Uuid => "CHAR(36)".into(),
             PortableType::Json => "JSON".into(),
             PortableType::Binary => "BLOB".into(),
-            PortableType::PerDialect(_) => String::new(),
+            PortableType::PerDialect(_) | PortableType::Referenced => String::new(),
         }
     }
 
@@ -173,7 +176,10 @@ impl Render for Mysql {
                     }
                 },
                 Constraint::Unique(u) => match &u.name {
-                    Some(n) => format!("DROP INDEX {}", self.ident(n)),
+                    Some(n) => {
+                        let drop = alter(format!("DROP INDEX {}", self.ident(n)));
+                        return Plan::Sql(keeping_foreign_keys(self, table, n, &u.columns, drop));
+                    }
                     None => {
                         return Plan::Unsupported(
                             "a UNIQUE without a name cannot be dropped".into(),
@@ -185,7 +191,18 @@ impl Render for Mysql {
                 Ok(s) => vec![s],
                 Err(e) => return Plan::Unsupported(e),
             },
-            Change::DropIndex(index) => vec![self.drop_index(table, index)],
+            Change::DropIndex(index) => {
+                let columns: Vec<String> = index
+                    .parts
+                    .iter()
+                    .map_while(|p| match p {
+                        IndexPart::Column(c) => Some(c.clone()),
+                        IndexPart::Expression(_) => None,
+                    })
+                    .collect();
+                let drop = self.drop_index(table, index);
+                keeping_foreign_keys(self, table, &index.name, &columns, drop)
+            }
             Change::SetComment(c) => return self.table_comment(&table.name, c.as_deref()),
         })
     }
@@ -202,6 +219,7 @@ impl Render for Mysql {
                 index.name
             ));
         }
+
         let (kind, using) = match index.method.as_deref() {
             Some("fulltext") => ("FULLTEXT ", String::new()),
             Some("spatial") => ("SPATIAL ", String::new()),
@@ -220,6 +238,16 @@ impl Render for Mysql {
         ))
     }
 
+    fn check_table(&self, table: &Table) -> Result<(), String> {
+        match blob_in_key(table) {
+            Some((key, column)) => Err(format!(
+                "{key} of `{}` covers `{column}`, a TEXT or BLOB column, which MySQL indexes only with a prefix length",
+                table.name
+            )),
+            None => Ok(()),
+        }
+    }
+
     fn drop_index(&self, table: &Table, index: &Index) -> String {
         format!(
             "DROP INDEX {} ON {}",
@@ -227,4 +255,117 @@ impl Render for Mysql {
             qualified(self, &table.name)
         )
     }
+}
+
+/// A key or index of `table` over a TEXT or BLOB column whole (MySQL:
+/// "BLOB/TEXT column used in key specification without a key length"):
+/// what it is, and the column. FULLTEXT indexes take such columns.
+fn blob_in_key(table: &Table) -> Option<(String, &str)> {
+    let blob = |name: &str| {
+        let column = table.find_column(Dialect::Mysql, name)?;
+        match &column.ty {
+            SqlType::Mysql(t) if t.name.ends_with("text") || t.name.ends_with("blob") => {
+                Some(column.name.as_str())
+            }
+            _ => None,
+        }
+    };
+    let named = |kind: &str, name: Option<&str>| match name {
+        Some(n) => format!("{kind} `{n}`"),
+        None => kind.to_owned(),
+    };
+    let pk = table.primary_key.iter().flat_map(|p| {
+        p.columns
+            .iter()
+            .map(move |c| (named("the primary key", p.name.as_deref()), c.as_str()))
+    });
+    let uniques = table.uniques.iter().flat_map(|u| {
+        u.columns
+            .iter()
+            .map(move |c| (named("UNIQUE", u.name.as_deref()), c.as_str()))
+    });
+    let indexes = table
+        .indexes
+        .iter()
+        .filter(|i| i.method.as_deref() != Some("fulltext"))
+        .flat_map(|i| {
+            i.parts.iter().filter_map(move |p| match p {
+                IndexPart::Column(c) => Some((named("index", Some(&i.name)), c.as_str())),
+                IndexPart::Expression(_) => None,
+            })
+        });
+    pk.chain(uniques)
+        .chain(indexes)
+        .find_map(|(key, c)| blob(c).map(|column| (key, column)))
+}
+
+/// `drop` (of index `name` over `columns`), and, where InnoDB refuses it
+/// because a foreign key has no other index, the key dropped before and
+/// added again after: InnoDB then makes the key's own index again, named
+/// after it, as it did when the key was first made, so the table ends as
+/// on every other engine.
+fn keeping_foreign_keys(
+    r: &Mysql,
+    table: &Table,
+    name: &str,
+    columns: &[String],
+    drop: String,
+) -> Vec<String> {
+    let d = Dialect::Mysql;
+    let starts_with = |cols: &[String], key: &[String]| {
+        key.len() <= cols.len()
+            && key
+                .iter()
+                .zip(cols)
+                .all(|(a, b)| same_name(d, NameKind::Member, a, b))
+    };
+    let others = || {
+        let indexes = table
+            .indexes
+            .iter()
+            .filter(|i| !same_name(d, NameKind::Member, &i.name, name))
+            .map(|i| {
+                i.parts
+                    .iter()
+                    .map_while(|p| match p {
+                        IndexPart::Column(c) => Some(c.clone()),
+                        IndexPart::Expression(_) => None,
+                    })
+                    .collect::<Vec<_>>()
+            });
+        let uniques = table
+            .uniques
+            .iter()
+            .filter(|u| {
+                !u.name
+                    .as_deref()
+                    .is_some_and(|n| same_name(d, NameKind::Member, n, name))
+            })
+            .map(|u| u.columns.clone());
+        let pk = table.primary_key.iter().map(|p| p.columns.clone());
+        indexes.chain(uniques).chain(pk).collect::<Vec<_>>()
+    };
+    let needing: Vec<&ForeignKey> = table
+        .foreign_keys
+        .iter()
+        .filter(|f| f.name.is_some() && starts_with(columns, &f.columns))
+        .filter(|f| !others().iter().any(|o| starts_with(o, &f.columns)))
+        .collect();
+    if needing.is_empty() {
+        return vec![drop];
+    }
+    let t = qualified(r, &table.name);
+    let mut out: Vec<String> = needing
+        .iter()
+        .filter_map(|f| f.name.as_deref())
+        .map(|n| format!("ALTER TABLE {t} DROP FOREIGN KEY {}", r.ident(n)))
+        .collect();
+    out.push(drop);
+    out.extend(needing.iter().map(|f| {
+        format!(
+            "ALTER TABLE {t} ADD {}",
+            r.constraint_clause(&Constraint::ForeignKey((*f).clone()))
+        )
+    }));
+    out
 }

@@ -38,7 +38,7 @@ impl Render for Postgres {
             PortableType::Uuid => "uuid".into(),
             PortableType::Json => "json".into(),
             PortableType::Binary => "bytea".into(),
-            PortableType::PerDialect(_) => String::new(),
+            PortableType::PerDialect(_) | PortableType::Referenced => String::new(),
         }
     }
 

@@ -18,7 +18,10 @@
 //! it commits. The old table is never renamed first: since SQLite 3.26 that
 //! rewrites the references other tables hold to it.
 
-use super::{column_definition, create_index_head, index_parts, qualified, quoted, Plan, Render};
+use super::{
+    column_definition, create_index_head, index_parts, qualified, quoted, string_literal, Plan,
+    Render,
+};
 use crate::model::{same_name, Dialect, Identity, Index, NameKind, ObjectName, Schema, Table};
 use crate::ops::change::{Change, Constraint, Position};
 use crate::ops::PortableType;
@@ -51,7 +54,7 @@ impl Render for Sqlite {
             PortableType::Real => "REAL".into(),
             PortableType::Double => "DOUBLE".into(),
             PortableType::Binary => "BLOB".into(),
-            PortableType::PerDialect(_) => String::new(),
+            PortableType::PerDialect(_) | PortableType::Referenced => String::new(),
         }
     }
 
@@ -400,7 +403,33 @@ pub(crate) fn rebuild(
     {
         out.push(t.sql.clone());
     }
+    out.extend(foreign_key_check(&r, &target.name));
     Ok(out)
+}
+
+/// Statements that stop the revision, naming the table, when a row of the
+/// rebuilt table, or a row referencing it, breaks a foreign key: step 10
+/// of SQLite's procedure, written into the SQL so that a script run by
+/// hand stops there too. A failed CHECK is the one error plain SQL can
+/// raise; its constraint's name is the message.
+fn foreign_key_check(r: &Sqlite, table: &ObjectName) -> Vec<String> {
+    let check = r.ident("_lithify_foreign_key_check");
+    let message = format!(
+        "the rebuild of {table} leaves rows that break a foreign key (PRAGMA foreign_key_check lists them)"
+    );
+    let name = string_literal(&table.name, Dialect::Sqlite);
+    let schema = string_literal(table.schema.as_deref().unwrap_or("main"), Dialect::Sqlite);
+    vec![
+        format!(
+            "CREATE TEMP TABLE {check} (violations INTEGER CONSTRAINT {} CHECK (violations = 0))",
+            r.ident(&message)
+        ),
+        format!(
+            "INSERT INTO {check}\nSELECT count(*) FROM pragma_foreign_key_check(NULL, {schema})\n\
+             WHERE \"table\" = {name} COLLATE NOCASE OR parent = {name} COLLATE NOCASE"
+        ),
+        format!("DROP TABLE {check}"),
+    ]
 }
 
 /// A view or trigger that names a column the rebuild drops or renames

@@ -1,1 +1,0 @@
-ALTER TABLE jobs MODIFY salary_currency VARCHAR(3) NULL;

@@ -1,2 +1,0 @@
-ALTER TABLE jobs ALTER COLUMN salary_currency DROP NOT NULL;
-ALTER TABLE jobs ALTER COLUMN salary_currency DROP DEFAULT;
