@@ -86,6 +86,14 @@ pub enum WriteError {
         /// The column.
         column: String,
     },
+    /// A column typed [`crate::ops::PortableType::Referenced`] that
+    /// references nothing (or an `alter_column` to it): only a column with
+    /// `references` takes its type from the referenced one.
+    #[error("column `{column}` takes the referenced column's type, but references none: give its `type`")]
+    ReferencedType {
+        /// The column.
+        column: String,
+    },
     /// A default given as a NULL literal.
     #[error("column `{column}` has a NULL literal default: write `default_sql = \"NULL\"`")]
     NullDefault {

@@ -96,10 +96,11 @@ fn inline(pairs: &[(String, String)]) -> String {
     format!("{{ {} }}", parts.join(", "))
 }
 
-/// The portable name of a type, or its per-dialect table.
-pub fn type_value(ty: &PortableType) -> String {
+/// The portable name of a type, or its per-dialect table; `None` for
+/// [`PortableType::Referenced`], which is written by leaving `type` out.
+pub fn type_value(ty: &PortableType) -> Option<String> {
     let named = |s: &str| string(s);
-    match ty {
+    Some(match ty {
         PortableType::Integer => named("integer"),
         PortableType::BigInt => named("bigint"),
         PortableType::SmallInt => named("smallint"),
@@ -117,7 +118,8 @@ pub fn type_value(ty: &PortableType) -> String {
         PortableType::Json => named("json"),
         PortableType::Binary => named("binary"),
         PortableType::PerDialect(map) => per_dialect(map),
-    }
+        PortableType::Referenced => return None,
+    })
 }
 
 fn per_dialect(map: &BTreeMap<Dialect, String>) -> String {
@@ -221,7 +223,15 @@ impl Keys {
 /// A column's keys after its name (shared by `add_column` and the column
 /// tables of `create_table`).
 fn column_keys(k: &mut Keys, c: &ColumnSpec) -> Result<(), WriteError> {
-    k.put("type", type_value(&c.ty));
+    match type_value(&c.ty) {
+        Some(ty) => k.put("type", ty),
+        None if c.references.is_some() => {}
+        None => {
+            return Err(WriteError::ReferencedType {
+                column: c.name.clone(),
+            })
+        }
+    }
     k.flag("primary_key", c.primary_key);
     if c.nullable == c.primary_key {
         k.put("nullable", boolean(c.nullable));
@@ -296,7 +306,14 @@ fn create_table(k: &mut Keys, c: &CreateTable) -> Result<(), WriteError> {
 fn alter_column(k: &mut Keys, a: &AlterColumn) -> Result<(), WriteError> {
     k.put("table", string(&a.table));
     k.put("column", string(&a.column));
-    k.maybe("type", a.ty.as_ref().map(type_value));
+    if let Some(ty) = &a.ty {
+        k.put(
+            "type",
+            type_value(ty).ok_or_else(|| WriteError::ReferencedType {
+                column: a.column.clone(),
+            })?,
+        );
+    }
     k.maybe("using", a.using.as_deref().map(string));
     k.maybe("nullable", a.nullable.map(boolean));
     match &a.default {
@@ -585,6 +602,12 @@ mod tests {
         )
             .prop_map(
                 |(name, ty, (nullable, pk, identity, unique), default, r, check, comment)| {
+                    // Half the referencing columns take the referenced column's type.
+                    let ty = if r.is_some() && identity {
+                        PortableType::Referenced
+                    } else {
+                        ty
+                    };
                     ColumnSpec {
                         name,
                         ty,
