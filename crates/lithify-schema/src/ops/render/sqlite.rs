@@ -363,7 +363,11 @@ pub(crate) fn rebuild(
                 sources.push(if src.ty == c.ty {
                     r.ident(&src.name)
                 } else {
-                    format!("CAST({} AS {})", r.ident(&src.name), super::declared_type(&c.ty))
+                    format!(
+                        "CAST({} AS {})",
+                        r.ident(&src.name),
+                        super::declared_type(&c.ty)
+                    )
                 });
             }
             None if !c.nullable && c.default.is_none() && c.generated.is_none() => {
