@@ -285,3 +285,40 @@ fn a_single_transaction_run_switches_foreign_keys_off_around_the_whole_run() {
     );
     assert_eq!(foreign_keys(&mut conn), 1);
 }
+
+#[test]
+fn a_revision_one_engine_cannot_take_does_not_stop_commands_on_another() {
+    // A partial index: MySQL has none, SQLite and PostgreSQL do.
+    let fx = Fixture::new().revision(
+        "2024-03-01-000000_notes",
+        &[(
+            "revision.toml",
+            "[[upgrade]]\nop = \"create_table\"\ntable = \"notes\"\n\
+             columns = [{ name = \"id\", type = \"integer\", primary_key = true }, \
+             { name = \"done\", type = \"boolean\" }]\n\n\
+             [[upgrade]]\nop = \"create_index\"\ntable = \"notes\"\ncolumns = [\"id\"]\n\
+             where = \"done = FALSE\"\n",
+        )],
+    );
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("app.db").to_string_lossy().into_owned();
+    let up = run_lithify(fx.path(), &db, &["upgrade", "head"]);
+    assert!(up.status.success(), "{}", text(&up));
+    let sql = run_lithify(fx.path(), &db, &["sql", "--dialect", "postgres"]);
+    assert!(
+        String::from_utf8_lossy(&sql.stdout)
+            .contains("CREATE INDEX ix_notes_id ON notes (id) WHERE done = FALSE;"),
+        "{}",
+        text(&sql)
+    );
+    // `check` compiles every dialect unless told one, and says which fails.
+    let all = run_lithify(fx.path(), &db, &["check"]);
+    assert_eq!(all.status.code(), Some(1), "{}", text(&all));
+    let said = String::from_utf8_lossy(&all.stderr);
+    assert!(
+        said.contains("MySQL has no partial indexes") && said.contains("when compiling for mysql"),
+        "{said}"
+    );
+    let sqlite = run_lithify(fx.path(), &db, &["check", "--dialect", "sqlite"]);
+    assert!(sqlite.status.success(), "{}", text(&sqlite));
+}

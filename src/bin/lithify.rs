@@ -183,7 +183,7 @@ fn command_line() -> clap::Command {
                     .long("dialect")
                     .value_name("D")
                     .value_parser(clap::value_parser!(lithify::Dialect))
-                    .help("The dialect of --schema (sqlite, postgres, mysql; default sqlite)"),
+                    .help("Check only this dialect's SQL, and it is the dialect of --schema (sqlite, postgres, mysql; default: every dialect, and sqlite for --schema)"),
             )
             .arg(
                 Arg::new("strict_schema")
@@ -317,6 +317,9 @@ fn amend(dir: &Path, id: &str, reason: &str, verbose: bool) -> ExitCode {
 /// must not depend on the environment.
 fn check(args: &Args, verbose: bool, schema: &SchemaCheck) -> ExitCode {
     let mut builder = Builder::new(&args.dir).require_schema(schema.strict);
+    if let Some(dialect) = schema.dialect {
+        builder = builder.dialects([dialect]);
+    }
     if schema.file.is_some() || schema.strict {
         builder = builder
             .schema_dialect(schema.dialect.unwrap_or(lithify::Dialect::Sqlite))
@@ -363,7 +366,13 @@ fn check(args: &Args, verbose: bool, schema: &SchemaCheck) -> ExitCode {
 /// skipped entries) are not its business and would bury its own output:
 /// they are `check`'s. Errors that stop it are printed.
 fn run(args: &Args, command: &Command) -> ExitCode {
-    match Builder::new(&args.dir).compile() {
+    let mut builder = Builder::new(&args.dir);
+    if let Some(dialect) = command_dialect(args, command) {
+        // Only the SQL this command can run is compiled: a typed revision
+        // that one engine cannot take must not stop a command on another.
+        builder = builder.dialects([dialect]);
+    }
+    match builder.compile() {
         Ok(chain) => cli::run(
             &migrator(args, &chain),
             command,
@@ -376,8 +385,45 @@ fn run(args: &Args, command: &Command) -> ExitCode {
     }
 }
 
+/// The one dialect whose SQL `command` runs or prints, where that is
+/// known before connecting: `sql --dialect`, `replay`'s scratch database,
+/// or the database the command would open. `None`: every dialect (the URL
+/// does not parse, and the command will say so itself).
+fn command_dialect(args: &Args, command: &Command) -> Option<lithify::Dialect> {
+    let url = match command {
+        Command::Sql { dialect, .. } => return Some(*dialect),
+        Command::Replay { scratch: None, .. } => return Some(lithify::Dialect::Sqlite),
+        Command::Replay {
+            scratch: Some(url), ..
+        } => url.clone(),
+        _ => lithify::url::resolve(args.database.database_url.clone(), Path::new("."))
+            .ok()
+            .flatten()?,
+    };
+    url_dialect(&url)
+}
+
+/// The engine a database URL names.
+fn url_dialect(url: &str) -> Option<lithify::Dialect> {
+    Some(match lithify::DatabaseUrl::parse(url).ok()? {
+        lithify::DatabaseUrl::Sqlite { .. } => lithify::Dialect::Sqlite,
+        lithify::DatabaseUrl::Postgres { .. } => lithify::Dialect::Postgres,
+        lithify::DatabaseUrl::Mysql { .. } => lithify::Dialect::Mysql,
+    })
+}
+
 fn schema_command(args: &Args, schema: &SchemaArgs) -> ExitCode {
-    let chain = match Builder::new(&args.dir).compile() {
+    // `--verify` runs the SQL of its scratch database's engine.
+    let dialect = match (&schema.scratch, schema.verify) {
+        (Some(url), true) => url_dialect(url),
+        (None, true) => Some(lithify::Dialect::Sqlite),
+        _ => Some(schema.dialect),
+    };
+    let mut builder = Builder::new(&args.dir);
+    if let Some(dialect) = dialect {
+        builder = builder.dialects([dialect]);
+    }
+    let chain = match builder.compile() {
         Ok(chain) => chain,
         Err(diags) => return failed(&diags, exit::FAILURE, schema.explain),
     };

@@ -130,6 +130,17 @@ fn compile_one(
                     up: compiled.up.rebuilds_tables,
                     down: compiled.down.as_ref().is_some_and(|d| d.rebuilds_tables),
                 };
+                // Halfway through a rebuild the table is a copy under another
+                // name: only a transaction makes a failure there harmless.
+                let rebuilds = rev.foreign_keys_off.up || rev.foreign_keys_off.down;
+                if rebuilds && (!rev.transactional || !compiled.transactional) {
+                    let message = "on SQLite this revision rebuilds a table, which must run in a transaction, and the revision runs without one".to_owned();
+                    let help = "remove `transactional = false` (or move the `concurrently` index into a revision of its own)".to_owned();
+                    failures
+                        .entry((ix, 1, message, Some(help)))
+                        .or_default()
+                        .insert(dialect);
+                }
             }
             rev.up.per_dialect.insert(dialect, compiled.up.sql);
             if let Some(down) = compiled.down {

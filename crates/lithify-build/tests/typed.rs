@@ -408,3 +408,25 @@ fn a_sealed_typed_revision_must_keep_compiling_to_what_it_was_sealed_with() {
         "{lock}"
     );
 }
+
+#[test]
+fn a_sqlite_rebuild_outside_a_transaction_is_refused() {
+    let f = Fixture::new();
+    with_jobs(&f);
+    typed(
+        &f,
+        "2024-01-02-000000_retype",
+        "transactional = false\n\n[[upgrade]]\nop = \"alter_column\"\ntable = \"jobs\"\ncolumn = \"salary\"\ntype = \"bigint\"\n",
+    );
+    let out = f.errors(f.builder());
+    assert!(
+        out.contains("rebuilds a table, which must run in a transaction"),
+        "{out}"
+    );
+    assert!(out.contains("when compiling for sqlite"), "{out}");
+    // PostgreSQL and MySQL alter in place: there it may run without one.
+    f.builder()
+        .dialects([Dialect::Postgres, Dialect::Mysql])
+        .compile()
+        .unwrap_or_else(|d| panic!("{d}"));
+}

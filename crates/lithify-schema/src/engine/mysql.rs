@@ -162,14 +162,7 @@ impl Engine for Mysql {
             .as_ref()
             .is_some_and(|p| covers(&p.columns));
         let index = table.indexes.iter().any(|i| {
-            let cols: Vec<String> = i
-                .parts
-                .iter()
-                .map_while(|p| match p {
-                    IndexPart::Column(c) => Some(c.clone()),
-                    IndexPart::Expression(_) => None,
-                })
-                .collect();
+            let cols = i.leading_columns();
             covers(&cols)
         });
         if pk || index {

@@ -443,14 +443,7 @@ fn set_primary_key(
 /// Add `index` to `table`; on InnoDB, an index made for a foreign key that
 /// the new one can serve goes.
 pub(crate) fn push_index(ctx: &Ctx<'_>, table: &mut Table, index: Index) {
-    let columns: Vec<String> = index
-        .parts
-        .iter()
-        .map_while(|p| match p {
-            IndexPart::Column(c) => Some(c.clone()),
-            IndexPart::Expression(_) => None,
-        })
-        .collect();
+    let columns = index.leading_columns();
     drop_covered_foreign_key_indexes(ctx, table, &columns);
     table.indexes.push(index);
 }

@@ -261,6 +261,20 @@ pub enum IndexPart {
     Expression(String),
 }
 
+impl Index {
+    /// The columns it starts with, up to its first expression: what a
+    /// foreign key over those columns can use it for.
+    pub fn leading_columns(&self) -> Vec<String> {
+        self.parts
+            .iter()
+            .map_while(|p| match p {
+                IndexPart::Column(c) => Some(c.clone()),
+                IndexPart::Expression(_) => None,
+            })
+            .collect()
+    }
+}
+
 /// A view.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct View {

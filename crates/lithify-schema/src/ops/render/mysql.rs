@@ -192,14 +192,7 @@ impl Render for Mysql {
                 Err(e) => return Plan::Unsupported(e),
             },
             Change::DropIndex(index) => {
-                let columns: Vec<String> = index
-                    .parts
-                    .iter()
-                    .map_while(|p| match p {
-                        IndexPart::Column(c) => Some(c.clone()),
-                        IndexPart::Expression(_) => None,
-                    })
-                    .collect();
+                let columns = index.leading_columns();
                 let drop = self.drop_index(table, index);
                 keeping_foreign_keys(self, table, &index.name, &columns, drop)
             }
@@ -324,15 +317,7 @@ fn keeping_foreign_keys(
             .indexes
             .iter()
             .filter(|i| !same_name(d, NameKind::Member, &i.name, name))
-            .map(|i| {
-                i.parts
-                    .iter()
-                    .map_while(|p| match p {
-                        IndexPart::Column(c) => Some(c.clone()),
-                        IndexPart::Expression(_) => None,
-                    })
-                    .collect::<Vec<_>>()
-            });
+            .map(Index::leading_columns);
         let uniques = table
             .uniques
             .iter()

@@ -345,12 +345,12 @@ pub(crate) fn rebuild(
 ) -> Result<Vec<String>, RebuildError> {
     let r = Sqlite;
     let d = Dialect::Sqlite;
-    let source_of = |name: &str| -> Option<String> {
+    let source_of = |name: &str| {
         let from = renames
             .iter()
             .find(|(_, to)| same_name(d, NameKind::Member, to, name))
             .map_or(name, |(from, _)| from.as_str());
-        current.find_column(d, from).map(|c| c.name.clone())
+        current.find_column(d, from)
     };
     let mut copied = Vec::new();
     let mut sources = Vec::new();
@@ -358,7 +358,17 @@ pub(crate) fn rebuild(
         match source_of(&c.name) {
             Some(src) => {
                 copied.push(r.ident(&c.name));
-                sources.push(r.ident(&src));
+                // A changed type converts as SQLite's CAST does (Alembic's
+                // batch mode too); the same type copies as it is.
+                sources.push(if src.ty == c.ty {
+                    r.ident(&src.name)
+                } else {
+                    format!(
+                        "CAST({} AS {})",
+                        r.ident(&src.name),
+                        super::declared_type(&c.ty)
+                    )
+                });
             }
             None if !c.nullable && c.default.is_none() && c.generated.is_none() => {
                 return Err(RebuildError(format!(
