@@ -30,6 +30,8 @@ pub mod connect;
 pub mod dialects;
 #[cfg(feature = "diesel-migrations")]
 pub mod diesel_source;
+#[cfg(feature = "cli")]
+pub mod drift;
 pub mod embedded;
 pub mod error;
 mod executor;

@@ -13,6 +13,9 @@ use lithify::Migrator;
 use lithify_build::{Builder, CompiledChain, Diagnostics, NewOptions, Severity};
 use lithify_core::listing::first_few;
 
+#[path = "lithify/autogenerate.rs"]
+mod autogenerate;
+
 /// The Alembic workflow for diesel applications, checked at build time.
 #[derive(Debug, Parser)]
 #[command(name = "lithify", version)]
@@ -36,18 +39,23 @@ enum Authoring {
         #[arg(short, long)]
         message: String,
         /// Parent revision instead of the head (`base` starts a new base).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "autogenerate")]
         head: Option<String>,
         /// Branch label of the new revision.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "autogenerate")]
         branch_label: Option<String>,
         /// A revision the new one depends on (repeatable).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "autogenerate")]
         depends_on: Vec<String>,
         /// Allow --head to name a revision that already has children (new branch).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "autogenerate")]
         splice: bool,
+        #[command(flatten)]
+        auto: AutogenerateArgs,
     },
+    /// Compare a live database (--database-url) with the chain at the
+    /// revisions it has applied; exit 1 listing every difference.
+    Diff,
     /// Write a merge revision joining two or more heads.
     Merge {
         /// The revisions to merge (ids or unique prefixes).
@@ -78,6 +86,42 @@ enum Authoring {
     /// A run-time command, applied from the directory.
     #[command(flatten)]
     Run(Command),
+}
+
+/// `lithify new --autogenerate`.
+#[derive(Debug, clap::Args)]
+struct AutogenerateArgs {
+    /// Write a typed revision (revision.toml) from the difference between
+    /// the chain's head and schema.rs (or --from-database).
+    #[arg(long)]
+    autogenerate: bool,
+    /// The schema.rs to compare with (default: diesel.toml's
+    /// print_schema.file, else src/schema.rs).
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "autogenerate",
+        conflicts_with = "from_database"
+    )]
+    schema: Option<PathBuf>,
+    /// The dialect schema.rs is for (sqlite, postgres, mysql; default sqlite).
+    #[arg(
+        long,
+        value_name = "D",
+        requires = "autogenerate",
+        conflicts_with = "from_database"
+    )]
+    dialect: Option<lithify::Dialect>,
+    /// A column renamed, decided without asking (repeatable).
+    #[arg(long, value_name = "TABLE.OLD=NEW", requires = "autogenerate")]
+    rename: Vec<String>,
+    /// A table renamed, decided without asking (repeatable).
+    #[arg(long, value_name = "OLD=NEW", requires = "autogenerate")]
+    rename_table: Vec<String>,
+    /// Compare with this live database instead of schema.rs: the revision
+    /// captures what was changed there by hand.
+    #[arg(long, value_name = "URL", requires = "autogenerate")]
+    from_database: Option<String>,
 }
 
 /// `lithify schema`.
@@ -169,12 +213,17 @@ fn main() -> ExitCode {
         })
         .unwrap_or_default();
     match &args.command {
+        Authoring::New { message, auto, .. } if auto.autogenerate => {
+            autogenerate::new(&args, message, auto)
+        }
+        Authoring::Diff => autogenerate::diff(&args),
         Authoring::New {
             message,
             head,
             branch_label,
             depends_on,
             splice,
+            ..
         } => {
             let opts = NewOptions {
                 head: head.clone(),

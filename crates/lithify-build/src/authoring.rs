@@ -69,7 +69,15 @@ pub fn new_revision(
     }
     let up = format!("-- {message}\n-- Write the SQL that applies this change (shared by every dialect;\n-- add up.postgres.sql / up.mysql.sql where a dialect needs its own).\n");
     let down = format!("-- Undo: {message}\n-- Write the SQL that reverts up.sql exactly.\n");
-    write_revision(dir, message, &up, &down, &meta)
+    write_revision(
+        dir,
+        message,
+        &[
+            ("up.sql", &up),
+            ("down.sql", &down),
+            ("metadata.toml", &meta),
+        ],
+    )
 }
 
 /// Write a merge revision whose parents are `revs` (ids, unique prefixes or
@@ -122,7 +130,15 @@ pub fn merge(
     }
     let up = format!("-- Merge of {}: no schema change.\n", parents.join(", "));
     let down = format!("-- Un-merge of {}: no schema change.\n", parents.join(", "));
-    write_revision(dir, message, &up, &down, &meta)
+    write_revision(
+        dir,
+        message,
+        &[
+            ("up.sql", &up),
+            ("down.sql", &down),
+            ("metadata.toml", &meta),
+        ],
+    )
 }
 
 /// Parents for `new`: the requested target, else the single head; none for an
@@ -213,14 +229,13 @@ fn resolve_loose(
     }
 }
 
-/// Create `<version>_<slug>/` with the three files, bumping the version by a
-/// second while it is taken (two revisions created in the same second).
-fn write_revision(
+/// Create `<version>_<slug>/` with `files` (name, text), bumping the
+/// version by a second while it is taken (two revisions created in the same
+/// second).
+pub(crate) fn write_revision(
     dir: &Path,
     message: &str,
-    up: &str,
-    down: &str,
-    meta: &str,
+    files: &[(&str, &str)],
 ) -> Result<PathBuf, Diagnostics> {
     let existing: std::collections::HashSet<String> =
         read_dir(dir).revisions.into_iter().map(|r| r.id).collect();
@@ -243,9 +258,9 @@ fn write_revision(
     fs::create_dir(&path).map_err(|e| {
         one(Diagnostic::error(format!("cannot create the revision directory: {e}")).at(&path))
     })?;
-    write("up.sql", up)?;
-    write("down.sql", down)?;
-    write("metadata.toml", meta)?;
+    for (name, text) in files {
+        write(name, text)?;
+    }
     Ok(path)
 }
 
@@ -298,11 +313,11 @@ pub fn slug(message: &str) -> String {
     out
 }
 
-fn toml_str(s: &str) -> String {
+pub(crate) fn toml_str(s: &str) -> String {
     toml_edit::Value::from(s).to_string().trim().to_owned()
 }
 
-fn toml_list(items: &[String]) -> String {
+pub(crate) fn toml_list(items: &[String]) -> String {
     let quoted: Vec<String> = items.iter().map(|i| toml_str(i)).collect();
     format!("[{}]", quoted.join(", "))
 }

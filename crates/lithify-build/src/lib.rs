@@ -31,10 +31,12 @@
 //! [`codegen`]; [`compile`]'s `Builder` runs them, and [`chain`] is the plain
 //! data they hand on. [`text`] and [`diagnostic`] sit under all of them.
 //! [`authoring`] holds the file-writing operations of the `lithify` CLI
-//! (`new`, `merge`); sealing (`seal_new`, `amend`) lives in [`seal`].
+//! (`new`, `merge`), [`autogenerate`] `new --autogenerate`; sealing
+//! (`seal_new`, `amend`) lives in [`seal`].
 
 mod analysis;
 pub mod authoring;
+pub mod autogenerate;
 pub mod chain;
 pub mod codegen;
 pub mod compile;

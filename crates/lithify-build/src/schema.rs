@@ -8,7 +8,7 @@ use lithify_core::{Dialect, Graph, RevisionNode};
 use lithify_schema::diesel::{print_schema, DieselToml, LeftOut, PrintSchemaConfig};
 use lithify_schema::error::ConfigError;
 use lithify_schema::fold::{Fold, FoldNote, RevisionSql};
-use lithify_schema::model::Schema;
+use lithify_schema::model::{MysqlFlavor, Schema};
 
 use crate::chain::{CompiledChain, CompiledRevision};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
@@ -48,9 +48,21 @@ pub fn fold_chain(
         None => vec![true; chain.revisions.len()],
         Some(target) => applied_at(chain, target)?,
     };
-    let mut fold = Fold::new(dialect);
+    Ok(fold_revisions(chain, dialect, &keep, MysqlFlavor::Unknown))
+}
+
+/// Fold the revisions of `chain` whose entry in `keep` (in the chain's
+/// order) is true: the schema of a database that applied exactly those,
+/// on a server of `flavor` where MySQL and MariaDB differ.
+pub fn fold_revisions(
+    chain: &CompiledChain,
+    dialect: Dialect,
+    keep: &[bool],
+    flavor: MysqlFlavor,
+) -> ChainSchema {
+    let mut fold = Fold::new(dialect).with_mysql_flavor(flavor);
     let mut notes = Vec::new();
-    for (rev, _) in chain.revisions.iter().zip(&keep).filter(|(_, k)| **k) {
+    for (rev, _) in chain.revisions.iter().zip(keep).filter(|(_, k)| **k) {
         let Some(sql) = rev.up.for_dialect(dialect) else {
             continue;
         };
@@ -68,11 +80,11 @@ pub fn fold_chain(
             None => notes.extend(found),
         }
     }
-    Ok(ChainSchema {
+    ChainSchema {
         dialect,
         schema: fold.into_schema(),
         notes,
-    })
+    }
 }
 
 /// Which revisions (in `chain`'s order) a database at `target` has applied.

@@ -215,8 +215,9 @@ fn action(d: Dialect, label: &str, a: ReferentialAction) -> String {
 
 /// A type as both sides can agree on it: SQLite's declared text in lower
 /// case with single spaces, PostgreSQL's `format_type`, MySQL's
-/// `COLUMN_TYPE` with display widths.
-fn shown_type(t: &SqlType) -> String {
+/// `COLUMN_TYPE` with display widths. Two types with the same text are the
+/// same type to the engine.
+pub fn shown_type(t: &SqlType) -> String {
     match t {
         SqlType::Sqlite(s) => {
             let spaced = s.declared.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -6,9 +6,11 @@
 //! migrated by the same chain, and a committed `schema.rs` is read and
 //! compared with it ([`diesel`]).
 //!
-//! Data flows one way: [`model`] (plain data) <- [`fold`] (SQL -> model)
-//! <- [`diesel`] (model -> `table!` text, `schema.rs` -> comparison).
-//! [`naming`] holds the name rules all of them share.
+//! Data flows one way: [`model`] (plain data) <- [`ops`] (typed
+//! operations) <- [`fold`] (SQL -> model) and [`diff`] (model vs model ->
+//! operations) <- [`diesel`] (model -> `table!` text, `schema.rs` ->
+//! comparison, `schema.rs` -> model). [`naming`] holds the name rules all of
+//! them share.
 //!
 //! ```
 //! use lithify_schema::{fold::{Fold, RevisionSql}, model::Dialect};
@@ -26,6 +28,7 @@
 
 pub mod describe;
 pub mod diesel;
+pub mod diff;
 mod engine;
 pub mod error;
 pub mod fold;

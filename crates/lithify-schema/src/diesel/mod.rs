@@ -5,15 +5,20 @@
 //!
 //! [`infer`](mod@infer) is diesel_cli's schema inference with the model in place of the
 //! catalog; [`printer`] is its printer with rustfmt's layout built in;
-//! [`reader`] reads `schema.rs` with diesel's own `table!` grammar.
+//! [`reader`] reads `schema.rs` with diesel's own `table!` grammar, and
+//! [`into_model`] turns what it read into the schema it asks for (the
+//! engine types of diesel's types from [`sql_type`]), for `lithify new
+//! --autogenerate`.
 
 pub mod compare;
 pub mod config;
 pub mod infer;
+pub mod into_model;
 mod keys;
 pub mod patch;
 pub mod printer;
 pub mod reader;
+pub mod sql_type;
 pub mod types;
 
 pub use config::{

@@ -306,11 +306,16 @@ pub fn normalise_type(t: &syn::TypePath) -> String {
 
 /// [`normalise_type`] on the text [`shown_type`] produces.
 pub(crate) fn normalise_text(shown: &str) -> String {
+    normalise_with(shown, ALIASES)
+}
+
+/// `shown` with each type name replaced as `aliases` says, and no spaces.
+pub(crate) fn normalise_with(shown: &str, aliases: &[(&str, &str)]) -> String {
     let mut out = String::new();
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut String| {
         if !word.is_empty() {
-            let w = ALIASES
+            let w = aliases
                 .iter()
                 .find(|(a, _)| *a == word.as_str())
                 .map_or(word.as_str(), |(_, to)| *to);

@@ -1,14 +1,14 @@
 //! Typed operations to one dialect's SQL, against the schema before them.
 //!
 //! Each operation is checked against the model and lowered to model-level
-//! [`Step`]s ([`super::lower`]); each step is rendered by the dialect
-//! ([`super::render`]) and its SQL folded into the working schema by the
+//! `Step`s (`lower`); each step is rendered by the dialect
+//! (`render`) and its SQL folded into the working schema by the
 //! same fold that reads SQL revisions, so a typed revision means to the
 //! model exactly what its SQL does. Consecutive changes to one table form
 //! one step, so that SQLite rebuilds the table once for all of them.
 //!
 //! The downgrade is the user's `[[downgrade]]`, or derived from the model
-//! ([`super::reverse`]), and then checked: folded onto the schema the
+//! (`reverse`), and then checked: folded onto the schema the
 //! upgrade leaves, it must give back the schema before it.
 
 use std::path::Path;

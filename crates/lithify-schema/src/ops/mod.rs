@@ -15,9 +15,11 @@ mod change;
 pub mod compile;
 mod lower;
 pub mod parse;
+pub mod portable;
 mod render;
 mod reverse;
 mod sql_text;
+pub mod write;
 
 use std::collections::BTreeMap;
 
