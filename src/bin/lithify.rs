@@ -50,6 +50,10 @@ enum Authoring {
         /// Allow --head to name a revision that already has children (new branch).
         #[arg(long, conflicts_with = "autogenerate")]
         splice: bool,
+        /// Write a typed revision (revision.toml: operations compiled for
+        /// every dialect) instead of up.sql and down.sql.
+        #[arg(long, conflicts_with = "autogenerate")]
+        typed: bool,
         #[command(flatten)]
         auto: AutogenerateArgs,
     },
@@ -223,6 +227,7 @@ fn main() -> ExitCode {
             branch_label,
             depends_on,
             splice,
+            typed,
             ..
         } => {
             let opts = NewOptions {
@@ -230,6 +235,7 @@ fn main() -> ExitCode {
                 branch_label: branch_label.clone(),
                 depends_on: depends_on.clone(),
                 splice: *splice,
+                typed: *typed,
             };
             wrote(lithify_build::new_revision(&args.dir, message, opts))
         }

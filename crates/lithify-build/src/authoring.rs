@@ -28,11 +28,32 @@ pub struct NewOptions {
     /// Allow `head` to name a revision that already has children, which
     /// starts a new branch (Alembic's `--splice`).
     pub splice: bool,
+    /// Write a typed revision (`revision.toml`, its operations to fill in)
+    /// instead of `up.sql`, `down.sql` and `metadata.toml`.
+    pub typed: bool,
 }
+
+/// What `lithify new --typed` writes after the metadata: an example, to be
+/// replaced (the build asks for at least one operation).
+const TYPED_TEMPLATE: &str = "
+# The operations, in order; the downgrade is derived from the schema the
+# revisions before this one leave (`[[downgrade]]` to write it yourself).
+# Every operation and its keys: the README, \"Typed revisions\".
+#
+# [[upgrade]]
+# op = \"add_column\"
+# table = \"jobs\"
+# column = \"remote\"
+# type = \"boolean\"
+# nullable = false
+# default = false
+";
 
 /// Write a new revision `<YYYY-MM-DD-HHMMSS>_<slug>/` whose parent is the head
 /// (or `opts.head`), with a placeholder `up.sql`, `down.sql` and a
-/// `metadata.toml` naming its parents. Returns the new directory.
+/// `metadata.toml` naming its parents (or, `opts.typed`, a `revision.toml`
+/// with the metadata and an example operation to replace). Returns the new
+/// directory.
 pub fn new_revision(
     dir: impl AsRef<Path>,
     message: &str,
@@ -66,6 +87,10 @@ pub fn new_revision(
     }
     if !depends_on.is_empty() {
         meta.push_str(&format!("depends_on = {}\n", toml_list(&depends_on)));
+    }
+    if opts.typed {
+        let typed = format!("{meta}{TYPED_TEMPLATE}");
+        return write_revision(dir, message, &[(crate::sources::TYPED_FILE, &typed)]);
     }
     let up = format!("-- {message}\n-- Write the SQL that applies this change (shared by every dialect;\n-- add up.postgres.sql / up.mysql.sql where a dialect needs its own).\n");
     let down = format!("-- Undo: {message}\n-- Write the SQL that reverts up.sql exactly.\n");

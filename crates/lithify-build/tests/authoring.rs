@@ -122,3 +122,43 @@ fn merge_needs_two_revisions_and_known_ids() {
     assert!(merge(&f.dir, &[base, "99999999999999".into()], "m", None).is_err());
     assert!(new_revision(&f.dir, "   ", opts()).is_err());
 }
+
+#[test]
+fn a_typed_revision_is_written_with_its_metadata_and_an_example_to_replace() {
+    let f = Fixture::new();
+    let first = new_revision(&f.dir, "create companies", opts()).expect("first");
+    let typed = new_revision(
+        &f.dir,
+        "add remote to companies",
+        NewOptions {
+            typed: true,
+            ..opts()
+        },
+    )
+    .expect("typed");
+    let names: Vec<String> = std::fs::read_dir(&typed)
+        .expect("read")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["revision.toml"]);
+    let text = std::fs::read_to_string(typed.join("revision.toml")).expect("read");
+    let first_id = first
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.split('_').next())
+        .expect("name")
+        .replace('-', "");
+    assert!(text.starts_with(&format!(
+        "message = \"add remote to companies\"\nparents = [\"{first_id}\"]\n"
+    )));
+    // Until an operation replaces the example, the build says what is missing.
+    let err = f.builder().compile().expect_err("no operation yet");
+    assert!(f.render(&err).contains("has no `[[upgrade]]` operations"));
+    std::fs::write(
+        typed.join("revision.toml"),
+        text + "\n[[upgrade]]\nop = \"create_table\"\ntable = \"remote\"\ncolumns = [{ name = \"id\", type = \"integer\", primary_key = true }]\n",
+    )
+    .expect("write");
+    let chain = f.builder().compile().unwrap_or_else(|d| panic!("{d}"));
+    assert!(chain.revisions[1].typed.is_some());
+}
