@@ -8,7 +8,9 @@
 //!
 //! Data flows one way: [`model`] (plain data) <- [`fold`] (SQL -> model)
 //! <- [`diesel`] (model -> `table!` text, `schema.rs` -> comparison).
-//! [`naming`] holds the name rules all of them share.
+//! [`naming`] holds the name rules all of them share; [`lint`] reads a
+//! chain's statements with the schema before each ([`fold`], [`model`]) and
+//! reports migration hazards.
 //!
 //! ```
 //! use lithify_schema::{fold::{Fold, RevisionSql}, model::Dialect};
@@ -30,6 +32,7 @@ mod engine;
 pub mod error;
 pub mod fold;
 pub mod introspect;
+pub mod lint;
 pub mod model;
 pub mod naming;
 pub mod ops;
