@@ -28,10 +28,8 @@ pub(crate) fn adding_not_nullable_field(ctx: &Context<'_>, out: &mut Vec<Violati
             format!(
                 "`SET NOT NULL` on `{table}.{column}` scans the whole table under an ACCESS EXCLUSIVE lock"
             ),
-            format!(
-                "add `CHECK ({column} IS NOT NULL) NOT VALID`, validate it in a later revision, then SET NOT NULL: \
-                 PostgreSQL 12 and later use the validated check and skip the scan (drop the check afterwards)"
-            ),
+            "add `CHECK (column IS NOT NULL) NOT VALID`, validate it in a later revision, then SET NOT NULL: \
+             PostgreSQL 12 and later use the validated check and skip the scan (drop the check afterwards)",
         ));
     }
 }

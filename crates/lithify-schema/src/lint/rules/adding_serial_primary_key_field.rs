@@ -27,11 +27,8 @@ pub(crate) fn adding_serial_primary_key_field(ctx: &Context<'_>, out: &mut Vec<V
                 format!(
                     "adding a primary key to `{table}` builds its index under an ACCESS EXCLUSIVE lock (no reads or writes until it is built)"
                 ),
-                format!(
-                    "`CREATE UNIQUE INDEX CONCURRENTLY` in a revision with `run_in_transaction = false`, \
-                     then `ALTER TABLE {table} ADD CONSTRAINT {}_pkey PRIMARY KEY USING INDEX <index>` in the next",
-                    table.name
-                ),
+                "`CREATE UNIQUE INDEX CONCURRENTLY` in a revision with `run_in_transaction = false`, then \
+                 `ALTER TABLE ... ADD CONSTRAINT <name> PRIMARY KEY USING INDEX <index>` in the next",
             ));
         }
     }

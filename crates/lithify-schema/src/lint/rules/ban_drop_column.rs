@@ -29,10 +29,8 @@ pub(crate) fn ban_drop_column(ctx: &Context<'_>, out: &mut Vec<Violation>) {
                 format!(
                     "dropping `{table}.{column}` breaks the running application while it still uses the column, and its data is lost"
                 ),
-                format!(
-                    "in two steps: deploy the application without `{column}` (and regenerate schema.rs), then drop the column \
-                     in a later revision, marked `-- lithify:allow(ban-drop-column)` once nothing uses it"
-                ),
+                "in two steps: deploy the application without the column (and schema.rs without it), then drop it \
+                 in a later revision, marked `-- lithify:allow(ban-drop-column)` once nothing uses it",
             ));
         }
     }

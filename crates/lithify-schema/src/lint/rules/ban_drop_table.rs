@@ -29,10 +29,8 @@ pub(crate) fn ban_drop_table(ctx: &Context<'_>, out: &mut Vec<Violation>) {
             format!(
                 "dropping table `{table}` breaks the running application while it still uses it, and its rows are lost"
             ),
-            format!(
-                "in two steps: deploy the application without `{table}` (and regenerate schema.rs), then drop the table \
-                 in a later revision, marked `-- lithify:allow(ban-drop-table)` once nothing uses it"
-            ),
+            "in two steps: deploy the application without the table (and schema.rs without it), then drop it \
+             in a later revision, marked `-- lithify:allow(ban-drop-table)` once nothing uses it",
         ));
     }
 }

@@ -17,7 +17,7 @@ pub(crate) fn prefer_text_field(ctx: &Context<'_>, out: &mut Vec<Violation>) {
                         "`{table}.{column}` is `{}`: changing the limit later takes an ACCESS EXCLUSIVE lock",
                         ty.format_type()
                     ),
-                    format!("use `text`, with `CHECK (length({column}) <= n)` if the limit matters"),
+                    "use `text`, with a `CHECK (length(column) <= n)` if the limit matters",
                 ));
             }
         }

@@ -33,10 +33,8 @@ pub(crate) fn renaming_column(ctx: &Context<'_>, out: &mut Vec<Violation>) {
             format!(
                 "renaming `{table}.{old}` to `{new}` breaks the running application, which still uses `{old}`"
             ),
-            format!(
-                "add `{new}`, write both and copy the values, deploy the application using `{new}`, then drop `{old}` \
-                 in a later revision"
-            ),
+            "add the new column, write both and copy the values, deploy the application using the new one, \
+             then drop the old one in a later revision",
         ));
     }
 }

@@ -17,10 +17,8 @@ pub(crate) fn renaming_table(ctx: &Context<'_>, out: &mut Vec<Violation>) {
             format!(
                 "renaming table `{from}` to `{to}` breaks the running application, which still uses `{from}`"
             ),
-            format!(
-                "deploy the application using `{to}` first, or create a view `{from}` over the renamed table in the \
-                 same revision and drop it once nothing uses it"
-            ),
+            "create a view with the old name over the renamed table in the same revision (the running \
+             application keeps working), and drop it once nothing uses the old name",
         ));
     }
 }
