@@ -75,6 +75,9 @@ enum Authoring {
     /// The schema the chain produces: print diesel's `table!` schema, write
     /// it, or verify the model against a real engine.
     Schema(SchemaArgs),
+    /// Lint the draft revisions for migration hazards (locks, statements an
+    /// engine refuses, lost data); exit 1 when a finding is an error.
+    Lint(LintArgs),
     /// A run-time command, applied from the directory.
     #[command(flatten)]
     Run(Command),
@@ -107,6 +110,34 @@ struct SchemaArgs {
     /// file). Never DATABASE_URL: verifying builds the schema from nothing.
     #[arg(long, value_name = "URL", requires = "verify")]
     scratch: Option<String>,
+}
+
+/// `lithify lint`.
+#[derive(Debug, clap::Args)]
+struct LintArgs {
+    /// Lint every revision, sealed ones too (default: drafts only). The
+    /// `start_after` cut-off of [lint] in lithify.toml still applies.
+    #[arg(long)]
+    all: bool,
+    /// How findings are printed: `human` (as the build prints them), `gcc`
+    /// (`path:line:col: warning|error: rule: message`) or `json`.
+    #[arg(long, value_enum, default_value = "human")]
+    format: LintFormat,
+    /// Lint for this dialect only (repeatable; default: all three, or
+    /// `dialects` of [lint] in lithify.toml).
+    #[arg(long = "dialect", value_name = "D")]
+    dialects: Vec<lithify::Dialect>,
+}
+
+/// The output formats of `lithify lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LintFormat {
+    /// As `cargo build` shows them, every finding listed.
+    Human,
+    /// One line per finding, as gcc writes diagnostics.
+    Gcc,
+    /// A JSON array of findings.
+    Json,
 }
 
 /// What the authoring binary's `check` adds to the run-time `check`: the
@@ -205,6 +236,7 @@ fn main() -> ExitCode {
             ..
         } => seal(&args.dir, *verbose),
         Authoring::Schema(schema) => schema_command(&args, schema),
+        Authoring::Lint(lint) => lint_command(&args, lint),
         Authoring::Run(Command::Check { verbose }) => check(&args, *verbose, &schema_check),
         Authoring::Run(command) => run(&args, command),
     }
@@ -366,6 +398,51 @@ fn schema_command(args: &Args, schema: &SchemaArgs) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// `lithify lint`: the chain compiled as the build does (without the
+/// build's own lint), then linted as asked.
+fn lint_command(args: &Args, lint: &LintArgs) -> ExitCode {
+    let dialects = if lint.dialects.is_empty() {
+        lithify::Dialect::ALL.to_vec()
+    } else {
+        lint.dialects.clone()
+    };
+    let compiled = Builder::new(&args.dir)
+        .lint(false)
+        .dialects(dialects.iter().copied())
+        .compile();
+    let chain = match compiled {
+        Ok(chain) => chain,
+        Err(diags) => return failed(&diags, exit::FAILURE, false),
+    };
+    let report = match lithify_build::lint::lint_chain(&chain, &dialects, lint.all) {
+        Ok(report) => report,
+        Err(diags) => return failed(&diags, exit::FAILURE, false),
+    };
+    match lint.format {
+        LintFormat::Human => {
+            let shown = report.diagnostics();
+            if !shown.0.is_empty() {
+                println!("{shown}");
+            }
+            let errors = report.findings.iter().filter(|f| f.is_error()).count();
+            let names: Vec<&str> = report.dialects.iter().map(|d| d.name()).collect();
+            println!(
+                "lint: {} finding(s), {errors} error(s), in {} revision(s) linted for {}",
+                report.findings.len(),
+                report.revisions,
+                names.join(", ")
+            );
+        }
+        LintFormat::Gcc => print!("{}", lithify_schema::lint::output::gcc(&report.findings)),
+        LintFormat::Json => print!("{}", lithify_schema::lint::output::json(&report.findings)),
+    }
+    if report.has_errors() {
+        ExitCode::from(exit::CHECK_FAILED)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn verify(args: &Args, chain: &CompiledChain, scratch: Option<&str>) -> ExitCode {
