@@ -150,7 +150,9 @@ pub(crate) struct Ctx<'a> {
     revision: &'a str,
     file: &'a Path,
     line: u32,
-    statement: String,
+    /// The statement, named by its first words in a note (made only when a
+    /// note is: most statements get none).
+    piece: &'a split::Piece,
 }
 
 impl Ctx<'_> {
@@ -173,7 +175,7 @@ impl Ctx<'_> {
             revision: self.revision.to_owned(),
             file: self.file.to_path_buf(),
             line: self.line,
-            statement: self.statement.clone(),
+            statement: scan::first_words(self.piece),
             message,
             tables,
         }
@@ -254,7 +256,7 @@ impl Fold {
             revision,
             file,
             line: statement.line,
-            statement: scan::first_words(piece),
+            piece,
         };
         triggers::observe(&mut self.schema, &ctx, piece);
         if let Some(note) = apply_parsed(&mut self.schema, &ctx, statement) {

@@ -175,8 +175,7 @@ impl Linter {
                 rules: self.rules(true, Direction::Down),
                 ..walk
             };
-            let mut fold = Fold::from_schema(self.fold.schema().clone());
-            let (statements, trailing) = fold.statements_and_trailing(down.sql);
+            let (statements, trailing) = self.fold.statements_and_trailing(down.sql);
             let file = File {
                 path: down.file,
                 items: linted(statements),
@@ -185,13 +184,15 @@ impl Linter {
                 typed: false,
             };
             let mut not_valid = self.not_valid.clone();
-            walk.file(
-                &mut fold,
-                &mut not_valid,
-                &file,
-                Some(&facts),
-                &mut findings,
-            );
+            if file.items.len() <= 1 {
+                // Nothing is folded before the only statement: it reads
+                // the schema the up left, which is not changed.
+                walk.down(&mut self.fold, &mut not_valid, &file, &facts, &mut findings);
+            } else {
+                let view = down_view(self.fold.schema(), self.engine.as_ref(), &file.items);
+                let mut fold = Fold::from_schema(view);
+                walk.down(&mut fold, &mut not_valid, &file, &facts, &mut findings);
+            }
         }
         findings
     }
@@ -222,6 +223,20 @@ fn linted(statements: Vec<FoldStatement>) -> Vec<Item> {
 }
 
 impl Walk<'_> {
+    /// Lint a down against `fold`'s schema, folding each statement but
+    /// the last (what follows it is nothing), so `fold` is left as it was
+    /// when the down has one statement.
+    fn down(
+        &self,
+        fold: &mut Fold,
+        not_valid: &mut Vec<(ObjectName, String)>,
+        file: &File<'_>,
+        up: &Facts,
+        findings: &mut Vec<Finding>,
+    ) {
+        self.walk(fold, not_valid, file, Some(up), false, findings);
+    }
+
     /// Lint (when there are rules) and fold every statement of `file`;
     /// what it did.
     fn file(
@@ -230,6 +245,20 @@ impl Walk<'_> {
         not_valid: &mut Vec<(ObjectName, String)>,
         file: &File<'_>,
         up: Option<&Facts>,
+        findings: &mut Vec<Finding>,
+    ) -> Facts {
+        self.walk(fold, not_valid, file, up, true, findings)
+    }
+
+    /// Lint and fold `file`'s statements (the last one folded only with
+    /// `fold_last`); what the file did.
+    fn walk(
+        &self,
+        fold: &mut Fold,
+        not_valid: &mut Vec<(ObjectName, String)>,
+        file: &File<'_>,
+        up: Option<&Facts>,
+        fold_last: bool,
         findings: &mut Vec<Finding>,
     ) -> Facts {
         let annotated = if self.rules.is_empty() {
@@ -273,8 +302,10 @@ impl Walk<'_> {
                     self.check(&ctx, a, file.path, findings);
                 }
             }
-            observe(self.engine, &mut facts, not_valid, &item.statement);
-            fold.apply_statement(self.revision.id, file.path, &item.statement);
+            if fold_last || index + 1 < file.items.len() {
+                observe(self.engine, &mut facts, not_valid, &item.statement);
+                fold.apply_statement(self.revision.id, file.path, &item.statement);
+            }
         }
         facts
     }
@@ -340,6 +371,69 @@ fn typed_items(fold: &Fold, revision: &RevisionInput<'_>, t: &TypedInput<'_>) ->
         schema = compiled.schema;
     }
     Some(items)
+}
+
+/// The part of `schema` a down's `statements` can see: the tables they
+/// name (an index's by the index), the tables those reference and the
+/// tables that reference them (a dropped column may be another table's
+/// key), and every view, type and trigger. A down is linted on a copy of
+/// the schema its up leaves, and copying all of it for every draft would
+/// cost more than the rest of the lint (BENCHMARKS.md, issue 12).
+fn down_view(schema: &Schema, engine: &dyn Engine, items: &[Item]) -> Schema {
+    let mut named: Vec<ObjectName> = Vec::new();
+    for s in items.iter().flat_map(|i| i.statement.parsed()) {
+        match s {
+            Statement::AlterTable(a) => named.push(engine.object_name(&a.name)),
+            Statement::CreateIndex(c) => named.push(engine.object_name(&c.table_name)),
+            Statement::RenameTable(r) => {
+                named.extend(r.iter().map(|r| engine.object_name(&r.old_name)));
+            }
+            Statement::Drop {
+                object_type, names, ..
+            } => {
+                for n in names {
+                    let name = engine.object_name(n);
+                    if *object_type == sqlparser::ast::ObjectType::Index {
+                        let table = schema.table_of_index(name.schema.as_deref(), &name.name);
+                        named.extend(
+                            table
+                                .and_then(|ix| schema.tables.get(ix))
+                                .map(|t| t.name.clone()),
+                        );
+                    } else {
+                        named.push(name);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let related = |t: &crate::model::Table| {
+        named.iter().any(|n| {
+            schema.same_relation(&t.name, n)
+                || t.foreign_keys
+                    .iter()
+                    .any(|f| schema.same_relation(&f.ref_table, n))
+        })
+    };
+    let referenced: Vec<ObjectName> = schema
+        .tables
+        .iter()
+        .filter(|t| named.iter().any(|n| schema.same_relation(&t.name, n)))
+        .flat_map(|t| t.foreign_keys.iter().map(|f| f.ref_table.clone()))
+        .collect();
+    Schema {
+        dialect: schema.dialect,
+        tables: schema
+            .tables
+            .iter()
+            .filter(|t| related(t) || referenced.iter().any(|r| schema.same_relation(&t.name, r)))
+            .cloned()
+            .collect(),
+        views: schema.views.clone(),
+        types: schema.types.clone(),
+        triggers: schema.triggers.clone(),
+    }
 }
 
 /// Record what `statement` does that later rules ask about.
