@@ -273,3 +273,25 @@ fn mariadb_leaves_a_mixed_revision_half_applied() {
     );
     assert_eq!(tables, 1, "the CREATE TABLE stayed");
 }
+
+/// The README's table of rules says, for each rule, its engines and its
+/// default level as the registry does, and whether downs get it.
+#[test]
+fn the_readme_lists_every_rule_as_it_is() {
+    use lithify_schema::lint::Rule;
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    for rule in Rule::ALL {
+        let start = format!("| `{}` | ", rule.id());
+        let row = readme
+            .lines()
+            .find(|l| l.starts_with(&start))
+            .unwrap_or_else(|| panic!("no README row for {}", rule.id()));
+        let cells: Vec<&str> = row.split(" | ").collect();
+        let engines: Vec<&str> = rule.engines().iter().map(|d| d.name()).collect();
+        let level = rule.default_level().as_str();
+        assert_eq!(cells[1], engines.join(", "), "{row}");
+        assert_eq!(cells[2], level, "{row}");
+        assert_eq!(cells[3] == "✓", rule.on_down(), "{row}");
+    }
+}

@@ -114,7 +114,7 @@ registry! {
         [Postgres], down: false,
         "SET NOT NULL on an existing column (scans the table under an ACCESS EXCLUSIVE lock)";
     AddingRequiredField => adding_required_field, "adding-required-field", Deny,
-        [Postgres, Sqlite], down: true,
+        [Sqlite, Postgres], down: true,
         "a NOT NULL column without a default added to an existing table (fails when it has rows)";
     AddingSerialPrimaryKeyField => adding_serial_primary_key_field, "adding-serial-primary-key-field", Warn,
         [Postgres], down: false,
@@ -228,6 +228,23 @@ mod tests {
         for rule in Rule::ALL {
             assert_eq!(rule.id().replace('-', "_"), rule.module(), "{rule:?}");
             assert_eq!(Rule::from_id(rule.id()), Some(*rule));
+        }
+    }
+
+    #[test]
+    fn engines_are_listed_in_one_order() {
+        for rule in Rule::ALL {
+            let order: Vec<usize> = rule
+                .engines()
+                .iter()
+                .map(|d| {
+                    Dialect::ALL
+                        .iter()
+                        .position(|x| x == d)
+                        .unwrap_or(usize::MAX)
+                })
+                .collect();
+            assert!(order.windows(2).all(|w| w[0] < w[1]), "{rule:?}");
         }
     }
 
