@@ -49,15 +49,33 @@ impl LintReport {
                 format!("{}:{}", f.file.display(), f.line),
             )
         };
-        let d = d.at(&f.file).line(f.line);
-        let d = if f.dialects.len() < self.dialects.len() {
+        let mut d = d.at(&f.file).line(f.line);
+        if f.dialects.len() < self.dialects.len() {
             let names: Vec<&str> = f.dialects.iter().map(|d| d.name()).collect();
-            d.with_note(format!("on {}", names.join(", ")))
-        } else {
-            d
-        };
+            d = d.with_note(format!("on {}", names.join(", ")));
+            if f.is_error() {
+                d = d.with_note(only_some_dialects(&f.dialects, &self.dialects));
+            }
+        }
         d.with_help(f.help.clone())
     }
+}
+
+/// What to do about an error found for `found` only, when the application
+/// may never run on those dialects.
+fn only_some_dialects(found: &[Dialect], linted: &[Dialect]) -> String {
+    let found: Vec<&str> = found.iter().map(|d| d.name()).collect();
+    let others: Vec<String> = linted
+        .iter()
+        .filter(|d| !found.contains(&d.name()))
+        .map(|d| format!("\"{}\"", d.name()))
+        .collect();
+    format!(
+        "every dialect the build embeds is linted; if the application never runs on {}, lint only the ones it \
+         runs on (`dialects = [{}]` in [lint] of lithify.toml) or embed only those (`Builder::dialects`)",
+        found.join(", "),
+        others.join(", ")
+    )
 }
 
 /// Lint `chain` for `dialects` (those of `[lint] dialects` among them, when
