@@ -344,9 +344,11 @@ fn check(args: &Args, verbose: bool, schema: &SchemaCheck) -> ExitCode {
 /// A run-time command straight from the directory. It reads the directory
 /// only to run against a database, so the directory's warnings (drafts,
 /// skipped entries) are not its business and would bury its own output:
-/// they are `check`'s. Errors that stop it are printed.
+/// they are `check`'s (and so is the lint: a draft's hazards are found by
+/// the build and `check`, not by the command that runs it). Errors that
+/// stop it are printed.
 fn run(args: &Args, command: &Command) -> ExitCode {
-    match Builder::new(&args.dir).compile() {
+    match Builder::new(&args.dir).lint(false).compile() {
         Ok(chain) => cli::run(
             &migrator(args, &chain),
             command,
@@ -360,7 +362,7 @@ fn run(args: &Args, command: &Command) -> ExitCode {
 }
 
 fn schema_command(args: &Args, schema: &SchemaArgs) -> ExitCode {
-    let chain = match Builder::new(&args.dir).compile() {
+    let chain = match Builder::new(&args.dir).lint(false).compile() {
         Ok(chain) => chain,
         Err(diags) => return failed(&diags, exit::FAILURE, schema.explain),
     };
