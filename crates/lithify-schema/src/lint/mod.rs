@@ -19,7 +19,7 @@
 //! Annotations in the SQL: `-- lithify:allow(rule-id, ...)` in or just
 //! before a statement turns those rules off for it, and diesel-guard's
 //! `-- safety-assured:start` / `-- safety-assured:end` turn every rule off
-//! for the statements between them ([`annotations`]).
+//! for the statements between them.
 
 mod annotations;
 mod capacity;
