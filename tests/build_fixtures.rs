@@ -358,3 +358,26 @@ fn a_stale_schema_file_fails_the_build_until_regenerated() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Lint in `cargo build`: a draft whose statement SQLite refuses
+/// (`sqlite-add-column-with-key`, `deny` by default) fails the build with
+/// the file, line and fix; sealed, the same revision is history that already
+/// ran, and the build passes.
+#[test]
+fn a_deny_level_lint_finding_fails_the_build_until_the_revision_is_sealed() {
+    let app = Fixture::new("lint_deny");
+    app.revision("2024-01-01-000000_create_companies", COMPANIES, None)
+        .revision(
+            "2024-01-02-000000_add_code",
+            "ALTER TABLE companies ADD COLUMN code TEXT UNIQUE;\n",
+            None,
+        );
+    snapshot("build_fails_lint_deny", &app.build_error());
+    lithify_build::seal::seal_new(app.root.join("migrations")).expect("seal");
+    let build = app.build();
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+}

@@ -87,6 +87,9 @@ enum Authoring {
     /// The schema the chain produces: print diesel's `table!` schema, write
     /// it, or verify the model against a real engine.
     Schema(SchemaArgs),
+    /// Lint the draft revisions for migration hazards (locks, statements an
+    /// engine refuses, lost data); exit 1 when a finding is an error.
+    Lint(LintArgs),
     /// A run-time command, applied from the directory.
     #[command(flatten)]
     Run(Command),
@@ -155,6 +158,34 @@ struct SchemaArgs {
     /// file). Never DATABASE_URL: verifying builds the schema from nothing.
     #[arg(long, value_name = "URL", requires = "verify")]
     scratch: Option<String>,
+}
+
+/// `lithify lint`.
+#[derive(Debug, clap::Args)]
+struct LintArgs {
+    /// Lint every revision, sealed ones too (default: drafts only). The
+    /// `start_after` cut-off of [lint] in lithify.toml still applies.
+    #[arg(long)]
+    all: bool,
+    /// How findings are printed: `human` (as the build prints them), `gcc`
+    /// (`path:line:col: warning|error: rule: message`) or `json`.
+    #[arg(long, value_enum, default_value = "human")]
+    format: LintFormat,
+    /// Lint for this dialect only (repeatable; default: all three, or
+    /// `dialects` of [lint] in lithify.toml).
+    #[arg(long = "dialect", value_name = "D")]
+    dialects: Vec<lithify::Dialect>,
+}
+
+/// The output formats of `lithify lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LintFormat {
+    /// As `cargo build` shows them, every finding listed.
+    Human,
+    /// One line per finding, as gcc writes diagnostics.
+    Gcc,
+    /// A JSON array of findings.
+    Json,
 }
 
 /// What the authoring binary's `check` adds to the run-time `check`: the
@@ -260,6 +291,7 @@ fn main() -> ExitCode {
             ..
         } => seal(&args.dir, *verbose),
         Authoring::Schema(schema) => schema_command(&args, schema),
+        Authoring::Lint(lint) => lint_command(&args, lint),
         Authoring::Run(Command::Check { verbose }) => check(&args, *verbose, &schema_check),
         Authoring::Run(command) => run(&args, command),
     }
@@ -370,9 +402,11 @@ fn check(args: &Args, verbose: bool, schema: &SchemaCheck) -> ExitCode {
 /// A run-time command straight from the directory. It reads the directory
 /// only to run against a database, so the directory's warnings (drafts,
 /// skipped entries) are not its business and would bury its own output:
-/// they are `check`'s. Errors that stop it are printed.
+/// they are `check`'s (and so is the lint: a draft's hazards are found by
+/// the build and `check`, not by the command that runs it). Errors that
+/// stop it are printed.
 fn run(args: &Args, command: &Command) -> ExitCode {
-    let mut builder = Builder::new(&args.dir);
+    let mut builder = Builder::new(&args.dir).lint(false);
     if let Some(dialect) = command_dialect(args, command) {
         // Only the SQL this command can run is compiled: a typed revision
         // that one engine cannot take must not stop a command on another.
@@ -425,7 +459,7 @@ fn schema_command(args: &Args, schema: &SchemaArgs) -> ExitCode {
         (None, true) => Some(lithify::Dialect::Sqlite),
         _ => Some(schema.dialect),
     };
-    let mut builder = Builder::new(&args.dir);
+    let mut builder = Builder::new(&args.dir).lint(false);
     if let Some(dialect) = dialect {
         builder = builder.dialects([dialect]);
     }
@@ -467,6 +501,51 @@ fn schema_command(args: &Args, schema: &SchemaArgs) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// `lithify lint`: the chain compiled as the build does (without the
+/// build's own lint), then linted as asked.
+fn lint_command(args: &Args, lint: &LintArgs) -> ExitCode {
+    let dialects = if lint.dialects.is_empty() {
+        lithify::Dialect::ALL.to_vec()
+    } else {
+        lint.dialects.clone()
+    };
+    let compiled = Builder::new(&args.dir)
+        .lint(false)
+        .dialects(dialects.iter().copied())
+        .compile();
+    let chain = match compiled {
+        Ok(chain) => chain,
+        Err(diags) => return failed(&diags, exit::FAILURE, false),
+    };
+    let report = match lithify_build::lint::lint_chain(&chain, &dialects, lint.all) {
+        Ok(report) => report,
+        Err(diags) => return failed(&diags, exit::FAILURE, false),
+    };
+    match lint.format {
+        LintFormat::Human => {
+            let shown = report.diagnostics();
+            if !shown.0.is_empty() {
+                println!("{shown}");
+            }
+            let errors = report.findings.iter().filter(|f| f.is_error()).count();
+            let names: Vec<&str> = report.dialects.iter().map(|d| d.name()).collect();
+            println!(
+                "lint: {} finding(s), {errors} error(s), in {} revision(s) linted for {}",
+                report.findings.len(),
+                report.revisions,
+                names.join(", ")
+            );
+        }
+        LintFormat::Gcc => print!("{}", lithify_schema::lint::output::gcc(&report.findings)),
+        LintFormat::Json => print!("{}", lithify_schema::lint::output::json(&report.findings)),
+    }
+    if report.has_errors() {
+        ExitCode::from(exit::CHECK_FAILED)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn verify(args: &Args, chain: &CompiledChain, scratch: Option<&str>) -> ExitCode {

@@ -34,6 +34,7 @@ pub struct Builder {
     schema_file: Option<PathBuf>,
     require_schema: bool,
     crate_root: Option<PathBuf>,
+    lint: bool,
 }
 
 impl Builder {
@@ -48,6 +49,7 @@ impl Builder {
             schema_file: None,
             require_schema: false,
             crate_root: None,
+            lint: true,
         }
     }
 
@@ -72,6 +74,14 @@ impl Builder {
     /// (`lithify check --strict-schema` does the same).
     pub fn require_schema(mut self, required: bool) -> Builder {
         self.require_schema = required;
+        self
+    }
+
+    /// Lint the draft revisions (default: on): findings are warnings, or
+    /// errors for the rules `[lint]` in lithify.toml sets to `deny`
+    /// (README, "Lint"). `lithify lint` turns it off to lint on its own terms.
+    pub fn lint(mut self, lint: bool) -> Builder {
+        self.lint = lint;
         self
     }
 
@@ -159,8 +169,23 @@ impl Builder {
         if changed.has_errors() {
             return Err(changed);
         }
+        self.add_lint(&mut chain)?;
         self.add_schema(&mut chain)?;
         Ok(chain)
+    }
+
+    /// Lint the drafts for the dialects the build embeds.
+    fn add_lint(&self, chain: &mut CompiledChain) -> Result<(), Diagnostics> {
+        if !self.lint {
+            return Ok(());
+        }
+        let dialects: Vec<Dialect> = self.dialects.iter().copied().collect();
+        let report = crate::lint::lint_chain(chain, &dialects, false)?;
+        chain.diagnostics.0.extend(report.diagnostics().0);
+        if report.has_errors() {
+            return Err(Diagnostics(chain.diagnostics.0.clone()));
+        }
+        Ok(())
     }
 
     /// The schema half: fold the chain, print the diesel schema, check the

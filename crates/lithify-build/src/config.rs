@@ -17,6 +17,15 @@
 //! Each table has its own parser, listed in `TABLES`; adding a table
 //! (`[naming]`, `[lint]`) is one entry there, one field of [`Config`] and one
 //! function, touching no other table's.
+//!
+//! ```toml
+//! [lint]
+//! postgres_version = 12            # the oldest PostgreSQL the chain runs on
+//! start_after = "20240101000000"   # lint nothing up to this revision
+//! check_down = true                # every rule on downs, not only failing ones
+//! dialects = ["postgres"]          # lint only these (default: those built)
+//! ban-drop-column = "deny"         # a rule's level: allow, warn or deny
+//! ```
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -24,6 +33,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use lithify_core::Dialect;
+use lithify_schema::lint::{Level, Rule, Settings};
 use lithify_schema::naming::convention::{Kind, NamingConvention};
 use toml_edit::{ImDocument, Item, TableLike};
 
@@ -39,6 +49,21 @@ pub struct Config {
     pub session: Session,
     /// `[naming]`: the names typed operations give what they create.
     pub naming: NamingConvention,
+    /// `[lint]`: the lint settings, read by the build and `lithify lint`.
+    pub lint: LintConfig,
+}
+
+/// `[lint]`: how drafts are linted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LintConfig {
+    /// Rule levels, `postgres_version`, `check_down`.
+    pub settings: Settings,
+    /// `start_after`: the revision up to which nothing is linted (with its
+    /// line, for the error when it names none).
+    pub start_after: Option<(String, u32)>,
+    /// `dialects`: the dialects linted (default: every dialect the build
+    /// embeds; `lithify lint`: all three).
+    pub dialects: Option<Vec<Dialect>>,
 }
 
 /// `[session]`: SQL run at the start of every session lithify opens, per
@@ -61,7 +86,11 @@ impl Session {
 type TableParser = fn(&mut File, &dyn TableLike, &mut Config);
 
 /// Every table `lithify.toml` may hold, with its parser.
-const TABLES: &[(&str, TableParser)] = &[("session", parse_session), ("naming", parse_naming)];
+const TABLES: &[(&str, TableParser)] = &[
+    ("session", parse_session),
+    ("naming", parse_naming),
+    ("lint", parse_lint),
+];
 
 /// Read `path`; a missing file is the empty configuration.
 pub fn read_config(path: &Path) -> Result<Config, Diagnostics> {
@@ -237,6 +266,135 @@ fn parse_naming(file: &mut File, table: &dyn TableLike, config: &mut Config) {
             );
         }
     }
+}
+
+/// The keys of `[lint]` that are settings; every other key is a rule id.
+const LINT_SETTINGS: &[&str] = &["postgres_version", "start_after", "check_down", "dialects"];
+
+/// `[lint]`: settings, and a level per rule id.
+fn parse_lint(file: &mut File, table: &dyn TableLike, config: &mut Config) {
+    for (key, item) in table.iter() {
+        let line = file.line(table.key(key).and_then(|k| k.span()));
+        let result = match key {
+            "postgres_version" => lint_postgres_version(item, &mut config.lint),
+            "start_after" => match item.as_str() {
+                Some(id) => {
+                    config.lint.start_after = Some((id.to_owned(), line));
+                    Ok(())
+                }
+                None => Err((
+                    "must be a revision id in quotes",
+                    "e.g. start_after = \"20240101000000\"".to_owned(),
+                )),
+            },
+            "check_down" => match item.as_bool() {
+                Some(on) => {
+                    config.lint.settings.check_down = on;
+                    Ok(())
+                }
+                None => Err(("must be true or false", "e.g. check_down = true".to_owned())),
+            },
+            "dialects" => lint_dialects(item, &mut config.lint),
+            rule => lint_level(rule, item, &mut config.lint),
+        };
+        if let Err((what, help)) = result {
+            file.error(
+                Diagnostic::error(format!("`{key}` in [lint] of {CONFIG_FILE} {what}"))
+                    .line(line)
+                    .with_note(format!("found: {}", value_text(item)))
+                    .with_help(help),
+            );
+        }
+    }
+}
+
+/// A `[lint]` value's problem: what is wrong, and the fix.
+type LintError = (&'static str, String);
+
+fn lint_postgres_version(item: &Item, lint: &mut LintConfig) -> Result<(), LintError> {
+    match item.as_integer().and_then(|v| u32::try_from(v).ok()) {
+        Some(v) if (9..=99).contains(&v) => {
+            lint.settings.postgres_version = v;
+            Ok(())
+        }
+        _ => Err((
+            "must be a PostgreSQL major version",
+            "e.g. postgres_version = 12 (the oldest version the chain runs on)".to_owned(),
+        )),
+    }
+}
+
+fn lint_dialects(item: &Item, lint: &mut LintConfig) -> Result<(), LintError> {
+    let names: Vec<&str> = Dialect::ALL.iter().map(|d| d.name()).collect();
+    let err = || {
+        (
+            "must be a list of dialect names",
+            format!(
+                "e.g. dialects = [\"postgres\"] (names: {})",
+                names.join(", ")
+            ),
+        )
+    };
+    let array = item.as_array().ok_or_else(err)?;
+    let mut dialects = Vec::new();
+    for value in array.iter() {
+        let d = value
+            .as_str()
+            .and_then(|v| Dialect::ALL.into_iter().find(|d| d.name() == v))
+            .ok_or_else(err)?;
+        dialects.push(d);
+    }
+    lint.dialects = Some(dialects);
+    Ok(())
+}
+
+fn lint_level(key: &str, item: &Item, lint: &mut LintConfig) -> Result<(), LintError> {
+    let Some(rule) = Rule::from_id(key) else {
+        let mut help = format!(
+            "[lint] holds the settings {} and one level per rule id (README, \"Lint\")",
+            LINT_SETTINGS.join(", ")
+        );
+        if let Some(near) = closest_rule(key) {
+            help = format!("did you mean `{near}`? {help}");
+        }
+        return Err(("is not a setting or a lint rule", help));
+    };
+    let level = item.as_str().and_then(Level::parse).ok_or_else(|| {
+        (
+            "must be \"allow\", \"warn\" or \"deny\"",
+            format!("e.g. {key} = \"deny\""),
+        )
+    })?;
+    lint.settings.set_level(rule, level);
+    Ok(())
+}
+
+/// The rule id nearest `key` (a typo of one), if one is near.
+fn closest_rule(key: &str) -> Option<&'static str> {
+    Rule::ALL
+        .iter()
+        .map(|r| (edit_distance(key, r.id()), r.id()))
+        .filter(|(d, _)| *d <= 3)
+        .min()
+        .map(|(_, id)| id)
+}
+
+/// Levenshtein distance, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 /// An item as written, on one line.

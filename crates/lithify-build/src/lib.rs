@@ -27,8 +27,8 @@
 //!   `lithify.toml` the settings of the whole directory ([`config`]).
 //!
 //! Data flows one way: [`sources`] (and [`config`], [`lock`]) -> the graph
-//! (lithify-core) -> [`seal`] -> [`schema`] (the fold, lithify-schema) ->
-//! [`codegen`]; [`compile`]'s `Builder` runs them, and [`chain`] is the plain
+//! (lithify-core) -> [`seal`] -> [`typed`] -> [`lint`] and [`schema`] (the
+//! fold, lithify-schema) -> [`codegen`]; [`compile`]'s `Builder` runs them, and [`chain`] is the plain
 //! data they hand on. [`text`] and [`diagnostic`] sit under all of them.
 //! [`authoring`] holds the file-writing operations of the `lithify` CLI
 //! (`new`, `merge`), [`autogenerate`] `new --autogenerate`; sealing
@@ -42,6 +42,7 @@ pub mod codegen;
 pub mod compile;
 pub mod config;
 pub mod diagnostic;
+pub mod lint;
 pub mod lock;
 pub mod schema;
 pub mod seal;

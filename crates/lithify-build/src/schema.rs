@@ -88,7 +88,7 @@ pub fn fold_revisions(
 }
 
 /// Which revisions (in `chain`'s order) a database at `target` has applied.
-fn applied_at(chain: &CompiledChain, target: &str) -> Result<Vec<bool>, Diagnostics> {
+pub(crate) fn applied_at(chain: &CompiledChain, target: &str) -> Result<Vec<bool>, Diagnostics> {
     let nodes = chain
         .revisions
         .iter()

@@ -93,18 +93,55 @@ fn malformed_toml_is_a_clear_error() {
     snap!("config_malformed", f.errors(f.builder()));
 }
 
+/// `[lint]`: a setting of the wrong type, a rule id with a typo (and the
+/// nearest one), a level that is none, each at its line; a `start_after`
+/// naming no revision, at its line, once the chain is known.
+#[test]
+fn lint_settings_are_checked_with_lines() {
+    let f = Fixture::new();
+    two_revisions(&f);
+    f.file(
+        "lithify.toml",
+        "[lint]\npostgres_version = \"12\"\nban-drop-colum = \"deny\"\nban-drop-table = \"error\"\ndialects = [\"oracle\"]\ncheck_down = 1\n",
+    );
+    snap!("lint_config_errors", f.errors(f.builder()));
+    f.file("lithify.toml", "[lint]\nstart_after = \"create_jobs\"\n");
+    snap!("lint_start_after_unknown", f.errors(f.builder()));
+}
+
+#[test]
+fn lint_settings_are_read() {
+    let f = Fixture::new();
+    two_revisions(&f);
+    f.file(
+        "lithify.toml",
+        "[lint]\npostgres_version = 10\nstart_after = \"2024_01_01_000000\"\ncheck_down = true\ndialects = [\"postgres\"]\nban-drop-column = \"deny\"\n",
+    );
+    let chain = f.builder().compile().expect("compiles");
+    let lint = &chain.config.lint;
+    assert_eq!(lint.settings.postgres_version, 10);
+    assert!(lint.settings.check_down);
+    assert_eq!(lint.dialects, Some(vec![Dialect::Postgres]));
+    assert_eq!(
+        lint.settings
+            .level(lithify_schema::lint::Rule::BanDropColumn),
+        lithify_schema::lint::Level::Deny
+    );
+    assert_eq!(lint.start_after, Some(("2024_01_01_000000".to_owned(), 3)));
+}
+
 #[test]
 fn errors_in_lithify_toml_and_the_revisions_come_together() {
     let f = Fixture::new();
     two_revisions(&f);
-    f.file("lithify.toml", "[lint]\n");
+    f.file("lithify.toml", "[lints]\n");
     f.file(
         "2024-01-02-000000_create_jobs/metadata.toml",
         "transactionl = true\n",
     );
     let out = f.errors(f.builder());
     assert!(
-        out.contains("unknown table `lint` in lithify.toml")
+        out.contains("unknown table `lints` in lithify.toml")
             && out.contains("unknown key `transactionl` in metadata.toml"),
         "{out}"
     );

@@ -10,7 +10,8 @@
 //! operations) <- [`fold`] (SQL -> model) and [`diff`] (model vs model ->
 //! operations) <- [`diesel`] (model -> `table!` text, `schema.rs` ->
 //! comparison, `schema.rs` -> model). [`naming`] holds the name rules all of
-//! them share.
+//! them share; [`lint`] reads a chain's statements with the schema before
+//! each ([`fold`], [`model`]) and reports migration hazards.
 //!
 //! ```
 //! use lithify_schema::{fold::{Fold, RevisionSql}, model::Dialect};
@@ -33,6 +34,7 @@ mod engine;
 pub mod error;
 pub mod fold;
 pub mod introspect;
+pub mod lint;
 pub mod model;
 pub mod naming;
 pub mod ops;

@@ -71,6 +71,48 @@ pub struct FoldNote {
     pub tables: Vec<ObjectName>,
 }
 
+/// One statement of a revision's SQL, cut and parsed as the fold reads it
+/// ([`Fold::statements`]), to be applied with [`Fold::apply_statement`].
+#[derive(Debug, Clone)]
+pub struct FoldStatement {
+    /// 1-based line of its first token.
+    pub line: u32,
+    /// 1-based column of its first token.
+    pub column: u32,
+    /// What the parser read (usually one statement), or why it could not.
+    pub(crate) parsed: Result<Vec<Statement>, String>,
+    pub(crate) piece: split::Piece,
+}
+
+impl FoldStatement {
+    /// The statement as written, without the final `;`.
+    pub fn text(&self) -> &str {
+        &self.piece.text
+    }
+
+    /// The comments written in or just before it, in order, without their
+    /// `--` or `/* */` (lint annotations live there).
+    pub fn comments(&self) -> &[String] {
+        &self.piece.comments
+    }
+
+    /// True when the parser read it (a statement it could not read is
+    /// still applied, by the fold's fallbacks or as unknown tables).
+    pub fn is_parsed(&self) -> bool {
+        self.parsed.is_ok()
+    }
+
+    /// The statements the parser read; empty when it could not read it.
+    pub(crate) fn parsed(&self) -> &[Statement] {
+        self.parsed.as_deref().unwrap_or(&[])
+    }
+
+    /// Its tokens, without whitespace and comments.
+    pub(crate) fn tokens(&self) -> &[sqlparser::tokenizer::TokenWithSpan] {
+        &self.piece.tokens
+    }
+}
+
 /// Folds revisions, in upgrade order, into the schema of one dialect.
 pub struct Fold {
     engine: Box<dyn Engine>,
@@ -108,8 +150,8 @@ pub(crate) struct Ctx<'a> {
     revision: &'a str,
     file: &'a Path,
     line: u32,
-    statement: String,
-    /// The statement being folded, for its text as written.
+    /// The statement, named by its first words in a note (made only when a
+    /// note is: most statements get none).
     piece: &'a split::Piece,
 }
 
@@ -145,7 +187,7 @@ impl Ctx<'_> {
             revision: self.revision.to_owned(),
             file: self.file.to_path_buf(),
             line: self.line,
-            statement: self.statement.clone(),
+            statement: scan::first_words(self.piece),
             message,
             tables,
         }
@@ -188,19 +230,49 @@ impl Fold {
 
     /// Apply one revision's upgrade SQL.
     pub fn apply(&mut self, revision: &RevisionSql<'_>) {
-        for piece in split::split(self.engine.parser(), self.engine.dialect(), revision.sql) {
-            let ctx = Ctx {
-                engine: self.engine.as_ref(),
-                revision: revision.revision,
-                file: revision.file,
-                line: piece.line,
-                statement: scan::first_words(&piece),
-                piece: &piece,
-            };
-            triggers::observe(&mut self.schema, &ctx, &piece);
-            if let Some(note) = apply_piece(&mut self.schema, &ctx, &piece) {
-                self.notes.push(note);
-            }
+        for statement in self.statements(revision.sql) {
+            self.apply_statement(revision.revision, revision.file, &statement);
+        }
+    }
+
+    /// `sql` cut into statements and parsed, as [`Fold::apply`] reads it,
+    /// without applying anything: a caller that needs the schema before
+    /// each statement (lint) applies them one at a time with
+    /// [`Fold::apply_statement`], which gives exactly what `apply` gives.
+    pub fn statements(&self, sql: &str) -> Vec<FoldStatement> {
+        self.statements_and_trailing(sql).0
+    }
+
+    /// [`Fold::statements`], and the comments after the last statement.
+    pub(crate) fn statements_and_trailing(&self, sql: &str) -> (Vec<FoldStatement>, Vec<String>) {
+        let (pieces, trailing) =
+            split::split_with_trailing(self.engine.parser(), self.engine.dialect(), sql);
+        let statements = pieces
+            .into_iter()
+            .map(|piece| parse_piece(self.engine.as_ref(), piece))
+            .collect();
+        (statements, trailing)
+    }
+
+    /// The dialect folded.
+    pub fn dialect(&self) -> Dialect {
+        self.engine.dialect()
+    }
+
+    /// Apply one statement of [`Fold::statements`] (of `revision`'s `file`,
+    /// for notes).
+    pub fn apply_statement(&mut self, revision: &str, file: &Path, statement: &FoldStatement) {
+        let piece = &statement.piece;
+        let ctx = Ctx {
+            engine: self.engine.as_ref(),
+            revision,
+            file,
+            line: statement.line,
+            piece,
+        };
+        triggers::observe(&mut self.schema, &ctx, piece);
+        if let Some(note) = apply_parsed(&mut self.schema, &ctx, statement) {
+            self.notes.push(note);
         }
     }
 
@@ -225,6 +297,23 @@ impl Fold {
     }
 }
 
+/// The type of a column definition as `engine` records it (SQLite: the
+/// declared words), and what its name implies; `None` when the model
+/// cannot read it. What the fold reads for the column, for lint.
+pub(crate) fn column_type(
+    engine: &dyn Engine,
+    ty: &sqlparser::ast::DataType,
+) -> Option<(crate::model::SqlType, crate::model::TypeShorthand)> {
+    let declared = Some(ty)
+        .filter(|_| engine.types_are_words())
+        .and_then(declared::declared_type);
+    let text = match declared {
+        Some(declared) => declared.to_owned(),
+        None => ty.to_string(),
+    };
+    crate::model::SqlType::parse(engine.dialect(), &text).ok()
+}
+
 /// Fold `revisions` in order from an empty `dialect` database.
 pub fn fold_all<'a>(
     dialect: Dialect,
@@ -238,40 +327,42 @@ pub fn fold_all<'a>(
     (fold.into_schema(), notes)
 }
 
-fn apply_piece(schema: &mut Schema, ctx: &Ctx<'_>, piece: &split::Piece) -> Option<FoldNote> {
-    if piece.raw.is_some() {
-        return unreadable(
-            schema,
-            ctx,
-            piece,
-            "the SQL could not be tokenized".to_owned(),
-        );
-    }
-    let tokens = if ctx.engine.types_are_words() {
-        declared::protect_types(piece)
+/// Parse one piece: its statements, or why the parser could not read it.
+fn parse_piece(engine: &dyn Engine, piece: split::Piece) -> FoldStatement {
+    let parsed = if piece.raw.is_some() {
+        Err("the SQL could not be tokenized".to_owned())
     } else {
-        piece.tokens.clone()
+        let tokens = if engine.types_are_words() {
+            declared::protect_types(&piece)
+        } else {
+            piece.tokens.clone()
+        };
+        Parser::new(engine.parser())
+            .with_recursion_limit(RECURSION_LIMIT)
+            .with_tokens_with_locations(tokens)
+            .parse_statements()
+            .map_err(|e| format!("the parser could not read it ({e})"))
     };
-    let mut parser = Parser::new(ctx.engine.parser())
-        .with_recursion_limit(RECURSION_LIMIT)
-        .with_tokens_with_locations(tokens);
-    let parsed = parser.parse_statements();
-    match parsed {
+    FoldStatement {
+        line: piece.line,
+        column: piece.column,
+        parsed,
+        piece,
+    }
+}
+
+fn apply_parsed(schema: &mut Schema, ctx: &Ctx<'_>, statement: &FoldStatement) -> Option<FoldNote> {
+    match &statement.parsed {
         Ok(statements) => {
             let mut note = None;
-            for statement in &statements {
-                if let Err(u) = apply_statement(schema, ctx, statement) {
+            for s in statements {
+                if let Err(u) = apply_statement(schema, ctx, s) {
                     note = Some(mark_unknown(schema, ctx, u));
                 }
             }
             note
         }
-        Err(e) => unreadable(
-            schema,
-            ctx,
-            piece,
-            format!("the parser could not read it ({e})"),
-        ),
+        Err(why) => unreadable(schema, ctx, &statement.piece, why.clone()),
     }
 }
 

@@ -18,6 +18,8 @@ use sqlparser::tokenizer::{Location, Span, Token, TokenWithSpan, Tokenizer, Whit
 pub(crate) struct Piece {
     /// 1-based line of its first token.
     pub line: u32,
+    /// 1-based column of its first token (characters).
+    pub column: u32,
     /// Its tokens, without whitespace, comments or the final `;`.
     pub tokens: Vec<TokenWithSpan>,
     /// The comments written in or just before the statement, in order
@@ -32,41 +34,65 @@ pub(crate) struct Piece {
 }
 
 /// Cut `sql` into statements.
+#[cfg(test)]
 pub(crate) fn split(
     dialect: &dyn ParserDialect,
     engine: lithify_core::Dialect,
     sql: &str,
 ) -> Vec<Piece> {
+    split_with_trailing(dialect, engine, sql).0
+}
+
+/// Cut `sql` into statements, and the comments after the last one (which
+/// belong to no statement, but may close a lint annotation's block).
+pub(crate) fn split_with_trailing(
+    dialect: &dyn ParserDialect,
+    engine: lithify_core::Dialect,
+    sql: &str,
+) -> (Vec<Piece>, Vec<String>) {
     match Tokenizer::new(dialect, sql).tokenize_with_location() {
         Ok(tokens) => cut(tokens, sql),
-        // An unterminated quote or the like: fall back to lithify's own
-        // splitter for the engine, and tokenize each piece on its own.
-        Err(_) => lithify_core::split::split_statements_for(sql, engine)
-            .into_iter()
-            .flat_map(|s| {
-                let line = u32::try_from(s.line).unwrap_or(u32::MAX);
-                // The piece's tokens count lines from the start of its text,
-                // which may begin with comments above the reported line.
-                let text_line = first_line_of(sql, s.sql);
-                match Tokenizer::new(dialect, s.sql).tokenize_with_location() {
-                    Ok(tokens) => cut(tokens, s.sql)
-                        .into_iter()
-                        .map(|mut p| {
-                            p.line = p.line.saturating_add(text_line - 1);
-                            p
-                        })
-                        .collect(),
-                    Err(_) => vec![Piece {
-                        line,
-                        tokens: Vec::new(),
-                        comments: Vec::new(),
-                        raw: Some(s.sql.to_owned()),
-                        text: s.sql.to_owned(),
-                    }],
-                }
-            })
-            .collect(),
+        Err(_) => (fallback_split(dialect, engine, sql), Vec::new()),
     }
+}
+
+/// An unterminated quote or the like: cut with lithify's own splitter for
+/// the engine, and tokenize each piece on its own.
+fn fallback_split(
+    dialect: &dyn ParserDialect,
+    engine: lithify_core::Dialect,
+    sql: &str,
+) -> Vec<Piece> {
+    lithify_core::split::split_statements_for(sql, engine)
+        .into_iter()
+        .flat_map(|s| {
+            let line = u32::try_from(s.line).unwrap_or(u32::MAX);
+            // The piece's tokens count lines from the start of its text,
+            // which may begin with comments above the reported line.
+            let text_line = first_line_of(sql, s.sql);
+            match Tokenizer::new(dialect, s.sql).tokenize_with_location() {
+                Ok(tokens) => cut(tokens, s.sql)
+                    .0
+                    .into_iter()
+                    .map(|mut p| {
+                        if p.line == 1 {
+                            p.column = p.column.saturating_add(column_of(sql, s.sql) - 1);
+                        }
+                        p.line = p.line.saturating_add(text_line - 1);
+                        p
+                    })
+                    .collect(),
+                Err(_) => vec![Piece {
+                    line,
+                    column: 1,
+                    tokens: Vec::new(),
+                    comments: Vec::new(),
+                    raw: Some(s.sql.to_owned()),
+                    text: s.sql.to_owned(),
+                }],
+            }
+        })
+        .collect()
 }
 
 /// The 1-based line of `script` on which its sub-slice `part` begins.
@@ -77,41 +103,62 @@ fn first_line_of(script: &str, part: &str) -> u32 {
     u32::try_from(newlines + 1).unwrap_or(u32::MAX)
 }
 
-fn cut(tokens: Vec<TokenWithSpan>, sql: &str) -> Vec<Piece> {
+/// The 1-based column (in characters) of `script` at which its sub-slice
+/// `part` begins.
+fn column_of(script: &str, part: &str) -> u32 {
+    let offset = (part.as_ptr() as usize).saturating_sub(script.as_ptr() as usize);
+    let before = script.get(..offset).unwrap_or("");
+    let line = before.rsplit('\n').next().unwrap_or("");
+    u32::try_from(line.chars().count() + 1).unwrap_or(u32::MAX)
+}
+
+fn cut(tokens: Vec<TokenWithSpan>, sql: &str) -> (Vec<Piece>, Vec<String>) {
     let lines = LineStarts::new(sql);
     let mut out = Vec::new();
     let mut current = Piece {
         line: 0,
+        column: 0,
         tokens: Vec::new(),
         comments: Vec::new(),
         raw: None,
         text: String::new(),
     };
     let mut depth = Depth::default();
+    // The line of the `;` that ended the last statement: a `--` comment
+    // after it on that line is about that statement.
+    let mut ended_on: Option<u64> = None;
     for t in tokens {
         match &t.token {
             Token::Whitespace(Whitespace::SingleLineComment { comment, .. }) => {
-                current.comments.push(comment.trim().to_owned());
+                let text = comment.trim().to_owned();
+                let same_line = current.tokens.is_empty() && ended_on == Some(t.span.start.line);
+                match out.last_mut().filter(|_| same_line) {
+                    Some(Piece { comments, .. }) => comments.push(text),
+                    None => current.comments.push(text),
+                }
             }
             Token::Whitespace(Whitespace::MultiLineComment(comment)) => {
                 current.comments.push(comment.trim().to_owned());
             }
             Token::Whitespace(_) | Token::EOF => {}
             Token::SemiColon if depth.at_top() => {
-                finish(&mut out, &mut current, &lines);
+                if finish(&mut out, &mut current, &lines) {
+                    ended_on = Some(t.span.start.line);
+                }
                 depth = Depth::default();
             }
             _ => {
                 depth.see(&current.tokens, &t.token);
                 if current.tokens.is_empty() {
                     current.line = u32::try_from(t.span.start.line).unwrap_or(u32::MAX);
+                    current.column = u32::try_from(t.span.start.column).unwrap_or(u32::MAX);
                 }
                 current.tokens.push(t);
             }
         }
     }
     finish(&mut out, &mut current, &lines);
-    out
+    (out, current.comments)
 }
 
 impl Piece {
@@ -178,21 +225,25 @@ impl<'a> LineStarts<'a> {
     }
 }
 
-fn finish(out: &mut Vec<Piece>, current: &mut Piece, lines: &LineStarts<'_>) {
+/// End the current statement; false when it had no tokens (its comments
+/// are kept for the next one).
+fn finish(out: &mut Vec<Piece>, current: &mut Piece, lines: &LineStarts<'_>) -> bool {
     if current.tokens.is_empty() {
         // Comments after the last statement belong to nothing; comments of
         // an empty segment are kept for the next statement.
-        return;
+        return false;
     }
     let comments = std::mem::take(&mut current.comments);
     let text = lines.text(&current.tokens);
     out.push(Piece {
         line: current.line,
+        column: current.column,
         tokens: std::mem::take(&mut current.tokens),
         comments,
         raw: None,
         text,
     });
+    true
 }
 
 /// Nesting that a `;` does not end.
@@ -290,7 +341,25 @@ mod tests {
         assert_eq!(pieces.len(), 2);
         assert_eq!((pieces[0].line, pieces[1].line), (2, 4));
         assert_eq!(pieces[0].comments, ["first"]);
-        assert_eq!(pieces[1].comments, ["b"]);
+        assert_eq!(pieces[1].comments, ["b", "tail"]);
+    }
+
+    #[test]
+    fn a_line_comment_after_the_semicolon_is_the_statement_s_and_the_last_ones_are_kept() {
+        let sql = "DROP TABLE a; -- about a\n/* about b */ DROP TABLE b; /* about c */ DROP TABLE c;\n-- end\n";
+        let (pieces, trailing) =
+            split_with_trailing(&PostgreSqlDialect {}, lithify_core::Dialect::Postgres, sql);
+        let comments: Vec<&[String]> = pieces.iter().map(|p| p.comments.as_slice()).collect();
+        assert_eq!(
+            comments,
+            [
+                &["about a".to_owned()][..],
+                &["about b".to_owned()],
+                &["about c".to_owned()]
+            ]
+        );
+        assert_eq!(trailing, ["end"]);
+        assert_eq!((pieces[2].line, pieces[2].column), (2, 43));
     }
 
     #[test]
