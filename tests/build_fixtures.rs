@@ -372,6 +372,19 @@ fn a_deny_level_lint_finding_fails_the_build_until_the_revision_is_sealed() {
             "ALTER TABLE companies ADD COLUMN code TEXT UNIQUE;\n",
             None,
         );
+    // The build embeds every dialect by default without knowing the
+    // application runs on SQLite: what only SQLite refuses is a warning.
+    let warnings = app.build_warnings(&[]).join("\n");
+    assert!(
+        warnings.contains("sqlite-add-column-with-key")
+            && warnings.contains("a warning here: the build embeds every dialect by default"),
+        "{warnings}"
+    );
+    // Said so, it fails the build.
+    app.write(
+        "lithify.toml",
+        "[lint]\ndialects = [\"sqlite\", \"postgres\"]\n",
+    );
     snapshot("build_fails_lint_deny", &app.build_error());
     lithify_build::seal::seal_new(app.root.join("migrations")).expect("seal");
     let build = app.build();

@@ -520,7 +520,10 @@ fn lint_command(args: &Args, lint: &LintArgs) -> ExitCode {
         Err(diags) => return failed(&diags, exit::FAILURE, false),
     };
     let report = match lithify_build::lint::lint_chain(&chain, &dialects, lint.all) {
-        Ok(report) => report,
+        Ok(mut report) => {
+            report.dialects_named |= !lint.dialects.is_empty();
+            report.unnamed_dialects_warn()
+        }
         Err(diags) => return failed(&diags, exit::FAILURE, false),
     };
     match lint.format {

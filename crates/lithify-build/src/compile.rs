@@ -29,6 +29,8 @@ pub struct Builder {
     dir: PathBuf,
     require_seals: bool,
     dialects: BTreeSet<Dialect>,
+    /// `dialects` was called: the application runs on those.
+    dialects_named: bool,
     module_file: String,
     schema_dialect: Option<Dialect>,
     schema_file: Option<PathBuf>,
@@ -44,6 +46,7 @@ impl Builder {
             dir: dir.into(),
             require_seals: false,
             dialects: Dialect::ALL.into_iter().collect(),
+            dialects_named: false,
             module_file: "lithify_migrations.rs".to_owned(),
             schema_dialect: None,
             schema_file: None,
@@ -116,8 +119,12 @@ impl Builder {
         self
     }
 
-    /// The dialects whose SQL is embedded (default: all three).
+    /// The dialects whose SQL is embedded (default: all three). Naming them
+    /// also says the application runs on them: the lint's `deny` findings on
+    /// any of them fail the build (with the default, a finding on only some
+    /// dialects is a warning).
     pub fn dialects(mut self, dialects: impl IntoIterator<Item = Dialect>) -> Builder {
+        self.dialects_named = true;
         self.dialects = dialects.into_iter().collect();
         self
     }
@@ -180,7 +187,9 @@ impl Builder {
             return Ok(());
         }
         let dialects: Vec<Dialect> = self.dialects.iter().copied().collect();
-        let report = crate::lint::lint_chain(chain, &dialects, false)?;
+        let mut report = crate::lint::lint_chain(chain, &dialects, false)?;
+        report.dialects_named |= self.dialects_named;
+        let report = report.unnamed_dialects_warn();
         chain.diagnostics.0.extend(report.diagnostics().0);
         if report.has_errors() {
             return Err(Diagnostics(chain.diagnostics.0.clone()));

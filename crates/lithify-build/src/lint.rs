@@ -24,9 +24,38 @@ pub struct LintReport {
     pub revisions: usize,
     /// The dialects linted.
     pub dialects: Vec<Dialect>,
+    /// True when those are the dialects the application was said to run on
+    /// (`[lint] dialects`, `Builder::dialects`, `lithify lint --dialect`),
+    /// not the build's default of all three.
+    pub dialects_named: bool,
 }
 
 impl LintReport {
+    /// Where the dialects were not named (a build's default of all three),
+    /// a `deny` finding on only some of them is a warning that says so: an
+    /// application on PostgreSQL must not fail to build over what SQLite
+    /// would refuse. Named dialects leave the report as it is.
+    pub fn unnamed_dialects_warn(mut self) -> LintReport {
+        if self.dialects_named {
+            return self;
+        }
+        let all = self.dialects.len();
+        for f in self
+            .findings
+            .iter_mut()
+            .filter(|f| f.is_error() && f.dialects.len() < all)
+        {
+            f.level = lithify_schema::lint::Level::Warn;
+            let found: Vec<&str> = f.dialects.iter().map(|d| d.name()).collect();
+            f.help.push_str(&format!(
+                " (a `deny` rule, a warning here: the build embeds every dialect by default; if the application runs on {}, say so, `dialects = [\"{}\"]` in [lint] of lithify.toml or `Builder::dialects`, and it fails the build)",
+                found.join(", "),
+                found.join("\", \"")
+            ));
+        }
+        self
+    }
+
     /// True when a finding is an error (a rule at `deny`).
     pub fn has_errors(&self) -> bool {
         self.findings.iter().any(Finding::is_error)
@@ -122,6 +151,7 @@ pub fn lint_chain(
         findings: in_chain_order(chain, merge(findings)),
         revisions,
         dialects,
+        dialects_named: config.dialects.is_some(),
     })
 }
 
