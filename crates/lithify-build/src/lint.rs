@@ -137,15 +137,33 @@ pub fn lint_chain(
     let mut findings = Vec::new();
     // Revisions after the last linted one change nothing the lint sees.
     if let Some(last) = linted.iter().rposition(|l| *l) {
-        for &dialect in &dialects {
+        let lint_dialect = |dialect: Dialect| {
             let mut linter = Linter::new(dialect, config.settings.clone());
+            let mut found = Vec::new();
             for (rev, lint) in chain.revisions.iter().zip(&linted).take(last + 1) {
-                let Some(input) = input(chain, rev, dialect, *lint) else {
-                    continue;
-                };
-                findings.extend(linter.lint_revision(&input.revision()));
+                if let Some(input) = input(chain, rev, dialect, *lint) {
+                    found.extend(linter.lint_revision(&input.revision()));
+                }
             }
-        }
+            found
+        };
+        // Each dialect folds the chain on its own: one thread each.
+        std::thread::scope(|scope| {
+            let running: Vec<_> = dialects
+                .iter()
+                .map(|&d| scope.spawn(move || lint_dialect(d)))
+                .collect();
+            for (thread, &dialect) in running.into_iter().zip(&dialects) {
+                match thread.join() {
+                    Ok(found) => findings.extend(found),
+                    Err(_) => return Err(Diagnostics(vec![Diagnostic::error(format!(
+                        "the lint stopped on an internal error while linting for {dialect}: a bug in lithify, please report it"
+                    ))
+                    .with_help("build with `Builder::lint(false)` until it is fixed")])),
+                }
+            }
+            Ok(())
+        })?;
     }
     Ok(LintReport {
         findings: in_chain_order(chain, merge(findings)),
