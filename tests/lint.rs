@@ -98,9 +98,28 @@ fn gcc_and_json_output_and_the_exit_code() {
     let dir = fx.path().display().to_string();
     let redact = |o: &Output| String::from_utf8_lossy(&o.stdout).replace(&dir, "migrations");
 
-    let gcc = lithify_lint(fx.path(), &["--format", "gcc"]);
+    let all_three = [
+        "--format",
+        "gcc",
+        "--dialect",
+        "sqlite",
+        "--dialect",
+        "postgres",
+        "--dialect",
+        "mysql",
+    ];
+    let gcc = lithify_lint(fx.path(), &all_three);
     assert_eq!(gcc.status.code(), Some(1), "an error-level finding");
     snapshot("lint_gcc", &redact(&gcc));
+    // Not told which dialects the application runs on, what only SQLite
+    // refuses is a warning, and the exit code says no error.
+    let unnamed = lithify_lint(fx.path(), &["--format", "gcc"]);
+    assert_eq!(unnamed.status.code(), Some(0), "{}", redact(&unnamed));
+    assert!(
+        redact(&unnamed).contains("warning: sqlite-add-column-with-key"),
+        "{}",
+        redact(&unnamed)
+    );
 
     let json = lithify_lint(fx.path(), &["--format", "json", "--dialect", "sqlite"]);
     assert_eq!(json.status.code(), Some(1));
