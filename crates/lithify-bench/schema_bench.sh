@@ -362,8 +362,8 @@ EOF
                 else if (n - b > 1 || b - n > 1) printf "  moved        %-26s %7.2f -> %7.2f\n", c, b, n
             }
             for (r in kind) { tk[kind[r]] += total[r]; nk[kind[r]]++ }
-            printf "  all crates, mean per build: %.1f s at BASE, %.1f s at NEW\n", tk["base"] / nk["base"], tk["new"] / nk["new"]
-        }' "$OUT"/item2-*-units.tsv | sort | tee -a "$SUMMARY"
+            printf "~ all crates, mean per build: %.1f s at BASE, %.1f s at NEW\n", tk["base"] / nk["base"], tk["new"] / nk["new"]
+        }' "$OUT"/item2-*-units.tsv | sort | sed 's/^~/ /' | tee -a "$SUMMARY"
     log "item 2 done (load $(loadavg))"
 fi
 
