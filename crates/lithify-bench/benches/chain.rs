@@ -63,6 +63,89 @@ mod build {
                 .expect("lithify compiles")
         });
     }
+
+    /// Issue 9 item 1: the build of a SQLite application with its schema
+    /// module (`dialects([Sqlite]).schema_dialect(Sqlite)`): compile, fold
+    /// the chain into the schema, print diesel's `table!` code, generate
+    /// the module. Compare with `floor_read_hash`.
+    #[divan::bench(args = [100, 1_000, 10_000])]
+    fn lithify_schema_sqlite(bencher: divan::Bencher, n: usize) {
+        let chain = fixtures::chain(n);
+        bencher.bench_local(|| {
+            let builder = fixtures::schema_builder(&chain.dir);
+            let compiled = builder.compile().expect("lithify compiles");
+            assert!(compiled.schema.is_some());
+            builder.generate(&compiled)
+        });
+    }
+
+    /// Part of `lithify_schema_sqlite`: the fold and the printer alone
+    /// (`lithify_build::schema::generate` on a chain compiled beforehand).
+    #[divan::bench(args = [100, 1_000, 10_000])]
+    fn lithify_part_fold_print(bencher: divan::Bencher, n: usize) {
+        let chain = fixtures::chain(n);
+        let compiled = lithify_build::Builder::new(&chain.dir)
+            .compile()
+            .expect("lithify compiles");
+        let root = fixtures::crate_root(&chain.dir);
+        bencher.bench_local(|| {
+            lithify_build::schema::generate(&compiled, root, lithify_build::Dialect::Sqlite, None)
+                .expect("schema")
+        });
+    }
+
+    /// Issue 10: the floor for the half-typed chain (its files differ:
+    /// one revision.toml where the SQL chain has up.sql and down.sql).
+    #[divan::bench(args = [100, 1_000, 10_000])]
+    fn typed_floor_read_hash(bencher: divan::Bencher, n: usize) {
+        let chain = fixtures::typed_chain(n);
+        bencher.bench_local(|| hash_chain(&chain.dir));
+    }
+
+    /// Issue 10: `lithify_schema_sqlite` on the half-typed chain (the same
+    /// changes, every other revision as typed operations compiled to SQL
+    /// against the schema before it). 10 samples: at N = 10,000 one takes
+    /// seconds.
+    #[divan::bench(args = [100, 1_000, 10_000], sample_count = 10)]
+    fn typed_schema_sqlite(bencher: divan::Bencher, n: usize) {
+        let chain = fixtures::typed_chain(n);
+        bencher.bench_local(|| {
+            let builder = fixtures::schema_builder(&chain.dir);
+            let compiled = builder.compile().expect("lithify compiles");
+            assert!(compiled.schema.is_some());
+            builder.generate(&compiled)
+        });
+    }
+}
+
+/// Issue 9 item 3, in process: what `lithify schema --dialect sqlite` does
+/// (compile the chain for SQLite, fold, print diesel's schema), without the
+/// process around it; `schema_bench.sh` times the command and diesel's
+/// `migration run` + `print-schema` as whole processes.
+#[divan::bench_group(sample_count = 30)]
+mod schema_generation {
+    use super::*;
+
+    /// The reference chain as committed (typed 2024-01-06 and 2024-01-07).
+    #[divan::bench]
+    fn reference_typed(bencher: divan::Bencher) {
+        let chain = fixtures::reference_chain(false);
+        bencher.bench_local(|| fixtures::schema_command(&chain.dir));
+    }
+
+    /// The reference chain with those two as SQL (what diesel can run).
+    #[divan::bench]
+    fn reference_sql(bencher: divan::Bencher) {
+        let chain = fixtures::reference_chain(true);
+        bencher.bench_local(|| fixtures::schema_command(&chain.dir));
+    }
+
+    /// The synthetic chain (all SQL).
+    #[divan::bench(args = [1_000])]
+    fn synthetic(bencher: divan::Bencher, n: usize) {
+        let chain = fixtures::chain(n);
+        bencher.bench_local(|| fixtures::schema_command(&chain.dir));
+    }
 }
 
 /// Apply N to a fresh SQLite file. The disk's fsync latency drifts with other

@@ -18,6 +18,7 @@
 //! byte-identical files on every platform and toolchain.
 
 pub mod schema;
+pub mod typed;
 
 use std::fmt::Write as _;
 use std::fs;
@@ -122,6 +123,65 @@ pub enum OpKind {
     DropColumn,
     /// `DROP TABLE`.
     DropTable,
+}
+
+/// What one revision of the benchmark chain changes, as data: what
+/// [`typed`] needs to write the same change as typed operations. The SQL
+/// chain ([`generate`]) is rendered from the same generator, byte for byte as
+/// before this existed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Change {
+    /// A new table: its columns (name, SQL definition) and indexes (name,
+    /// column).
+    CreateTable {
+        table: String,
+        columns: Vec<(String, &'static str)>,
+        indexes: Vec<(String, String)>,
+    },
+    /// A column added at the end of `table`.
+    AddColumn {
+        table: String,
+        column: String,
+        def: &'static str,
+    },
+    /// A one-column index.
+    CreateIndex {
+        table: String,
+        name: String,
+        column: String,
+    },
+    /// Rows inserted or updated: the revision's up and down SQL as written.
+    Data,
+    /// A column dropped from `table`.
+    DropColumn { table: String, column: String },
+    /// A table dropped.
+    DropTable { table: String },
+}
+
+/// One generated revision before it gets its directory name.
+#[derive(Debug, Clone)]
+pub(crate) struct Step {
+    /// The name part of the directory name.
+    pub(crate) name: String,
+    /// up.sql's statements (without diesel's header comment).
+    pub(crate) up: String,
+    /// down.sql's statements (without diesel's header comment).
+    pub(crate) down: String,
+    pub(crate) kind: OpKind,
+    pub(crate) change: Change,
+}
+
+/// The typed form of each SQL column definition the generator writes, as
+/// `revision.toml` column keys (see [`typed`]).
+pub(crate) fn typed_column_keys(def: &str) -> Option<&'static str> {
+    Some(match def {
+        "INTEGER PRIMARY KEY" => r#"type = "bigint", primary_key = true, identity = true"#,
+        "TEXT" => r#"type = "text""#,
+        "INTEGER" => r#"type = "integer""#,
+        "TEXT NOT NULL DEFAULT ''" => r#"type = "text", nullable = false, default = """#,
+        "INTEGER NOT NULL DEFAULT 0" => r#"type = "integer", nullable = false, default = 0"#,
+        _ => return None,
+    })
 }
 
 const TABLE_WORDS: &[&str] = &[
@@ -287,8 +347,8 @@ impl Generator {
             .collect()
     }
 
-    /// Produces (name, up body, down body, kind) for the next revision.
-    fn next_revision(&mut self) -> (String, String, String, OpKind) {
+    /// Produces the next revision (name, up and down bodies, kind, change).
+    fn next_revision(&mut self) -> Step {
         let mut op = self.choose_op();
         let candidates = self.candidate_tables(op);
         let picked = self.rng.pick(&candidates).copied();
@@ -310,7 +370,7 @@ impl Generator {
         }
     }
 
-    fn create_table(&mut self) -> (String, String, String, OpKind) {
+    fn create_table(&mut self) -> Step {
         let name = self.new_name(TABLE_WORDS);
         let mut table = Table {
             name: name.clone(),
@@ -351,26 +411,56 @@ impl Generator {
         }
         let up = table.create_sql();
         let down = format!("DROP TABLE {};\n", name);
+        let change = Change::CreateTable {
+            table: name.clone(),
+            columns: table
+                .columns
+                .iter()
+                .map(|c| (c.name.clone(), c.def))
+                .collect(),
+            indexes: table
+                .indexes
+                .iter()
+                .map(|ix| (ix.name.clone(), ix.column.clone()))
+                .collect(),
+        };
         self.tables.push(table);
-        (format!("create_{name}"), up, down, OpKind::CreateTable)
+        Step {
+            name: format!("create_{name}"),
+            up,
+            down,
+            kind: OpKind::CreateTable,
+            change,
+        }
     }
 
-    fn add_column(&mut self, ti: usize) -> (String, String, String, OpKind) {
+    fn add_column(&mut self, ti: usize) -> Step {
         let col = self.new_name(COLUMN_WORDS);
         let def = self.rng.pick(ADDED_DEFS).copied().unwrap_or("TEXT");
         let t = &mut self.tables[ti];
         let up = format!("ALTER TABLE {} ADD COLUMN {} {};\n", t.name, col, def);
         let down = format!("ALTER TABLE {} DROP COLUMN {};\n", t.name, col);
         let name = format!("add_{}_to_{}", col, t.name);
+        let change = Change::AddColumn {
+            table: t.name.clone(),
+            column: col.clone(),
+            def,
+        };
         t.columns.push(Column {
             name: col,
             def,
             base: false,
         });
-        (name, up, down, OpKind::AddColumn)
+        Step {
+            name,
+            up,
+            down,
+            kind: OpKind::AddColumn,
+            change,
+        }
     }
 
-    fn create_index(&mut self, ti: usize) -> (String, String, String, OpKind) {
+    fn create_index(&mut self, ti: usize) -> Step {
         let cols = self.tables[ti].indexable_columns();
         let ci = self.rng.pick(&cols).copied().unwrap_or(1);
         let t = &mut self.tables[ti];
@@ -378,14 +468,25 @@ impl Generator {
         let ix = format!("ix_{}_{}", t.name, column);
         let up = format!("CREATE INDEX {} ON {} ({});\n", ix, t.name, column);
         let down = format!("DROP INDEX {};\n", ix);
+        let change = Change::CreateIndex {
+            table: t.name.clone(),
+            name: ix.clone(),
+            column: column.clone(),
+        };
         t.indexes.push(Index {
             name: ix.clone(),
             column,
         });
-        (format!("index_{}", &ix[3..]), up, down, OpKind::CreateIndex)
+        Step {
+            name: format!("index_{}", &ix[3..]),
+            up,
+            down,
+            kind: OpKind::CreateIndex,
+            change,
+        }
     }
 
-    fn insert_rows(&mut self, ti: usize) -> (String, String, String, OpKind) {
+    fn insert_rows(&mut self, ti: usize) -> Step {
         let rows = self.rng.range(1, 6);
         let mut values = Vec::new();
         let first = self.tables[ti].next_row_id;
@@ -405,10 +506,16 @@ impl Generator {
             "DELETE FROM {} WHERE id BETWEEN {} AND {};\n",
             t.name, first, last
         );
-        (format!("seed_{}", t.name), up, down, OpKind::InsertRows)
+        Step {
+            name: format!("seed_{}", t.name),
+            up,
+            down,
+            kind: OpKind::InsertRows,
+            change: Change::Data,
+        }
     }
 
-    fn update_rows(&mut self, ti: usize) -> (String, String, String, OpKind) {
+    fn update_rows(&mut self, ti: usize) -> Step {
         let delta = self.rng.range(1, 9);
         let modulus = self.rng.range(2, 4);
         let t = &self.tables[ti];
@@ -420,10 +527,16 @@ impl Generator {
             "UPDATE {t} SET qty = qty - {delta} WHERE id % {modulus} = 0;\n",
             t = t.name
         );
-        (format!("bump_{}_qty", t.name), up, down, OpKind::UpdateRows)
+        Step {
+            name: format!("bump_{}_qty", t.name),
+            up,
+            down,
+            kind: OpKind::UpdateRows,
+            change: Change::Data,
+        }
     }
 
-    fn drop_column(&mut self, ti: usize) -> (String, String, String, OpKind) {
+    fn drop_column(&mut self, ti: usize) -> Step {
         let cols = self.tables[ti].droppable_columns();
         let Some(ci) = self.rng.pick(&cols).copied() else {
             return self.create_table();
@@ -435,19 +548,29 @@ impl Generator {
             "ALTER TABLE {} ADD COLUMN {} {};\n",
             t.name, col.name, col.def
         );
-        (
-            format!("drop_{}_from_{}", col.name, t.name),
+        Step {
+            name: format!("drop_{}_from_{}", col.name, t.name),
             up,
             down,
-            OpKind::DropColumn,
-        )
+            kind: OpKind::DropColumn,
+            change: Change::DropColumn {
+                table: t.name.clone(),
+                column: col.name,
+            },
+        }
     }
 
-    fn drop_table(&mut self, ti: usize) -> (String, String, String, OpKind) {
+    fn drop_table(&mut self, ti: usize) -> Step {
         let t = self.tables.remove(ti);
         let up = format!("DROP TABLE {};\n", t.name);
         let down = t.create_sql();
-        (format!("drop_{}", t.name), up, down, OpKind::DropTable)
+        Step {
+            name: format!("drop_{}", t.name),
+            up,
+            down,
+            kind: OpKind::DropTable,
+            change: Change::DropTable { table: t.name },
+        }
     }
 
     fn advance_clock(&mut self) -> String {
@@ -491,9 +614,10 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 /// 2021-01-01 00:00:00 UTC, the time before the first revision.
 const START_EPOCH: u64 = 1_609_459_200;
 
-/// Generates a chain of `revisions` revisions from `seed`, with the kind of
-/// each revision alongside.
-pub fn generate_with_kinds(revisions: usize, seed: u64) -> Vec<(Revision, OpKind)> {
+/// The generator's revisions with their directory names, as data: what
+/// [`generate_with_kinds`] writes as SQL and [`typed`] as SQL or typed
+/// operations.
+pub(crate) fn generate_steps(revisions: usize, seed: u64) -> Vec<(String, Step)> {
     let mut g = Generator {
         rng: XorShift64::new(seed),
         tables: Vec::new(),
@@ -502,18 +626,34 @@ pub fn generate_with_kinds(revisions: usize, seed: u64) -> Vec<(Revision, OpKind
     };
     let mut out = Vec::with_capacity(revisions);
     for _ in 0..revisions {
-        let (name, up, down, kind) = g.next_revision();
+        let step = g.next_revision();
         let stamp = g.advance_clock();
-        out.push((
-            Revision {
-                dir_name: format!("{stamp}_{name}"),
-                up_sql: format!("-- Your SQL goes here\n{up}"),
-                down_sql: format!("-- This file should undo anything in `up.sql`\n{down}"),
-            },
-            kind,
-        ));
+        out.push((format!("{stamp}_{}", step.name), step));
     }
     out
+}
+
+impl Step {
+    /// The revision as diesel's SQL files.
+    pub(crate) fn sql_revision(&self, dir_name: String) -> Revision {
+        Revision {
+            dir_name,
+            up_sql: format!("-- Your SQL goes here\n{}", self.up),
+            down_sql: format!(
+                "-- This file should undo anything in `up.sql`\n{}",
+                self.down
+            ),
+        }
+    }
+}
+
+/// Generates a chain of `revisions` revisions from `seed`, with the kind of
+/// each revision alongside.
+pub fn generate_with_kinds(revisions: usize, seed: u64) -> Vec<(Revision, OpKind)> {
+    generate_steps(revisions, seed)
+        .into_iter()
+        .map(|(dir_name, step)| (step.sql_revision(dir_name), step.kind))
+        .collect()
 }
 
 /// Generates a chain of `revisions` revisions from `seed`.

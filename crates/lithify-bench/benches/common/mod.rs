@@ -85,6 +85,137 @@ pub mod fixtures {
             .lock()
             .expect("fixture registry poisoned")
             .clear();
+        typed_registry()
+            .lock()
+            .expect("fixture registry poisoned")
+            .clear();
+    }
+
+    /// The crate root the schema benchmarks give the builder (the chain's
+    /// temporary directory: no diesel.toml), so they never read the
+    /// benchmark crate's own directory.
+    pub fn crate_root(dir: &Path) -> &Path {
+        dir.parent().expect("the chain is in a temporary directory")
+    }
+
+    /// A mixed chain on disk (`synth::typed`: every other revision a
+    /// `revision.toml` making the same change as the SQL chain's).
+    pub struct TypedChain {
+        /// The migrations directory.
+        pub dir: PathBuf,
+        _tmp: tempfile::TempDir,
+    }
+
+    type TypedRegistry = Mutex<HashMap<usize, Arc<TypedChain>>>;
+
+    fn typed_registry() -> &'static TypedRegistry {
+        static REG: OnceLock<TypedRegistry> = OnceLock::new();
+        REG.get_or_init(|| Mutex::new(HashMap::new()))
+    }
+
+    /// The chain of `n` revisions with every other one typed, generated on
+    /// first use (same seed as [`chain`], so the same changes).
+    pub fn typed_chain(n: usize) -> Arc<TypedChain> {
+        let mut reg = typed_registry().lock().expect("fixture registry poisoned");
+        reg.entry(n)
+            .or_insert_with(|| {
+                let root = tmp_root();
+                fs::create_dir_all(&root).expect("create temp root");
+                let tmp = tempfile::Builder::new()
+                    .prefix(&format!("lithify-bench-typed-{n}-"))
+                    .tempdir_in(root)
+                    .expect("create temp dir");
+                let dir = tmp.path().join("migrations");
+                synth::typed::generate_into(n, SEED, 2, &dir).expect("write mixed chain");
+                Arc::new(TypedChain { dir, _tmp: tmp })
+            })
+            .clone()
+    }
+
+    /// A copy of the reference chain (`migrations/`, lithify.lock left out)
+    /// in a temporary directory; with `sql`, its typed revisions (2024-01-06
+    /// and 2024-01-07) replaced by the same changes in SQL
+    /// (`fixtures/reference_sql/`), as a diesel project has it.
+    pub struct ReferenceChain {
+        /// The migrations directory.
+        pub dir: PathBuf,
+        _tmp: tempfile::TempDir,
+    }
+
+    /// The reference chain's typed revisions, which `fixtures/reference_sql`
+    /// holds as SQL.
+    pub const REFERENCE_TYPED: [&str; 2] = [
+        "2024-01-06-000000_require_jobs_salary_currency",
+        "2024-01-07-000000_track_applications",
+    ];
+
+    /// Copies `from` to `to`, every file but `lithify.lock`.
+    pub fn copy_dir(from: &Path, to: &Path) {
+        fs::create_dir_all(to).expect("create dir");
+        for entry in fs::read_dir(from).expect("read dir") {
+            let entry = entry.expect("dir entry");
+            let (src, dst) = (entry.path(), to.join(entry.file_name()));
+            if src.is_dir() {
+                copy_dir(&src, &dst);
+            } else if entry.file_name() != "lithify.lock" {
+                fs::copy(&src, &dst).expect("copy file");
+            }
+        }
+    }
+
+    /// Writes the reference chain into `dir` (see [`ReferenceChain`]).
+    pub fn write_reference_chain(dir: &Path, sql: bool) {
+        let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        copy_dir(&crate_dir.join("../../migrations"), dir);
+        if sql {
+            for rev in REFERENCE_TYPED {
+                fs::remove_dir_all(dir.join(rev)).expect("remove typed revision");
+                copy_dir(
+                    &crate_dir.join("fixtures/reference_sql").join(rev),
+                    &dir.join(rev),
+                );
+            }
+        }
+    }
+
+    /// A new copy of the reference chain (see [`ReferenceChain`]).
+    pub fn reference_chain(sql: bool) -> ReferenceChain {
+        let root = tmp_root();
+        fs::create_dir_all(&root).expect("create temp root");
+        let tmp = tempfile::Builder::new()
+            .prefix("lithify-bench-reference-")
+            .tempdir_in(root)
+            .expect("create temp dir");
+        let dir = tmp.path().join("migrations");
+        write_reference_chain(&dir, sql);
+        ReferenceChain { dir, _tmp: tmp }
+    }
+
+    /// What `lithify schema --dialect sqlite` does in its process: compile
+    /// the chain for SQLite, then `lithify_build::schema::generate`.
+    pub fn schema_command(dir: &Path) -> Vec<lithify_build::schema::GeneratedSchema> {
+        let chain = lithify_build::Builder::new(dir)
+            .dialects([lithify_build::Dialect::Sqlite])
+            .crate_root(crate_root(dir))
+            .compile()
+            .expect("lithify compiles");
+        lithify_build::schema::generate(
+            &chain,
+            crate_root(dir),
+            lithify_build::Dialect::Sqlite,
+            None,
+        )
+        .expect("schema")
+    }
+
+    /// The builder of a SQLite application with its schema module: one
+    /// dialect, the schema of that dialect (the fold and diesel's `table!`
+    /// printer run).
+    pub fn schema_builder(dir: &Path) -> lithify_build::Builder {
+        lithify_build::Builder::new(dir)
+            .dialects([lithify_build::Dialect::Sqlite])
+            .schema_dialect(lithify_build::Dialect::Sqlite)
+            .crate_root(crate_root(dir))
     }
 
     /// A SQLite file that did not exist before, with an open connection
