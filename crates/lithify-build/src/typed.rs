@@ -76,24 +76,39 @@ fn compile_for(
         .map(|(i, r)| (r.id.clone(), i))
         .collect();
     let mut running = Fold::new(dialect);
+    // True while every revision so far has all the ones before it as
+    // ancestors (a straight chain, the usual case): the running fold is then
+    // the schema a database has when it runs the next one.
+    let mut straight = true;
     for ix in 0..=last_typed {
+        straight = straight && follows_all_before(&chain.revisions[ix], &positions, ix);
         if chain.revisions[ix].typed.is_some() {
-            let applied = applied_before(&chain.revisions, &positions, ix);
-            // In a straight chain (the usual case) the revisions before this
-            // one are exactly those a database has applied when it runs it.
-            let schema = if applied.len() == ix {
-                running.schema().clone()
+            let folded;
+            let schema = if straight {
+                running.schema()
             } else {
-                fold_some(&chain.revisions, &applied, dialect)
+                let applied = applied_before(&chain.revisions, &positions, ix);
+                folded = if applied.len() == ix {
+                    running.schema().clone()
+                } else {
+                    fold_some(&chain.revisions, &applied, dialect)
+                };
+                &folded
             };
-            compile_one(
+            let after = compile_one(
                 &mut chain.revisions[ix],
                 ix,
                 dialect,
-                &schema,
+                schema,
                 naming,
                 failures,
             );
+            // The compiler folded its own SQL on the schema the running fold
+            // has: its schema after is what folding the SQL again would give.
+            if let Some(after) = after.filter(|_| straight) {
+                running = Fold::from_schema(after);
+                continue;
+            }
         }
         let rev = &chain.revisions[ix];
         if let Some(sql) = rev.up.for_dialect(dialect) {
@@ -106,6 +121,8 @@ fn compile_for(
     }
 }
 
+/// Compile the typed revision `rev` against `schema`, filling its SQL for
+/// `dialect`; the schema after it, when it compiles.
 fn compile_one(
     rev: &mut CompiledRevision,
     ix: usize,
@@ -113,10 +130,8 @@ fn compile_one(
     schema: &Schema,
     naming: &NamingConvention,
     failures: &mut BTreeMap<(usize, u32, String, Option<String>), BTreeSet<Dialect>>,
-) {
-    let Some(typed) = rev.typed.as_mut() else {
-        return;
-    };
+) -> Option<Schema> {
+    let typed = rev.typed.as_mut()?;
     let input = CompileInput {
         revision: &rev.id,
         file: &typed.file,
@@ -153,6 +168,7 @@ fn compile_one(
                 rev.transactional = false;
             }
             typed.notes.insert(dialect, compiled.notes);
+            Some(compiled.schema)
         }
         Err(errors) => {
             for CompileError {
@@ -166,8 +182,29 @@ fn compile_one(
                     .or_default()
                     .insert(dialect);
             }
+            None
         }
     }
+}
+
+/// True when the revision at `ix` has the one before it as its only parent
+/// (none at 0) and depends on nothing after it: if every revision before it
+/// did the same, its ancestors are exactly the revisions before it.
+fn follows_all_before(
+    rev: &CompiledRevision,
+    positions: &HashMap<String, usize>,
+    ix: usize,
+) -> bool {
+    let parent_is_previous = match (rev.parents.as_slice(), ix) {
+        ([], 0) => true,
+        ([p], _) => positions.get(p).is_some_and(|&p| p + 1 == ix),
+        _ => false,
+    };
+    parent_is_previous
+        && rev
+            .depends_on
+            .iter()
+            .all(|d| positions.get(d).is_some_and(|&p| p < ix))
 }
 
 /// Positions of the revisions a database has applied when it runs the one
