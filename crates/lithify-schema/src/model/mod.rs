@@ -429,6 +429,62 @@ impl Schema {
             .find(|t| self.same_relation(&t.name, name))
     }
 
+    /// The part of the schema that changes to `tables` can reach or need
+    /// ([`Schema::neighbours`] of them): changing it is changing the whole
+    /// schema, for changes to `tables` alone, at a fraction of the cost, and
+    /// comparing it before and after is comparing the whole.
+    pub fn around(&self, tables: &[ObjectName]) -> Schema {
+        self.only(&self.neighbours(tables))
+    }
+
+    /// The names of `tables` and of the tables changes to them can reach
+    /// or need: those whose foreign keys reference them (a rename rewrites
+    /// those keys) and those they reference.
+    pub fn neighbours(&self, tables: &[ObjectName]) -> Vec<ObjectName> {
+        let named = |n: &ObjectName| tables.iter().any(|t| self.same_relation(t, n));
+        let referenced: Vec<&ObjectName> = self
+            .tables
+            .iter()
+            .filter(|t| named(&t.name))
+            .flat_map(|t| t.foreign_keys.iter().map(|f| &f.ref_table))
+            .collect();
+        let mut names: Vec<ObjectName> = tables.to_vec();
+        names.extend(
+            self.tables
+                .iter()
+                .filter(|t| {
+                    t.foreign_keys.iter().any(|f| named(&f.ref_table))
+                        || referenced.iter().any(|r| self.same_relation(r, &t.name))
+                })
+                .map(|t| t.name.clone()),
+        );
+        names
+    }
+
+    /// The tables named `names`, the triggers on them, and every view and
+    /// custom type.
+    pub fn only(&self, names: &[ObjectName]) -> Schema {
+        let kept: Vec<Table> = self
+            .tables
+            .iter()
+            .filter(|t| names.iter().any(|n| self.same_relation(n, &t.name)))
+            .cloned()
+            .collect();
+        let triggers = self
+            .triggers
+            .iter()
+            .filter(|tr| kept.iter().any(|t| self.same_relation(&t.name, &tr.table)))
+            .cloned()
+            .collect();
+        Schema {
+            dialect: self.dialect,
+            tables: kept,
+            views: self.views.clone(),
+            types: self.types.clone(),
+            triggers,
+        }
+    }
+
     /// Tables whose shape is known, the only ones anything is derived from.
     pub fn known_tables(&self) -> impl Iterator<Item = &Table> {
         self.tables.iter().filter(|t| t.unknown.is_none())

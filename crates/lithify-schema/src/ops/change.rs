@@ -151,6 +151,22 @@ pub(crate) enum Step {
     },
 }
 
+impl Step {
+    /// The tables the step changes, under every name it gives them; `None`
+    /// for SQL, which may change anything.
+    pub(crate) fn tables(&self) -> Option<Vec<ObjectName>> {
+        Some(match self {
+            Step::CreateTable { table, .. } => vec![table.name.clone()],
+            Step::DropTable(name) | Step::Table { table: name, .. } => vec![name.clone()],
+            Step::RenameTable { from, to } => vec![
+                from.clone(),
+                ObjectName::in_schema(from.schema.clone(), to.clone()),
+            ],
+            Step::Sql { .. } => return None,
+        })
+    }
+}
+
 /// `table` after `change`, by the meaning typed operations give it (the
 /// same on every dialect; what an engine adds by itself, such as InnoDB's
 /// foreign-key indexes, is the fold's business, not this one's).

@@ -105,11 +105,24 @@ pub fn compile_revision(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let after = up.schema.clone();
+    let after = std::mem::replace(&mut up.schema, Schema::new(input.schema.dialect));
+    // A derived downgrade undoes the upgrade's steps: where they name their
+    // tables, it runs on the part of the schema around them.
+    let reach = reach_of(&recorded);
     let down = if typed.irreversible {
         None
     } else {
-        let mut down = Compiler::new(input, after.clone());
+        let start = match (&typed.downgrade, &reach) {
+            // What it reaches before the upgrade and after (a dropped key no
+            // longer leads to the table it referenced).
+            (None, Some(tables)) => {
+                let mut names = input.schema.neighbours(tables);
+                names.extend(after.neighbours(tables));
+                after.only(&names)
+            }
+            _ => after.clone(),
+        };
+        let mut down = Compiler::new(input, start);
         match &typed.downgrade {
             Some(ops) => {
                 down.operations(ops);
@@ -122,7 +135,9 @@ pub fn compile_revision(
                             down.step(line, step);
                         }
                         if down.errors.is_empty() {
-                            if let Err(e) = check_restores(input.schema, &down.schema) {
+                            if let Err(e) =
+                                check_restores(input.schema, &down.schema, reach.as_deref())
+                            {
                                 down.errors.push(e);
                             }
                         }
@@ -192,9 +207,10 @@ pub(crate) struct Recorded {
     pub op: usize,
     /// The step.
     pub step: Step,
-    /// The schema before it.
+    /// The schema before it: the part the step can reach
+    /// ([`Schema::around`] its tables), all of it for SQL.
     pub before: Schema,
-    /// The schema after it.
+    /// The schema after it, the same part.
     pub after: Schema,
 }
 
@@ -315,14 +331,22 @@ impl<'a> Compiler<'a> {
 
     /// Run one step and record it.
     fn run(&mut self, line: u32, op: usize, step: Step) {
-        let before = self.schema.clone();
+        // What the derived downgrade reads of the schemas around the step:
+        // the part the step can reach, not the whole (kept per step).
+        let reach = step.tables();
+        let part = |s: &Schema| match &reach {
+            Some(tables) => s.around(tables),
+            None => s.clone(),
+        };
+        let before = part(&self.schema);
         self.step(line, step.clone());
+        let after = part(&self.schema);
         self.recorded.push(Recorded {
             line,
             op,
             step,
             before,
-            after: self.schema.clone(),
+            after,
         });
     }
 
@@ -585,8 +609,40 @@ fn without_position(line: &str) -> String {
     }
 }
 
-/// The derived downgrade must give back the schema before the upgrade.
-fn check_restores(before: &Schema, restored: &Schema) -> Result<(), CompileError> {
+/// The tables the steps change, or `None` when one of them is SQL.
+fn reach_of(recorded: &[Recorded]) -> Option<Vec<crate::model::ObjectName>> {
+    let mut tables = Vec::new();
+    for r in recorded {
+        tables.extend(r.step.tables()?);
+    }
+    Some(tables)
+}
+
+/// The derived downgrade must give back the schema before the upgrade;
+/// where the upgrade's steps name the tables they change (`reach`), the
+/// part of the schema around them is compared, which is all they can move.
+fn check_restores(
+    before: &Schema,
+    restored: &Schema,
+    reach: Option<&[crate::model::ObjectName]>,
+) -> Result<(), CompileError> {
+    match reach {
+        Some(tables) => {
+            let names = before.neighbours(tables);
+            restores(&before.only(&names), &restored.only(&names))
+        }
+        None => restores(before, restored),
+    }
+}
+
+/// [`check_restores`] on the schemas (or parts) to compare.
+fn restores(before: &Schema, restored: &Schema) -> Result<(), CompileError> {
+    // Equal as data is restored; only a difference needs the lines (which
+    // also forgive what lithify cannot restore, such as a PostgreSQL column
+    // put back at the end).
+    if before == restored {
+        return Ok(());
+    }
     let differences = crate::describe::differences(&schema_lines(before), &schema_lines(restored));
     if differences.is_empty() {
         return Ok(());
