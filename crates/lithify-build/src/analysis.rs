@@ -137,6 +137,7 @@ impl Analysis {
             config: self.config,
             diagnostics,
             schema: None,
+            folded: Default::default(),
         }
     }
 }

@@ -99,6 +99,21 @@ pub struct CompiledChain {
     /// The diesel schema the chain produces for the builder's schema
     /// dialect (`None` when the build generates no schema module).
     pub schema: Option<SchemaModule>,
+    /// The whole chain folded, per dialect, where the build has folded it
+    /// already (compiling typed revisions): the schema module's fold takes
+    /// it instead of folding every revision again.
+    pub folded: BTreeMap<Dialect, ChainSchema>,
+}
+
+/// The schema a chain produces on one dialect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainSchema {
+    /// The dialect.
+    pub dialect: Dialect,
+    /// The schema after the revisions folded.
+    pub schema: lithify_schema::model::Schema,
+    /// What the fold could not follow, in upgrade order.
+    pub notes: Vec<lithify_schema::fold::FoldNote>,
 }
 
 /// The diesel schema the build generated for the module's `schema`.

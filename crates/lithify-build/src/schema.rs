@@ -8,21 +8,11 @@ use lithify_core::{Dialect, Graph, RevisionNode};
 use lithify_schema::diesel::{print_schema, DieselToml, LeftOut, PrintSchemaConfig};
 use lithify_schema::error::ConfigError;
 use lithify_schema::fold::{Fold, FoldNote, RevisionSql};
-use lithify_schema::model::{MysqlFlavor, Schema};
+use lithify_schema::model::MysqlFlavor;
 
+pub use crate::chain::ChainSchema;
 use crate::chain::{CompiledChain, CompiledRevision};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
-
-/// The schema a chain produces on one dialect.
-#[derive(Debug, Clone)]
-pub struct ChainSchema {
-    /// The dialect.
-    pub dialect: Dialect,
-    /// The schema after the revisions folded.
-    pub schema: Schema,
-    /// What the fold could not follow, in upgrade order.
-    pub notes: Vec<FoldNote>,
-}
 
 /// The file a revision's upgrade SQL for `dialect` is read from
 /// (`up.<dialect>.sql` when there is one, else `up.sql`).
@@ -45,7 +35,10 @@ pub fn fold_chain(
     at: Option<&str>,
 ) -> Result<ChainSchema, Diagnostics> {
     let keep = match at {
-        None => vec![true; chain.revisions.len()],
+        None => match chain.folded.get(&dialect) {
+            Some(folded) => return Ok(folded.clone()),
+            None => vec![true; chain.revisions.len()],
+        },
         Some(target) => applied_at(chain, target)?,
     };
     Ok(fold_revisions(chain, dialect, &keep, MysqlFlavor::Unknown))
@@ -63,27 +56,33 @@ pub fn fold_revisions(
     let mut fold = Fold::new(dialect).with_mysql_flavor(flavor);
     let mut notes = Vec::new();
     for (rev, _) in chain.revisions.iter().zip(keep).filter(|(_, k)| **k) {
-        let Some(sql) = rev.up.for_dialect(dialect) else {
-            continue;
-        };
-        let file = up_file(rev, dialect);
-        fold.apply(&RevisionSql {
-            revision: &rev.id,
-            file: &file,
-            sql,
-        });
-        let found = fold.take_notes();
-        // A typed revision's notes are at its operations' lines, not at
-        // lines of SQL no file holds.
-        match rev.typed.as_ref().and_then(|t| t.notes.get(&dialect)) {
-            Some(typed) => notes.extend(typed.iter().cloned()),
-            None => notes.extend(found),
-        }
+        fold_revision(&mut fold, rev, &mut notes);
     }
     ChainSchema {
         dialect,
         schema: fold.into_schema(),
         notes,
+    }
+}
+
+/// Fold `rev`'s upgrade SQL for the fold's dialect, adding what it could
+/// not follow to `notes`: a typed revision's at its operations' lines, not
+/// at lines of SQL no file holds.
+pub(crate) fn fold_revision(fold: &mut Fold, rev: &CompiledRevision, notes: &mut Vec<FoldNote>) {
+    let dialect = fold.dialect();
+    let Some(sql) = rev.up.for_dialect(dialect) else {
+        return;
+    };
+    let file = up_file(rev, dialect);
+    fold.apply(&RevisionSql {
+        revision: &rev.id,
+        file: &file,
+        sql,
+    });
+    let found = fold.take_notes();
+    match rev.typed.as_ref().and_then(|t| t.notes.get(&dialect)) {
+        Some(typed) => notes.extend(typed.iter().cloned()),
+        None => notes.extend(found),
     }
 }
 

@@ -11,8 +11,9 @@ use lithify_schema::model::Schema;
 use lithify_schema::naming::convention::NamingConvention;
 use lithify_schema::ops::compile::{compile_revision, CompileError, CompileInput};
 
-use crate::chain::{CompiledChain, CompiledRevision, DialectSql, ForeignKeysOff};
+use crate::chain::{ChainSchema, CompiledChain, CompiledRevision, DialectSql, ForeignKeysOff};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::schema::fold_revision;
 
 /// Compile every typed revision of `chain` for `dialects`, filling its
 /// `up` and `down` SQL.
@@ -66,9 +67,9 @@ fn compile_for(
     naming: &NamingConvention,
     failures: &mut BTreeMap<(usize, u32, String, Option<String>), BTreeSet<Dialect>>,
 ) {
-    let Some(last_typed) = chain.revisions.iter().rposition(|r| r.typed.is_some()) else {
+    if !chain.revisions.iter().any(|r| r.typed.is_some()) {
         return;
-    };
+    }
     let positions: HashMap<String, usize> = chain
         .revisions
         .iter()
@@ -76,11 +77,12 @@ fn compile_for(
         .map(|(i, r)| (r.id.clone(), i))
         .collect();
     let mut running = Fold::new(dialect);
+    let mut notes = Vec::new();
     // True while every revision so far has all the ones before it as
     // ancestors (a straight chain, the usual case): the running fold is then
     // the schema a database has when it runs the next one.
     let mut straight = true;
-    for ix in 0..=last_typed {
+    for ix in 0..chain.revisions.len() {
         straight = straight && follows_all_before(&chain.revisions[ix], &positions, ix);
         if chain.revisions[ix].typed.is_some() {
             let folded;
@@ -107,18 +109,28 @@ fn compile_for(
             // has: its schema after is what folding the SQL again would give.
             if let Some(after) = after.filter(|_| straight) {
                 running = Fold::from_schema(after);
+                let rev = &chain.revisions[ix];
+                notes.extend(
+                    rev.typed
+                        .iter()
+                        .flat_map(|t| t.notes.get(&dialect))
+                        .flatten()
+                        .cloned(),
+                );
                 continue;
             }
         }
-        let rev = &chain.revisions[ix];
-        if let Some(sql) = rev.up.for_dialect(dialect) {
-            running.apply(&RevisionSql {
-                revision: &rev.id,
-                file: &rev.dir,
-                sql,
-            });
-        }
+        fold_revision(&mut running, &chain.revisions[ix], &mut notes);
     }
+    // The whole chain is folded now: the schema module's fold takes it.
+    chain.folded.insert(
+        dialect,
+        ChainSchema {
+            dialect,
+            schema: running.into_schema(),
+            notes,
+        },
+    );
 }
 
 /// Compile the typed revision `rev` against `schema`, filling its SQL for

@@ -202,6 +202,7 @@ fn synthetic(n: usize) -> CompiledChain {
         config: Default::default(),
         diagnostics: Default::default(),
         schema: None,
+        folded: Default::default(),
     }
 }
 

@@ -152,8 +152,9 @@ pub(crate) enum Step {
 }
 
 impl Step {
-    /// The tables the step changes, under every name it gives them; `None`
-    /// for SQL, which may change anything.
+    /// The tables the step changes, under every name it gives them; none
+    /// for lithify's own data SQL (rows, not shapes); `None` for the user's
+    /// SQL, which may change anything.
     pub(crate) fn tables(&self) -> Option<Vec<ObjectName>> {
         Some(match self {
             Step::CreateTable { table, .. } => vec![table.name.clone()],
@@ -162,7 +163,8 @@ impl Step {
                 from.clone(),
                 ObjectName::in_schema(from.schema.clone(), to.clone()),
             ],
-            Step::Sql { .. } => return None,
+            Step::Sql { user: false, .. } => Vec::new(),
+            Step::Sql { user: true, .. } => return None,
         })
     }
 }

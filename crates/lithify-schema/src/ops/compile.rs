@@ -207,8 +207,9 @@ pub(crate) struct Recorded {
     pub op: usize,
     /// The step.
     pub step: Step,
-    /// The schema before it: the part the step can reach
-    /// ([`Schema::around`] its tables), all of it for SQL.
+    /// The schema before it, as much as the derived downgrade reads: the
+    /// part the step can reach ([`Schema::around`] its tables), all of it
+    /// for an insert, none for an `execute`.
     pub before: Schema,
     /// The schema after it, the same part.
     pub after: Schema,
@@ -332,11 +333,13 @@ impl<'a> Compiler<'a> {
     /// Run one step and record it.
     fn run(&mut self, line: u32, op: usize, step: Step) {
         // What the derived downgrade reads of the schemas around the step:
-        // the part the step can reach, not the whole (kept per step).
-        let reach = step.tables();
-        let part = |s: &Schema| match &reach {
-            Some(tables) => s.around(tables),
-            None => s.clone(),
+        // the part a change of tables can reach; all of it for the rows an
+        // insert adds (their table's key); nothing for the user's SQL,
+        // undone by its own `down`.
+        let part = |s: &Schema| match &step {
+            Step::Sql { user: true, .. } => Schema::new(s.dialect),
+            Step::Sql { user: false, .. } => s.clone(),
+            other => s.around(&other.tables().unwrap_or_default()),
         };
         let before = part(&self.schema);
         self.step(line, step.clone());
