@@ -67,6 +67,9 @@ pub mod fixtures {
                 let scratch = tmp.path().join("db");
                 fs::create_dir(&scratch).expect("create scratch dir");
                 let revisions = synth::generate_into(n, SEED, &dir).expect("write synthetic chain");
+                // Sealed, as a released project's chain is: the build
+                // verifies every seal, and lints only drafts (none here).
+                lithify_build::seal_new(&dir).expect("seal the synthetic chain");
                 let versions = revisions.iter().map(|r| r.version()).collect();
                 Arc::new(Chain {
                     dir,
@@ -127,6 +130,7 @@ pub mod fixtures {
                     .expect("create temp dir");
                 let dir = tmp.path().join("migrations");
                 synth::typed::generate_into(n, SEED, 2, &dir).expect("write mixed chain");
+                lithify_build::seal_new(&dir).expect("seal the mixed chain");
                 Arc::new(TypedChain { dir, _tmp: tmp })
             })
             .clone()
