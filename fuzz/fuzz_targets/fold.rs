@@ -59,7 +59,11 @@ fn lint(dialect: Dialect, sql: &str, lines: u32) {
             down: Some(file),
         });
         for f in found {
-            assert!(f.line >= 1 && f.line <= lines, "finding line {} of {lines}", f.line);
+            assert!(
+                f.line >= 1 && f.line <= lines,
+                "finding line {} of {lines}",
+                f.line
+            );
         }
     }
 }
