@@ -173,7 +173,7 @@ fn printed_tables<'s>(
                 schema: wanted.clone(),
                 rust_schema: rust_schema.clone(),
             };
-            Some((name, t))
+            Some((name, &**t))
         })
         .collect();
     out.sort_by(|a, b| a.0.sql_name.cmp(&b.0.sql_name));

@@ -13,6 +13,7 @@
 //! test in `diff`'s tests.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use super::config::PrintSchemaConfig;
 use super::infer::{infer, Inferred, TableData, TableName};
@@ -117,7 +118,7 @@ impl Reader<'_> {
             let Some(ix) = self.out.schema.table_index(&name) else {
                 continue;
             };
-            let head_table = self.out.schema.tables[ix].clone();
+            let head_table = Table::clone(&self.out.schema.tables[ix]);
             match file.tables.iter().find(|ft| key(ft) == key(pt)) {
                 None => {
                     self.out.schema.tables.remove(ix);
@@ -125,7 +126,7 @@ impl Reader<'_> {
                 }
                 Some(ft) => {
                     let merged = self.merged(&head_table, pt, ft)?;
-                    self.out.schema.tables[ix] = merged;
+                    self.out.schema.tables[ix] = Arc::new(merged);
                 }
             }
         }
@@ -258,7 +259,7 @@ impl Reader<'_> {
                 continue;
             }
             let table = self.new_table(name, ft)?;
-            self.out.schema.tables.push(table);
+            self.out.schema.push_table(table);
         }
         Ok(())
     }
@@ -340,7 +341,7 @@ impl Reader<'_> {
                 && same_name(d, NameKind::Member, &a.1, &b.1)
                 && same_relation(d, &a.2, &b.2)
         };
-        for t in &mut self.out.schema.tables {
+        for t in self.out.schema.tables_mut() {
             let name = t.name.clone();
             t.foreign_keys.retain(|f| {
                 let [column] = f.columns.as_slice() else {

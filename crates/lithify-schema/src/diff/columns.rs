@@ -727,7 +727,7 @@ fn rename_column_in(schema: &mut Schema, table: &ObjectName, from: &str, to: &st
             *c = to.to_owned();
         }
     };
-    for t in &mut schema.tables {
+    for t in schema.tables_mut() {
         let this = crate::model::same_relation(d, &t.name, table);
         for f in &mut t.foreign_keys {
             if crate::model::same_relation(d, &f.ref_table, table) {

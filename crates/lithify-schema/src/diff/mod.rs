@@ -282,6 +282,7 @@ impl Differ<'_> {
         self.to
             .tables
             .iter()
+            .map(|t| &**t)
             .find(|t| self.same_table(&t.name, name))
     }
 
@@ -387,7 +388,7 @@ fn same_columns(d: Dialect, a: &Table, b: &Table) -> bool {
 fn rename_table_in(schema: &mut Schema, old: &ObjectName, new: &str) {
     let d = schema.dialect;
     let renamed = ObjectName::in_schema(old.schema.clone(), new);
-    for t in &mut schema.tables {
+    for t in schema.tables_mut() {
         if same_relation(d, &t.name, old) {
             t.name = renamed.clone();
         }

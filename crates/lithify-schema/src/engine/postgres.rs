@@ -162,7 +162,7 @@ fn relation_taken(schema: &Schema, table: &Table, name: &str) -> bool {
             .tables
             .iter()
             .filter(|t| same_schema(&t.name.schema))
-            .any(in_table)
+            .any(|t| in_table(t))
         || schema
             .views
             .iter()

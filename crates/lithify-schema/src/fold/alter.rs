@@ -1,6 +1,8 @@
 //! `ALTER TABLE` in every form the three engines accept, and MySQL's
 //! `RENAME TABLE`.
 
+use std::sync::Arc;
+
 use sqlparser::ast::{
     AlterColumnOperation, AlterTable, AlterTableOperation, ColumnDef, ColumnOption,
     ColumnOptionDef, DataType, Ident, MySQLColumnPosition, RenameTable, RenameTableNameKind,
@@ -89,7 +91,7 @@ pub(crate) fn alter_table_ops(
         // unknown state under a new name, and references follow it.
         for op in ops {
             if let Some(to) = new_table_name(ctx, name, op) {
-                rename_table(ctx, &mut schema.tables[ix], to.clone());
+                rename_table(ctx, Arc::make_mut(&mut schema.tables[ix]), to.clone());
                 apply_effect(schema, ctx, Effect::TableRenamed(name.clone(), to));
             }
         }
@@ -97,7 +99,11 @@ pub(crate) fn alter_table_ops(
     }
     // The table is taken out while it changes, so the engine's naming
     // rules can look at the rest of the schema.
-    let mut table = std::mem::replace(&mut schema.tables[ix], Table::new(ObjectName::new("")));
+    let taken = std::mem::replace(
+        &mut schema.tables[ix],
+        Arc::new(Table::new(ObjectName::new(""))),
+    );
+    let mut table = Arc::unwrap_or_clone(taken);
     let mut effects = Vec::new();
     let mut result = Ok(());
     for op in ops {
@@ -109,7 +115,7 @@ pub(crate) fn alter_table_ops(
             }
         }
     }
-    schema.tables[ix] = table;
+    schema.tables[ix] = Arc::new(table);
     for effect in effects {
         apply_effect(schema, ctx, effect);
     }
@@ -227,7 +233,7 @@ pub(crate) fn rename_tables(
         let Some(ix) = schema.table_index(&from) else {
             return Err(missing_table(&from));
         };
-        rename_table(ctx, &mut schema.tables[ix], to.clone());
+        rename_table(ctx, Arc::make_mut(&mut schema.tables[ix]), to.clone());
         apply_effect(schema, ctx, Effect::TableRenamed(from, to));
     }
     Ok(())
@@ -741,13 +747,21 @@ fn rename_constraint(ctx: &Ctx<'_>, table: &mut Table, old: &str, new: &str) -> 
     found
 }
 
+/// True when a foreign key of `t` references `table` (only those tables
+/// change when `table` is renamed or loses a key: the rest stay shared).
+fn references(schema: &Schema, t: &Table, table: &ObjectName) -> bool {
+    t.foreign_keys
+        .iter()
+        .any(|f| schema.same_relation(&f.ref_table, table))
+}
+
 fn apply_effect(schema: &mut Schema, ctx: &Ctx<'_>, effect: Effect) {
     let d = ctx.dialect();
     let dialect_schema = Schema::new(d);
     match effect {
         Effect::TableRenamed(from, to) => {
             super::triggers::table_renamed(schema, &from, &to);
-            for t in &mut schema.tables {
+            for t in schema.tables_mut_where(|t| references(&dialect_schema, t, &from)) {
                 for f in &mut t.foreign_keys {
                     if dialect_schema.same_relation(&f.ref_table, &from) {
                         f.ref_table = to.clone();
@@ -756,7 +770,7 @@ fn apply_effect(schema: &mut Schema, ctx: &Ctx<'_>, effect: Effect) {
             }
         }
         Effect::ColumnRenamed(table, from, to) => {
-            for t in &mut schema.tables {
+            for t in schema.tables_mut_where(|t| references(&dialect_schema, t, &table)) {
                 for f in &mut t.foreign_keys {
                     if dialect_schema.same_relation(&f.ref_table, &table) {
                         for c in &mut f.ref_columns {
@@ -775,7 +789,7 @@ fn apply_effect(schema: &mut Schema, ctx: &Ctx<'_>, effect: Effect) {
                         .iter()
                         .all(|c| columns.iter().any(|k| same_name(d, NameKind::Member, c, k)))
             };
-            for t in &mut schema.tables {
+            for t in schema.tables_mut_where(|t| references(&dialect_schema, t, &table)) {
                 t.foreign_keys.retain(|f| {
                     !(dialect_schema.same_relation(&f.ref_table, &table)
                         && same_set(&f.ref_columns))
@@ -783,7 +797,7 @@ fn apply_effect(schema: &mut Schema, ctx: &Ctx<'_>, effect: Effect) {
             }
         }
         Effect::ColumnDropped(table, column) => {
-            for t in &mut schema.tables {
+            for t in schema.tables_mut_where(|t| references(&dialect_schema, t, &table)) {
                 t.foreign_keys.retain(|f| {
                     !(dialect_schema.same_relation(&f.ref_table, &table)
                         && f.ref_columns

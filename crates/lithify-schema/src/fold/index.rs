@@ -1,5 +1,7 @@
 //! `CREATE INDEX`, `ALTER INDEX ... RENAME`, and the index half of `DROP`.
 
+use std::sync::Arc;
+
 use sqlparser::ast::{AlterIndexOperation, CreateIndex, ObjectName as SqlObjectName};
 
 use super::columns::index_parts;
@@ -60,7 +62,7 @@ pub(crate) fn create_index(
             .as_ref()
             .and_then(|u| super::columns::index_method(&u.to_string())),
     };
-    push_index(ctx, &mut schema.tables[ix], index);
+    push_index(ctx, Arc::make_mut(&mut schema.tables[ix]), index);
     Ok(())
 }
 
@@ -91,7 +93,7 @@ pub(crate) fn alter_index(
         return Ok(());
     };
     let d = ctx.dialect();
-    let table = &mut schema.tables[ix];
+    let table = Arc::make_mut(&mut schema.tables[ix]);
     for i in &mut table.indexes {
         if same_name(d, NameKind::Member, &i.name, &from.name) {
             i.name.clone_from(&to);
@@ -132,7 +134,7 @@ pub(crate) fn drop_indexes(
             // statement the fold did not read): nothing it knows changes.
             continue;
         };
-        let table = &mut schema.tables[ix];
+        let table = Arc::make_mut(&mut schema.tables[ix]);
         table
             .indexes
             .retain(|i| !same_name(d, NameKind::Member, &i.name, &name.name));

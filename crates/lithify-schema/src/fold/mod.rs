@@ -407,9 +407,7 @@ fn mark_unknown(schema: &mut Schema, ctx: &Ctx<'_>, u: Unmodelled) -> FoldNote {
                 marked.push(t.name.clone());
             }
             None if u.creates => {
-                schema
-                    .tables
-                    .push(Table::unknown(name.clone(), unknown.clone()));
+                schema.push_table(Table::unknown(name.clone(), unknown.clone()));
                 marked.push(name.clone());
             }
             None => {}

@@ -9,7 +9,7 @@ use sqlparser::ast::{
 
 use super::columns::ident;
 use super::{index, missing_table, Ctx, Unmodelled};
-use crate::model::{CustomType, CustomTypeKind, ObjectName, Schema, SqlType, View};
+use crate::model::{CustomType, CustomTypeKind, ObjectName, Schema, SqlType, Table, View};
 
 /// Apply `DROP TABLE | VIEW | INDEX | TYPE | SCHEMA ...`.
 pub(crate) fn drop(
@@ -69,10 +69,15 @@ fn drop_table(schema: &mut Schema, ctx: &Ctx<'_>, name: &ObjectName, cascade: bo
         // IF EXISTS on a missing table, or one the fold never saw: gone either way.
         return;
     };
-    let gone = schema.tables.remove(ix).name;
+    let gone = schema.tables.remove(ix).name.clone();
     super::triggers::table_dropped(schema, &gone);
     if ctx.engine.drops_dependents() {
-        for t in &mut schema.tables {
+        let references = |t: &Table| {
+            t.foreign_keys
+                .iter()
+                .any(|f| probe.same_relation(&f.ref_table, &gone))
+        };
+        for t in schema.tables_mut_where(references) {
             t.foreign_keys
                 .retain(|f| !probe.same_relation(&f.ref_table, &gone));
         }
@@ -89,7 +94,7 @@ fn drop_type(schema: &mut Schema, name: &ObjectName, cascade: bool) {
     schema.types.retain(|t| !probe.same_relation(&t.name, name));
     if cascade {
         // Columns of the type go with it.
-        for t in &mut schema.tables {
+        for t in schema.tables_mut_where(|t| t.columns.iter().any(|c| uses_type(&c.ty, name))) {
             t.columns.retain(|c| !uses_type(&c.ty, name));
         }
     }
@@ -320,7 +325,7 @@ fn rename_type(schema: &mut Schema, from: &ObjectName, to: &ObjectName) {
             }
         }
     };
-    for t in &mut schema.tables {
+    for t in schema.tables_mut() {
         for c in &mut t.columns {
             follow(&mut c.ty);
         }

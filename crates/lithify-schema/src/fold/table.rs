@@ -43,7 +43,7 @@ pub(crate) fn create_table(
     // The statement ran, so no table of that name existed: a model that has
     // one is replaced.
     schema.tables.retain(|t| !same(t, &name, ctx));
-    schema.tables.push(table);
+    schema.push_table(table);
     Ok(())
 }
 

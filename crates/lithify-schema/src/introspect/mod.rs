@@ -171,7 +171,7 @@ fn relation(schema: &mut Schema, r: &Row) {
             let mut t = Table::new(name);
             t.comment = text(r, 3).map(str::to_owned);
             t.without_rowid = flag(r, 4);
-            schema.tables.push(t);
+            schema.push_table(t);
         }
     }
 }

@@ -11,6 +11,7 @@
 mod types;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 pub use lithify_core::Dialect;
 pub use types::{MysqlType, PgType, SqlType, SqliteType, TypeParseError, TypeShorthand};
@@ -20,8 +21,10 @@ pub use types::{MysqlType, PgType, SqlType, SqliteType, TypeParseError, TypeShor
 pub struct Schema {
     /// The engine this schema is for: it decides how names compare.
     pub dialect: Dialect,
-    /// Tables, in the order they were created.
-    pub tables: Vec<Table>,
+    /// Tables, in the order they were created. Shared, so that a copy of
+    /// the schema (one per typed revision compiled, one per step recorded)
+    /// costs a pointer per table; change one with [`Arc::make_mut`].
+    pub tables: Vec<Arc<Table>>,
     /// Views (and PostgreSQL materialized views), by name.
     pub views: Vec<View>,
     /// PostgreSQL enum, composite and domain types.
@@ -399,13 +402,38 @@ impl Schema {
     pub fn find_table(&self, name: &ObjectName) -> Option<&Table> {
         self.tables
             .iter()
+            .map(|t| &**t)
             .find(|t| self.same_relation(&t.name, name))
     }
 
     /// The table called `name`, to change it.
     pub fn find_table_mut(&mut self, name: &ObjectName) -> Option<&mut Table> {
         let ix = self.table_index(name)?;
-        self.tables.get_mut(ix)
+        self.tables.get_mut(ix).map(Arc::make_mut)
+    }
+
+    /// Every table, to change them (a table shared with a copy of the
+    /// schema is copied first).
+    pub fn tables_mut(&mut self) -> impl Iterator<Item = &mut Table> {
+        self.tables.iter_mut().map(Arc::make_mut)
+    }
+
+    /// The tables `pick` chooses, to change them; the others stay shared
+    /// with the copies of the schema that hold them.
+    pub fn tables_mut_where(
+        &mut self,
+        pick: impl Fn(&Table) -> bool,
+    ) -> impl Iterator<Item = &mut Table> {
+        self.tables
+            .iter_mut()
+            .filter(move |t| pick(t))
+            .map(Arc::make_mut)
+    }
+
+    /// Add `table` at the end (tables are kept in the order they were
+    /// created).
+    pub fn push_table(&mut self, table: Table) {
+        self.tables.push(Arc::new(table));
     }
 
     /// Position of the table called `name` in [`Schema::tables`].
@@ -464,7 +492,7 @@ impl Schema {
     /// The tables named `names`, the triggers on them, and every view and
     /// custom type.
     pub fn only(&self, names: &[ObjectName]) -> Schema {
-        let kept: Vec<Table> = self
+        let kept: Vec<Arc<Table>> = self
             .tables
             .iter()
             .filter(|t| names.iter().any(|n| self.same_relation(n, &t.name)))
@@ -487,7 +515,10 @@ impl Schema {
 
     /// Tables whose shape is known, the only ones anything is derived from.
     pub fn known_tables(&self) -> impl Iterator<Item = &Table> {
-        self.tables.iter().filter(|t| t.unknown.is_none())
+        self.tables
+            .iter()
+            .map(|t| &**t)
+            .filter(|t| t.unknown.is_none())
     }
 
     /// The table holding the index `name` in `schema` (PostgreSQL index names
@@ -568,10 +599,10 @@ mod tests {
     #[test]
     fn sqlite_names_ignore_ascii_case_and_postgres_names_do_not() {
         let mut schema = Schema::new(Dialect::Sqlite);
-        schema.tables.push(Table::new(ObjectName::new("Jobs")));
+        schema.push_table(Table::new(ObjectName::new("Jobs")));
         assert!(schema.find_table(&ObjectName::new("jobs")).is_some());
         let mut pg = Schema::new(Dialect::Postgres);
-        pg.tables.push(Table::new(ObjectName::new("Jobs")));
+        pg.push_table(Table::new(ObjectName::new("Jobs")));
         assert!(pg.find_table(&ObjectName::new("jobs")).is_none());
         assert!(pg.find_table(&ObjectName::new("Jobs")).is_some());
     }
@@ -605,7 +636,7 @@ mod tests {
     #[test]
     fn a_schema_qualified_name_is_another_table() {
         let mut pg = Schema::new(Dialect::Postgres);
-        pg.tables.push(Table::new(ObjectName::new("jobs")));
+        pg.push_table(Table::new(ObjectName::new("jobs")));
         let other = ObjectName::in_schema(Some("archive".into()), "jobs");
         assert!(pg.find_table(&other).is_none());
         assert_eq!(other.to_string(), "archive.jobs");

@@ -370,7 +370,7 @@ impl<'a> Compiler<'a> {
                 // it would have made, not failed for its absence.
                 if let Step::CreateTable { table, .. } = step {
                     if self.schema.find_table(&table.name).is_none() {
-                        self.schema.tables.push(table);
+                        self.schema.push_table(table);
                     }
                 }
             }
@@ -561,7 +561,7 @@ fn describe_changes(changes: &[Change]) -> String {
 /// there, which lithify cannot change).
 pub(crate) fn table_lines(d: Dialect, t: &Table) -> Vec<String> {
     let mut s = Schema::new(d);
-    s.tables.push(t.clone());
+    s.push_table(t.clone());
     let mut lines = schema_lines(&s);
     lines.extend(
         t.checks
