@@ -9,6 +9,7 @@ use lithify_core::Dialect;
 use crate::analysis::analyse;
 pub use crate::chain::{CompiledChain, CompiledRevision, DialectSql, SchemaModule};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::lint::LintReport;
 use crate::seal::{verify, VerifyOptions};
 use crate::sources::SourceRevision;
 
@@ -176,30 +177,35 @@ impl Builder {
         if changed.has_errors() {
             return Err(changed);
         }
-        self.add_lint(&mut chain)?;
-        self.add_schema(&mut chain)?;
+        // The lint and the schema module each fold the chain on their own:
+        // side by side, then reported in that order (a lint error stops the
+        // build before the schema's findings, as if one ran after the other).
+        let (lint, schema) = std::thread::scope(|scope| {
+            let lint = self.lint.then(|| scope.spawn(|| self.lint_report(&chain)));
+            let schema = self.schema_part(&chain);
+            (lint.map(|l| l.join()), schema)
+        });
+        if let Some(lint) = lint {
+            let report = lint.unwrap_or_else(|_| Err(internal_lint_error()))?;
+            add_lint(&mut chain, &report)?;
+        }
+        if let Some(part) = schema? {
+            add_schema(&mut chain, part)?;
+        }
         Ok(chain)
     }
 
     /// Lint the drafts for the dialects the build embeds.
-    fn add_lint(&self, chain: &mut CompiledChain) -> Result<(), Diagnostics> {
-        if !self.lint {
-            return Ok(());
-        }
+    fn lint_report(&self, chain: &CompiledChain) -> Result<LintReport, Diagnostics> {
         let dialects: Vec<Dialect> = self.dialects.iter().copied().collect();
         let mut report = crate::lint::lint_chain(chain, &dialects, false)?;
         report.dialects_named |= self.dialects_named;
-        let report = report.unnamed_dialects_warn();
-        chain.diagnostics.0.extend(report.diagnostics().0);
-        if report.has_errors() {
-            return Err(Diagnostics(chain.diagnostics.0.clone()));
-        }
-        Ok(())
+        Ok(report.unnamed_dialects_warn())
     }
 
     /// The schema half: fold the chain, print the diesel schema, check the
-    /// committed schema file.
-    fn add_schema(&self, chain: &mut CompiledChain) -> Result<(), Diagnostics> {
+    /// committed schema file; `None` when the build has no schema module.
+    fn schema_part(&self, chain: &CompiledChain) -> Result<Option<SchemaPart>, Diagnostics> {
         let Some(dialect) = self.resolved_schema_dialect() else {
             if self.schema_file.is_some() {
                 return Err(Diagnostics(vec![Diagnostic::error(
@@ -207,39 +213,42 @@ impl Builder {
                 )
                 .with_help("name the dialect the committed schema.rs is for: `.schema_dialect(Dialect::Postgres)` (or Sqlite, Mysql)")]));
             }
-            return Ok(());
+            return Ok(None);
         };
         let root = self.root();
         let toml = crate::schema::read_diesel_toml(&root)?;
         let folded = crate::schema::fold_chain(chain, dialect, None)?;
         let printed = crate::schema::print_one(&folded, "default", &toml.default_config(), &root)?;
-        let notes = crate::schema::notes_as_diagnostics(&folded.notes, self.require_schema);
-        let failed = notes.has_errors();
-        chain.diagnostics.0.extend(notes.0);
-        chain
-            .diagnostics
+        let mut diagnostics =
+            crate::schema::notes_as_diagnostics(&folded.notes, self.require_schema);
+        diagnostics
             .0
             .extend(crate::schema::left_out_diagnostics(&printed.left_out));
         if let Some(file) = &self.schema_file {
             let path = root.join(file);
             if let Some(stale) = crate::schema::stale_check(&path, file, &printed.text, dialect)? {
-                chain.diagnostics.push(stale);
+                diagnostics.push(stale);
             }
         }
-        if failed || chain.diagnostics.has_errors() {
-            return Err(Diagnostics(chain.diagnostics.0.clone()));
+        if diagnostics.has_errors() {
+            return Ok(Some(SchemaPart {
+                diagnostics,
+                module: None,
+            }));
         }
         for other in self.dialects.iter().filter(|d| **d != dialect) {
             let theirs = crate::schema::fold_chain(chain, *other, None)?;
             if let Some(w) = crate::schema::dialects_differ(&folded, &theirs) {
-                chain.diagnostics.push(w);
+                diagnostics.push(w);
             }
         }
-        chain.schema = Some(SchemaModule {
-            dialect,
-            text: printed.text,
-        });
-        Ok(())
+        Ok(Some(SchemaPart {
+            diagnostics,
+            module: Some(SchemaModule {
+                dialect,
+                text: printed.text,
+            }),
+        }))
     }
 
     fn check_dialects(&self, rev: &SourceRevision, diags: &mut Diagnostics) {
@@ -474,6 +483,42 @@ fn exit_with(diags: &Diagnostics) -> ! {
         .unwrap_or("unknown error");
     println!("cargo:warning=lithify: {errors} error(s) in the migrations directory; first: {first} (full report below)");
     std::process::exit(1)
+}
+
+/// What the schema half adds to a chain: its findings, and the module
+/// unless one of them is an error.
+struct SchemaPart {
+    diagnostics: Diagnostics,
+    module: Option<SchemaModule>,
+}
+
+/// The lint's findings joined to the chain's; an error-level one fails the
+/// build with everything said so far.
+fn add_lint(chain: &mut CompiledChain, report: &LintReport) -> Result<(), Diagnostics> {
+    chain.diagnostics.0.extend(report.diagnostics().0);
+    if report.has_errors() {
+        return Err(Diagnostics(chain.diagnostics.0.clone()));
+    }
+    Ok(())
+}
+
+/// The schema half's findings joined to the chain's, and its module.
+fn add_schema(chain: &mut CompiledChain, part: SchemaPart) -> Result<(), Diagnostics> {
+    chain.diagnostics.0.extend(part.diagnostics.0);
+    if part.module.is_none() || chain.diagnostics.has_errors() {
+        return Err(Diagnostics(chain.diagnostics.0.clone()));
+    }
+    chain.schema = part.module;
+    Ok(())
+}
+
+/// The lint's thread stopped (a panic in lithify): the build says so
+/// instead of panicking itself.
+fn internal_lint_error() -> Diagnostics {
+    Diagnostics(vec![Diagnostic::error(
+        "the lint stopped on an internal error: a bug in lithify, please report it",
+    )
+    .with_help("build with `Builder::lint(false)` until it is fixed")])
 }
 
 #[cfg(test)]
