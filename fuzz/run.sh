@@ -4,7 +4,7 @@
 # committed fuzz/seeds/<target>. Exits non-zero at the first crash (libFuzzer
 # writes the input to fuzz/artifacts/<target>/).
 #
-#   bash fuzz/run.sh                 # 20 s per target (what CI runs)
+#   bash fuzz/run.sh                 # 10 s per target (what CI runs)
 #   bash fuzz/run.sh 600 split url   # longer, two targets
 #   FUZZ_RUNS=10000000 bash fuzz/run.sh 0 split   # a fixed number of executions
 #
@@ -16,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-seconds="${1:-20}"
+seconds="${1:-10}"
 shift || true
 export RUSTC_BOOTSTRAP=1
 export CARGO_TARGET_DIR="${FUZZ_TARGET_DIR:-$PWD/target}"
