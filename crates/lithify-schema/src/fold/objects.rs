@@ -325,7 +325,10 @@ fn rename_type(schema: &mut Schema, from: &ObjectName, to: &ObjectName) {
             }
         }
     };
-    for t in schema.tables_mut() {
+    // Only the tables with a column of the type change: the rest stay
+    // shared with the schema's copies.
+    let has_column_of_type = |t: &Table| t.columns.iter().any(|c| uses_type(&c.ty, from));
+    for t in schema.tables_mut_where(has_column_of_type) {
         for c in &mut t.columns {
             follow(&mut c.ty);
         }
